@@ -1,0 +1,1 @@
+"""The embedded stack, settings, and the `turing` command line."""

@@ -1,0 +1,80 @@
+"""Where Turing finds its broker, registry and database.
+
+Embedded mode reads the addresses that `turing up` recorded in the data dir; production
+mode takes them from environment variables (prefix ``TURING_``) or a TOML config file
+named by ``TURING_CONFIG``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path(".data/stack")
+
+
+class Endpoints(BaseModel):
+    """The three addresses every component needs."""
+
+    bootstrap_servers: str
+    registry_url: str
+    dsn: str
+    api_url: str | None = None
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TURING_", extra="ignore")
+
+    data_dir: Path = Field(default=DEFAULT_DATA_DIR, description="embedded stack state")
+    bootstrap_servers: str | None = Field(default=None, description="Kafka bootstrap servers")
+    registry_url: str | None = Field(default=None, description="Confluent schema registry URL")
+    dsn: str | None = Field(default=None, description="PostgreSQL connection string")
+    projection_schema: str = "proj"
+    producer_name: str = "turing"
+
+    @classmethod
+    def load(cls, data_dir: Path | None = None) -> Settings:
+        file_values: dict[str, Any] = {}
+        config = os.environ.get("TURING_CONFIG")
+        if config:
+            path = Path(config)
+            if not path.is_file():
+                raise ConfigError(f"TURING_CONFIG points at {path}, which is not a file")
+            with path.open("rb") as fh:
+                file_values = tomllib.load(fh)
+        settings = cls(**file_values)
+        if data_dir is not None:
+            settings.data_dir = data_dir
+        return settings
+
+    @property
+    def production(self) -> bool:
+        return bool(self.bootstrap_servers and self.registry_url and self.dsn)
+
+    def endpoints(self) -> Endpoints:
+        """Explicit settings win; otherwise the running embedded stack's addresses."""
+        if self.production:
+            assert self.bootstrap_servers and self.registry_url and self.dsn
+            return Endpoints(
+                bootstrap_servers=self.bootstrap_servers,
+                registry_url=self.registry_url,
+                dsn=self.dsn,
+            )
+        from infra.stack import StackState
+
+        state = StackState.read(self.data_dir)
+        if state is None:
+            raise ConfigError(
+                f"no embedded stack is recorded in {self.data_dir}: run `turing up` first, "
+                "or set TURING_BOOTSTRAP_SERVERS, TURING_REGISTRY_URL and TURING_DSN"
+            )
+        return state.endpoints()
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message says which and what to do."""

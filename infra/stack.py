@@ -1,0 +1,271 @@
+"""`turing up` / `down` / `status`: the embedded stack, its state recorded in the data dir.
+
+Components: SeaweedFS (S3) → Tansu (Kafka protocol) → PostgreSQL → the Turing API (which
+serves the schema registry, so serializers can run). Everything binds 127.0.0.1 on ports
+chosen free at first start and recorded in ``stack.json``, so two data dirs never collide.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel
+
+from infra import postgres, seaweed, tansu
+from infra.ports import free_ports, port_open, wait_port
+from infra.procs import alive, spawn, stop
+from infra.settings import Endpoints
+
+Storage = Literal["s3", "memory"]
+STATE_FILE = "stack.json"
+SEAWEED_PORT_NAMES = [
+    "master",
+    "master_grpc",
+    "volume",
+    "volume_grpc",
+    "filer",
+    "filer_grpc",
+    "s3",
+    "s3_grpc",
+    "metrics",
+]
+
+
+class StackState(BaseModel):
+    data_dir: str
+    storage: Storage
+    broker_port: int
+    postgres_port: int
+    api_port: int
+    seaweed_ports: dict[str, int] = {}
+    pids: dict[str, int] = {}
+
+    @classmethod
+    def read(cls, data_dir: Path) -> StackState | None:
+        path = data_dir / STATE_FILE
+        if not path.exists():
+            return None
+        return cls.model_validate_json(path.read_text())
+
+    def write(self) -> None:
+        path = Path(self.data_dir) / STATE_FILE
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(self.model_dump_json(indent=2))
+        tmp.replace(path)
+
+    def endpoints(self) -> Endpoints:
+        return Endpoints(
+            bootstrap_servers=f"127.0.0.1:{self.broker_port}",
+            registry_url=f"http://127.0.0.1:{self.api_port}",
+            dsn=postgres.dsn(self.postgres_port),
+            api_url=f"http://127.0.0.1:{self.api_port}",
+        )
+
+    def component_pids(self) -> dict[str, int | None]:
+        pg = postgres.postmaster_pid(Path(self.data_dir) / "postgres")
+        return {
+            "seaweedfs": self.pids.get("seaweedfs"),
+            "broker": self.pids.get("broker"),
+            "postgres": pg,
+            "api": self.pids.get("api"),
+        }
+
+    def running(self) -> dict[str, bool]:
+        return {name: alive(pid) for name, pid in self.component_pids().items() if name in self.components()}
+
+    def components(self) -> list[str]:
+        names = ["broker", "postgres", "api"]
+        return (["seaweedfs"] if self.storage == "s3" else []) + names
+
+
+def _new_state(data_dir: Path, storage: Storage) -> StackState:
+    ports = free_ports(3 + (len(SEAWEED_PORT_NAMES) if storage == "s3" else 0))
+    return StackState(
+        data_dir=str(data_dir.resolve()),
+        storage=storage,
+        broker_port=ports[0],
+        postgres_port=ports[1],
+        api_port=ports[2],
+        seaweed_ports=dict(zip(SEAWEED_PORT_NAMES, ports[3:], strict=False)),
+    )
+
+
+def up(data_dir: Path, storage: Storage = "s3", log: object = print) -> StackState:
+    """Idempotent: a healthy stack is reused; a stale one (after a crash) is cleaned and restarted."""
+    say = log if callable(log) else print
+    data_dir.mkdir(parents=True, exist_ok=True)
+    state = StackState.read(data_dir)
+    if state is not None and state.storage != storage:
+        raise RuntimeError(
+            f"{data_dir} holds a stack with {state.storage} storage; "
+            f"use another --data-dir or `turing down --purge` it first"
+        )
+    if state is not None and all(state.running().values()) and _ports_answer(state):
+        say(f"stack in {data_dir} is already running; reusing it")
+        return state
+    if state is not None:
+        say("found a stale stack (a component is down): cleaning up and restarting")
+        _stop_all(state)
+        if any(port_open(p) for p in _all_ports(state)):
+            # Someone else took our ports meanwhile: pick new ones.
+            fresh = _new_state(data_dir, storage)
+            state = fresh
+    else:
+        state = _new_state(data_dir, storage)
+    state.pids = {}
+    logs = data_dir / "logs"
+    try:
+        broker_env: dict[str, str] = {}
+        if storage == "s3":
+            say("starting SeaweedFS (S3 object store)")
+            state.pids["seaweedfs"] = seaweed.start(data_dir / "seaweedfs", state.seaweed_ports, logs / "seaweedfs.log")
+            state.write()
+            seaweed.ensure_bucket(state.seaweed_ports["s3"])
+            broker_env = {**seaweed.S3_ENV, "AWS_ENDPOINT": f"http://127.0.0.1:{state.seaweed_ports['s3']}"}
+        say("starting the broker (Tansu)")
+        engine = "s3://tansu/" if storage == "s3" else "memory://tansu/"
+        state.pids["broker"] = tansu.start(state.broker_port, engine, logs / "broker.log", broker_env)
+        state.write()
+        if not wait_port(state.broker_port, 30):
+            raise RuntimeError(f"the broker did not open port {state.broker_port}; see {logs / 'broker.log'}")
+        say("starting PostgreSQL")
+        pgdata = data_dir / "postgres"
+        postgres.init_cluster(pgdata)
+        state.pids["postgres"] = postgres.start(pgdata, state.postgres_port, logs / "postgres.log")
+        state.write()
+        _prepare_database(state)
+        say("starting the Turing API (schema registry, reads, trace)")
+        state.pids["api"] = spawn(
+            [sys.executable, "-m", "projections.api.serve", "--port", str(state.api_port), "--data-dir", str(data_dir)],
+            logs / "api.log",
+        )
+        state.write()
+        if not wait_port(state.api_port, 60):
+            raise RuntimeError(f"the API did not open port {state.api_port}; see {logs / 'api.log'}")
+        _wait_api(state)
+        _ensure_topics(state)
+    except BaseException:
+        _stop_all(state)
+        raise
+    state.write()
+    return state
+
+
+def _prepare_database(state: StackState) -> None:
+    from projections.migrate import migrate_all
+
+    migrate_all(state.endpoints().dsn)
+
+
+def _ensure_topics(state: StackState) -> None:
+    from streams.admin import ensure_topics
+
+    ensure_topics(state.endpoints().bootstrap_servers)
+
+
+def _wait_api(state: StackState, timeout: float = 30) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{state.api_port}/health", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("the API did not become healthy")
+
+
+def _all_ports(state: StackState) -> list[int]:
+    return [state.broker_port, state.postgres_port, state.api_port, *state.seaweed_ports.values()]
+
+
+def _ports_answer(state: StackState) -> bool:
+    return all(port_open(p) for p in [state.broker_port, state.postgres_port, state.api_port])
+
+
+def _stop_all(state: StackState) -> None:
+    # Reverse start order: readers first, the object store last so the broker can flush.
+    stop(state.pids.get("api"), timeout=10)
+    postgres.stop(Path(state.data_dir) / "postgres")
+    stop(state.pids.get("broker"), timeout=10)
+    wait_port(state.broker_port, 10, open_=False)
+    if state.pids.get("seaweedfs"):
+        stop(state.pids.get("seaweedfs"), timeout=40)
+        for port in state.seaweed_ports.values():
+            wait_port(port, 10, open_=False)
+
+
+def down(data_dir: Path, purge: bool = False) -> bool:
+    """Stop every process this data dir's stack started (by PID). Returns False if none was recorded."""
+    import shutil
+
+    state = StackState.read(data_dir)
+    if state is None:
+        return False
+    _stop_all(state)
+    state.pids = {}
+    state.write()
+    if purge:
+        shutil.rmtree(data_dir, ignore_errors=True)
+    return True
+
+
+def status(data_dir: Path) -> dict[str, object]:
+    state = StackState.read(data_dir)
+    if state is None:
+        return {"data_dir": str(data_dir), "running": False, "components": []}
+    pids = state.component_pids()
+    components: list[dict[str, object]] = []
+    addresses = {
+        "seaweedfs": f"http://127.0.0.1:{state.seaweed_ports.get('s3')} (S3)",
+        "broker": f"127.0.0.1:{state.broker_port} ({state.storage})",
+        "postgres": postgres.dsn(state.postgres_port),
+        "api": f"http://127.0.0.1:{state.api_port}",
+    }
+    for name in state.components():
+        up_ = alive(pids.get(name))
+        healthy = up_ and _component_healthy(state, name)
+        components.append(
+            {"name": name, "address": addresses[name], "pid": pids.get(name), "running": up_, "healthy": healthy}
+        )
+    result: dict[str, object] = {
+        "data_dir": state.data_dir,
+        "running": all(c["healthy"] for c in components),
+        "components": components,
+        "topics": [],
+    }
+    if any(c["name"] == "broker" and c["healthy"] for c in components):
+        from streams.admin import describe_topics
+
+        try:
+            result["topics"] = describe_topics(state.endpoints().bootstrap_servers)
+        except Exception as exc:  # status must report, not crash
+            result["topics_error"] = str(exc)
+    return result
+
+
+def _component_healthy(state: StackState, name: str) -> bool:
+    if name == "postgres":
+        return postgres.healthy(state.postgres_port)
+    if name == "seaweedfs":
+        return seaweed.healthy(state.seaweed_ports["s3"])
+    if name == "broker":
+        return port_open(state.broker_port)
+    if name == "api":
+        import httpx
+
+        try:
+            return httpx.get(f"http://127.0.0.1:{state.api_port}/health", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+    return False
+
+
+def as_json(obj: object) -> str:
+    return json.dumps(obj, indent=2, default=str)

@@ -1,0 +1,1 @@
+"""Avro schemas (the truth for every event), their Python models, and the wire format."""

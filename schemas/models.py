@@ -1,0 +1,226 @@
+"""Python models of the events. The `.avsc` files are the truth; a test proves these match."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+TURING_NAMESPACE = uuid.UUID("6f1c1f9e-6d0e-4f0a-9a51-2b1f3c6d7e80")
+
+
+def deterministic_id(*parts: object) -> uuid.UUID:
+    """Derived events take their id from their cause, so a re-delivery yields the same id."""
+    return uuid.uuid5(TURING_NAMESPACE, "\x1f".join(str(p) for p in parts))
+
+
+def now_utc() -> datetime:
+    # Avro timestamp-millis keeps milliseconds; truncating here makes round trips exact.
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+class Producer(BaseModel):
+    component: str
+    version: str
+
+
+class Meta(BaseModel):
+    event_id: uuid.UUID
+    event_type: str
+    occurred_at: datetime
+    producer: Producer
+    causation_id: str | None = None
+    correlation_id: str | None = None
+    run_id: str | None = None
+
+
+class Event(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    topic: ClassVar[str]
+    meta: Meta
+
+    def key(self) -> str:
+        raise NotImplementedError  # each event names its key field below
+
+    def to_avro(self) -> dict[str, Any]:
+        return self.model_dump(mode="python")
+
+
+class PostingContent(BaseModel):
+    source: str
+    title: str
+    company: str
+    location: str
+    description: str
+    salary_min: float | None = None
+    salary_max: float | None = None
+    currency: str | None = None
+    work_model: str | None = None
+    posted_at: datetime | None = None
+    url: str | None = None
+
+
+class PostingEvent(Event):
+    topic: ClassVar[str] = "postings"
+    posting_id: str
+    version: int
+    content_hash: str | None = None
+    previous_hash: str | None = None
+    content: PostingContent | None = None
+    changed_fields: list[str] = Field(default_factory=list)
+    reason: str | None = None
+    source_line: int | None = None
+    source_file: str | None = None
+
+    def key(self) -> str:
+        return self.posting_id
+
+
+class ProfileEvent(Event):
+    topic: ClassVar[str] = "profiles"
+    profile_id: str
+    version: int
+    content_hash: str
+    document: str
+
+    def key(self) -> str:
+        return self.profile_id
+
+
+class CommandEvent(Event):
+    topic: ClassVar[str] = "commands"
+    posting_id: str
+    start_step: str
+    model_overrides: dict[str, str] = Field(default_factory=dict)
+    reason: str
+    requested_by: str
+    priority: int = 0
+
+    def key(self) -> str:
+        return self.posting_id
+
+
+class RunEvent(Event):
+    topic: ClassVar[str] = "runs"
+    run_id: str
+    posting_id: str
+    status: str
+    reason: str
+    trigger: str
+    start_step: str
+    model_config_: dict[str, str] = Field(default_factory=dict, alias="model_config")
+    error: str | None = None
+
+    def key(self) -> str:
+        return self.posting_id
+
+    def to_avro(self) -> dict[str, Any]:
+        return self.model_dump(mode="python", by_alias=True)
+
+
+class DecisionEvent(Event):
+    topic: ClassVar[str] = "decisions"
+    subject_id: str
+    step: str
+    engine: str
+    model: str
+    prompt_version: str
+    prompt_hash: str
+    input_hash: str
+    input_event_ids: list[str] = Field(default_factory=list)
+    output: str
+    status: str
+    latency_ms: float = 0.0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    reused_decision_id: str | None = None
+    error: str | None = None
+
+    def key(self) -> str:
+        return self.subject_id
+
+
+class DerivationEvent(Event):
+    topic: ClassVar[str] = "derivations"
+    posting_id: str
+    version: int
+    posting_event_id: str
+    decision_ids: list[str] = Field(default_factory=list)
+    summary: str | None = None
+    culture_text: str | None = None
+    requirements: str = "[]"
+    ihl_score: float | None = None
+    red_flag_category: str | None = None
+    ghost_score: float | None = None
+
+    def key(self) -> str:
+        return self.posting_id
+
+
+class MatchEvent(Event):
+    topic: ClassVar[str] = "matches"
+    profile_id: str
+    posting_id: str
+    profile_version: int
+    derivation_version: int
+    fit_total: float
+    stretch_total: float
+    ghost_score: float | None = None
+    recommendation: str
+    detail: str
+    supersedes: str | None = None
+
+    def key(self) -> str:
+        return self.profile_id
+
+
+class FeedbackEvent(Event):
+    topic: ClassVar[str] = "feedback"
+    profile_id: str
+    posting_id: str
+    match_event_id: str
+    verdict: str
+    reason: str | None = None
+
+    def key(self) -> str:
+        return self.profile_id
+
+
+class DeadLetter(Event):
+    topic: ClassVar[str] = "deadletters"
+    source_topic: str
+    source_partition: int
+    source_offset: int
+    source_key: bytes | None = None
+    raw_value: bytes | None = None
+    error: str
+    processor: str
+
+    def key(self) -> str:
+        return (self.source_key or b"").decode("utf-8", "replace")
+
+
+TOPIC_MODELS: dict[str, type[Event]] = {
+    m.topic: m
+    for m in (
+        PostingEvent,
+        ProfileEvent,
+        CommandEvent,
+        RunEvent,
+        DecisionEvent,
+        DerivationEvent,
+        MatchEvent,
+        FeedbackEvent,
+        DeadLetter,
+    )
+}
+
+
+def model_for(topic: str) -> type[Event]:
+    try:
+        return TOPIC_MODELS[topic]
+    except KeyError:
+        raise KeyError(f"no event model for topic {topic!r}") from None

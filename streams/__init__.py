@@ -1,0 +1,1 @@
+"""Kafka plumbing: topic catalogue, producer, consumer runner, dead letters, replay readers."""

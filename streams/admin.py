@@ -1,0 +1,56 @@
+"""Topic creation and description."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from confluent_kafka import KafkaException
+from confluent_kafka.admin import AdminClient, NewTopic
+
+from streams.topics import CATALOGUE, Topic
+
+
+def admin_client(bootstrap: str) -> AdminClient:
+    return AdminClient({"bootstrap.servers": bootstrap, "log_level": 3})
+
+
+def ensure_topics(bootstrap: str, topics: tuple[Topic, ...] = CATALOGUE, timeout: float = 30) -> list[str]:
+    """Create the catalogue's missing topics; returns the names created."""
+    admin = admin_client(bootstrap)  # keep a reference: an inline client is collected mid-call
+    existing = set(admin.list_topics(timeout=timeout).topics)
+    new = [
+        NewTopic(t.name, num_partitions=t.partitions, replication_factor=1, config=t.config)
+        for t in topics
+        if t.name not in existing
+    ]
+    if not new:
+        return []
+    futures = admin.create_topics(new, request_timeout=timeout)
+    created = []
+    for name, fut in futures.items():
+        try:
+            fut.result(timeout)
+            created.append(name)
+        except KafkaException as exc:
+            if "TOPIC_ALREADY_EXISTS" not in str(exc):
+                raise
+    return created
+
+
+def partitions_of(bootstrap: str, name: str, timeout: float = 10) -> list[int]:
+    admin = admin_client(bootstrap)
+    meta = admin.list_topics(topic=name, timeout=timeout)
+    t = meta.topics.get(name)
+    if t is None or t.error is not None:
+        raise KeyError(f"topic {name!r} does not exist on {bootstrap}")
+    return sorted(t.partitions)
+
+
+def describe_topics(bootstrap: str, timeout: float = 10) -> list[dict[str, Any]]:
+    admin = admin_client(bootstrap)
+    meta = admin.list_topics(timeout=timeout)
+    return [
+        {"name": name, "partitions": len(t.partitions)}
+        for name, t in sorted(meta.topics.items())
+        if not name.startswith("__")
+    ]

@@ -1,0 +1,73 @@
+"""Shared fixtures: a real PostgreSQL and a real embedded stack (Tansu in memory), started here."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from infra import postgres
+from infra.ports import free_ports
+from infra.settings import Endpoints
+
+os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())
+
+
+def _short_tmp(prefix: str) -> Path:
+    # Data dirs stay short: the server's paths end up in error messages and sockets.
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir=os.environ.get("TURING_TEST_TMP", "/tmp")))
+    os.chmod(path, 0o755)
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_dsn() -> Iterator[str]:
+    """A bare PostgreSQL 18 cluster (database `turing`, pgvector installed) for this session."""
+    root = _short_tmp("turing-pg-")
+    pgdata = root / "pg"
+    postgres.init_cluster(pgdata)
+    port = free_ports(1)[0]
+    postgres.start(pgdata, port, root / "pg.log")
+    try:
+        yield postgres.dsn(port)
+    finally:
+        postgres.stop(pgdata)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _start_stack(storage: str = "memory") -> tuple[Path, Endpoints]:
+    from infra import stack
+
+    root = _short_tmp("turing-stack-")
+    state = stack.up(root, storage=storage, log=lambda *_: None)  # type: ignore[arg-type]
+    return root, state.endpoints()
+
+
+@pytest.fixture()
+def fresh_stack() -> Iterator[tuple[Path, Endpoints]]:
+    """A whole embedded stack (broker in memory, Postgres, API) for one test."""
+    from infra import stack
+
+    root, endpoints = _start_stack()
+    try:
+        yield root, endpoints
+    finally:
+        stack.down(root)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def module_stack() -> Iterator[tuple[Path, Endpoints]]:
+    """One embedded stack shared by the tests of a module."""
+    from infra import stack
+
+    root, endpoints = _start_stack()
+    try:
+        yield root, endpoints
+    finally:
+        stack.down(root)
+        shutil.rmtree(root, ignore_errors=True)
