@@ -45,13 +45,9 @@ class EventCodec:
         return _parse_cached(self._fetch(schema_id))
 
     def _fetch(self, schema_id: int) -> str:
-        from schemas.registry_client import UnknownSchemaId
-
         try:
             return self.registry.schema_by_id(schema_id)
-        except UnknownSchemaId as exc:
-            raise UnknownSchemaError(f"schema id {schema_id} is not in the registry") from exc
-        except KeyError as exc:  # store adapter
+        except LookupError as exc:  # both adapters signal "no such id" as a LookupError
             raise UnknownSchemaError(f"schema id {schema_id} is not in the registry") from exc
 
 

@@ -28,7 +28,7 @@ class RegistryError(RuntimeError):
         self.code = code
 
 
-class UnknownSchemaId(RegistryError):
+class UnknownSchemaId(RegistryError, LookupError):
     """The registry has no schema with this id (40403)."""
 
 

@@ -1,0 +1,31 @@
+"""The root `turing` command."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from infra.cli import demo, ingest_cmds, projection_cmds, stack_cmds
+
+app = typer.Typer(
+    name="turing",
+    help="Turing: job postings to explained matches; every step an immutable, traceable event.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+app.command("up")(stack_cmds.up)
+app.command("down")(stack_cmds.down)
+app.command("status")(stack_cmds.status)
+app.command("demo")(demo.demo)
+app.add_typer(ingest_cmds.ingest_app, name="ingest")
+app.add_typer(ingest_cmds.postings_app, name="postings")
+app.add_typer(projection_cmds.projections_app, name="projections")
+app.add_typer(projection_cmds.trace_app, name="trace")
+
+
+def main() -> None:
+    os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+    sys.exit(app())

@@ -1,0 +1,132 @@
+"""`turing projections …`, `turing projector run`, `turing trace …`."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.tree import Tree
+
+from infra.cli.common import DataDir, JsonFlag, console, context, friendly, out, print_json
+from projections import lineage
+from projections.rebuild import rebuild
+
+projections_app = typer.Typer(help="Rebuild and run the Postgres projections.", no_args_is_help=True)
+trace_app = typer.Typer(help="Trace a projected field to the events that produced it.", no_args_is_help=True)
+
+
+@projections_app.command("rebuild")
+@friendly
+def rebuild_cmd(
+    data_dir: Path = DataDir,
+    as_json: bool = JsonFlag,
+    no_swap: bool = typer.Option(False, "--no-swap", help="Compare only; keep the live projection."),
+) -> None:
+    """Replay every topic into a fresh schema, compare checksums with the live one, swap atomically."""
+    ctx = context(data_dir, component="projector")
+    try:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                      console=console, transient=True) as progress:
+            task = progress.add_task("replaying", total=None)
+            ctx.catch_up()
+            report = rebuild(
+                ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, live=ctx.schema,
+                swap=not no_swap, dead_letters=ctx.producer,
+                on_batch=lambda s: progress.update(task, description=f"replaying: {s.events:,} events"),
+            )
+    finally:
+        ctx.close()
+    answer = report.as_dict()
+    if as_json:
+        print_json(answer)
+        return
+    verdict = "[green]equal[/]" if report.equal else "[yellow]DIFFERENT (the log wins: rebuilt state is now live)[/]"
+    out.print(
+        f"rebuilt [bold]{report.events:,}[/] events in {report.seconds:.2f}s ({report.events_per_s:,.0f} events/s)\n"
+        f"  live     {report.checksum_live}\n  rebuilt  {report.checksum_rebuilt}\n  checksums {verdict}"
+        + ("" if report.swapped else "\n  (--no-swap: live projection kept)")
+    )
+
+
+@projections_app.command("run")
+@friendly
+def run_projector(
+    data_dir: Path = DataDir,
+    once: bool = typer.Option(False, "--once", help="Catch up and exit instead of running as a service."),
+    as_json: bool = JsonFlag,
+) -> None:
+    """The projector service: consume every topic into the live projection (Ctrl-C stops it)."""
+    ctx = context(data_dir, component="projector")
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    total = 0
+    try:
+        while True:
+            stats = ctx.projector().run(stop=stop)
+            total += stats.events
+            if stats.events and not as_json:
+                out.print(f"projected {stats.events:,} events ({stats.dead_lettered} dead-lettered)")
+            if once or stop.is_set():
+                break
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        ctx.close()
+    if as_json:
+        print_json({"events": total})
+
+
+@trace_app.command("posting")
+@friendly
+def trace_posting(
+    posting_id: str = typer.Argument(..., metavar="ID"),
+    field: str = typer.Argument(..., metavar="FIELD", help="title, salary_min, status, …"),
+    verify: bool = typer.Option(False, "--verify", help="Re-read each event from the broker and check it."),
+    data_dir: Path = DataDir,
+    as_json: bool = JsonFlag,
+) -> None:
+    """The field's value, the event that set it, and its causes down to the first observation."""
+    ctx = context(data_dir, component="trace")
+    try:
+        result = lineage.trace_posting(ctx.endpoints.dsn, posting_id, field, schema=ctx.schema)
+        if verify:
+            result = lineage.verify(result, ctx.endpoints.bootstrap_servers, ctx.codec)
+    finally:
+        ctx.close()
+    if as_json:
+        print_json(result)
+    else:
+        out.print(trace_tree(result))
+    if verify and not result["verified"]:
+        raise typer.Exit(2)
+
+
+def trace_tree(result: dict[str, Any]) -> Tree:
+    value = result["value"]
+    shown = (value[:120] + "…") if isinstance(value, str) and len(value) > 120 else value
+    root = Tree(f"[bold]posting {result['id']}[/] · [cyan]{result['field']}[/] = {shown!r}")
+    checks = {c["event_id"]: c for c in result.get("verification", [])}
+    node = root
+    for i, ev in enumerate([result["event"], *result["causes"]]):
+        if ev.get("missing"):
+            node.add(f"[red]{ev['event_id']} missing from the audit log[/]")
+            break
+        mark = ""
+        if ev["event_id"] in checks:
+            c = checks[ev["event_id"]]
+            mark = " [green]✔ verified in the log[/]" if c["ok"] else f" [red]✘ {c['reason']}[/]"
+        label = "set by" if i == 0 else "caused by"
+        node = node.add(
+            f"{label} [bold]{ev['event_type']}[/] {ev['event_id']}{mark}\n"
+            f"{ev['topic']}[{ev['partition']}]@{ev['offset']} · {ev['occurred_at']} · "
+            f"{ev['producer']['component']}/{ev['producer']['version']}"
+        )
+    if result.get("verified") is not None:
+        root.add("[green]verified: true[/]" if result["verified"] else "[red]verified: false[/]")
+    return root

@@ -1,0 +1,66 @@
+"""`turing up`, `turing down`, `turing status`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from infra import stack
+from infra.cli.common import DataDir, JsonFlag, console, friendly, out, print_json
+
+
+@friendly
+def up(
+    data_dir: Path = DataDir,
+    storage: str = typer.Option("s3", help="s3 (durable, on a local SeaweedFS) or memory."),
+) -> None:
+    """Start the embedded stack (or reuse the running one): object store, broker, Postgres, API."""
+    if storage not in ("s3", "memory"):
+        raise ValueError(f"--storage must be s3 or memory, not {storage!r}")
+    with console.status("starting the embedded stack…") as st:
+        state = stack.up(data_dir, storage=storage, log=lambda m: st.update(m))  # type: ignore[arg-type]
+    e = state.endpoints()
+    out.print(f"[green]stack up[/] in {data_dir}")
+    out.print(f"  broker    {e.bootstrap_servers}\n  registry  {e.registry_url}\n  postgres  {e.dsn}")
+
+
+@friendly
+def down(
+    data_dir: Path = DataDir,
+    purge: bool = typer.Option(False, "--purge", help="Also delete the data dir (all events are lost)."),
+) -> None:
+    """Stop every process the stack in DATA_DIR started (by PID)."""
+    with console.status("stopping the embedded stack…"):
+        found = stack.down(data_dir, purge=purge)
+    out.print("[green]stack stopped[/]" if found else f"no stack recorded in {data_dir}")
+
+
+@friendly
+def status(data_dir: Path = DataDir, as_json: bool = JsonFlag) -> None:
+    """Each component, its address and health; the topics and their partitions."""
+    info = stack.status(data_dir)
+    if as_json:
+        print_json(info)
+        return
+    if not info["components"]:
+        out.print(f"no stack recorded in {data_dir}; start one with `turing up`")
+        raise typer.Exit(1)
+    table = Table(title=f"Turing stack ({data_dir})")
+    for col in ("component", "address", "pid", "health"):
+        table.add_column(col)
+    for c in info["components"]:  # type: ignore[attr-defined]
+        health = "[green]healthy[/]" if c["healthy"] else ("[yellow]running[/]" if c["running"] else "[red]down[/]")
+        table.add_row(c["name"], c["address"], str(c["pid"] or "-"), health)
+    out.print(table)
+    topics = info.get("topics") or []
+    if topics:
+        t = Table(title="topics")
+        t.add_column("topic")
+        t.add_column("partitions", justify="right")
+        for tp in topics:  # type: ignore[attr-defined]
+            t.add_row(tp["name"], str(tp["partitions"]))
+        out.print(t)
+    if not info["running"]:
+        raise typer.Exit(1)

@@ -1,0 +1,59 @@
+"""Wire the adapters together once, for the CLI, the API and the tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from infra.settings import Endpoints
+from projections.migrate import LIVE_SCHEMA
+from projections.projector import Projector, ProjectorStats
+from schemas.codec import EventCodec
+from schemas.models import Producer
+from schemas.registry_client import HttpRegistry
+from streams.producer import EventProducer
+
+VERSION = "0.1.0"
+
+
+@dataclass
+class Context:
+    endpoints: Endpoints
+    component: str = "turing-cli"
+    schema: str = LIVE_SCHEMA
+    _closers: list[object] = field(default_factory=list)
+
+    @cached_property
+    def registry(self) -> HttpRegistry:
+        return HttpRegistry(self.endpoints.registry_url)
+
+    @cached_property
+    def codec(self) -> EventCodec:
+        return EventCodec(self.registry)
+
+    @cached_property
+    def producer(self) -> EventProducer:
+        return EventProducer(self.endpoints.bootstrap_servers, self.codec, client_id=self.component)
+
+    @property
+    def producer_meta(self) -> Producer:
+        return Producer(component=self.component, version=VERSION)
+
+    def projector(self, schema: str | None = None) -> Projector:
+        return Projector(
+            self.endpoints.dsn,
+            self.endpoints.bootstrap_servers,
+            self.codec,
+            schema=schema or self.schema,
+            dead_letters=self.producer,
+        )
+
+    def catch_up(self, targets: dict[tuple[str, int], int] | None = None) -> ProjectorStats:
+        """Project everything in the log so far (drain until idle past `targets`)."""
+        return self.projector().run(targets=targets)
+
+    def close(self) -> None:
+        if "producer" in self.__dict__:
+            self.producer.flush()
+        if "registry" in self.__dict__:
+            self.registry.close()

@@ -1,0 +1,1 @@
+"""The domain: one module per pipeline step. No I/O here."""

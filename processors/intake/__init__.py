@@ -1,0 +1,1 @@
+"""Intake: read, validate, normalise, hash and detect changes in postings."""

@@ -1,0 +1,163 @@
+"""Content hashing and change detection: which event, if any, a posting record produces."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from processors.intake.records import FieldError, RawRecord, Rejected
+from processors.intake.validate import validate
+from schemas.models import Meta, PostingContent, PostingEvent, Producer, deterministic_id
+
+OBSERVED = "posting.observed"
+CHANGED = "posting.changed"
+SEEN_AGAIN = "posting.seen_again"
+WITHDRAWN = "posting.withdrawn"
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the log says about a posting so far (read from the projection)."""
+
+    version: int
+    content_hash: str
+    status: str
+    last_event_id: str
+    content: dict[str, Any]
+
+
+def content_dict(content: PostingContent) -> dict[str, Any]:
+    return content.model_dump(mode="json")
+
+
+def content_hash(content: PostingContent) -> str:
+    canonical = json.dumps(content_dict(content), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
+    return sorted(k for k in new if old.get(k) != new.get(k))
+
+
+def decide(
+    posting_id: str,
+    content: PostingContent,
+    known: Known | None,
+    producer: Producer,
+    now: datetime,
+    source_file: str | None = None,
+    line: int | None = None,
+) -> PostingEvent | None:
+    """observed for a new posting, changed for new content, seen_again when a withdrawn one returns."""
+    digest = content_hash(content)
+    if known is not None and known.content_hash == digest and known.status == "open":
+        return None
+    if known is None:
+        event_type, version, previous, fields = OBSERVED, 1, None, sorted(content_dict(content))
+    else:
+        new_content = known.content_hash != digest
+        event_type = SEEN_AGAIN if known.status == "withdrawn" else CHANGED
+        version = known.version + 1 if new_content else known.version
+        previous = known.content_hash
+        fields = changed_fields(known.content, content_dict(content))
+    # Same posting, version, content and kind of event => same id, so a repeated ingest is a no-op.
+    event_id = deterministic_id("posting", posting_id, event_type, version, digest, known and known.last_event_id)
+    return PostingEvent(
+        meta=Meta(
+            event_id=event_id,
+            event_type=event_type,
+            occurred_at=now,
+            producer=producer,
+            causation_id=known.last_event_id if known else None,
+            correlation_id=posting_id,
+        ),
+        posting_id=posting_id,
+        version=version,
+        content_hash=digest,
+        previous_hash=previous,
+        content=content,
+        changed_fields=fields,
+        source_file=source_file,
+        source_line=line,
+    )
+
+
+def withdraw(posting_id: str, known: Known | None, reason: str, producer: Producer, now: datetime) -> PostingEvent:
+    if known is None:
+        raise LookupError(f"posting {posting_id!r} was never observed")
+    if known.status == "withdrawn":
+        raise ValueError(f"posting {posting_id!r} is already withdrawn")
+    return PostingEvent(
+        meta=Meta(
+            event_id=deterministic_id("posting", posting_id, WITHDRAWN, known.last_event_id),
+            event_type=WITHDRAWN,
+            occurred_at=now,
+            producer=producer,
+            causation_id=known.last_event_id,
+            correlation_id=posting_id,
+        ),
+        posting_id=posting_id,
+        version=known.version,
+        content_hash=known.content_hash,
+        previous_hash=known.content_hash,
+        content=None,
+        reason=reason,
+    )
+
+
+@dataclass
+class IngestPlan:
+    events: list[PostingEvent] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+
+    def summary(self) -> dict[str, int]:
+        return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged, "rejected": len(self.rejected)}
+
+
+def plan(
+    records: Iterable[RawRecord | Rejected],
+    known: Mapping[str, Known],
+    producer: Producer,
+    now: datetime,
+    source_file: str | None = None,
+) -> IngestPlan:
+    """Validate every record and decide its event. A bad record is reported and skipped."""
+    result = IngestPlan()
+    first_line: dict[str, tuple[int, str]] = {}
+    for rec in records:
+        if isinstance(rec, Rejected):
+            result.rejected.append(rec)
+            continue
+        posting_id, content, errors = validate(rec.data)
+        if content is None or posting_id is None:
+            result.rejected.append(Rejected(rec.line, errors, record_id=posting_id))
+            continue
+        digest = content_hash(content)
+        if posting_id in first_line:
+            line0, digest0 = first_line[posting_id]
+            if digest0 == digest:
+                result.unchanged += 1
+            else:
+                # Two versions in one file have no order we can trust: keep the first, report this one.
+                result.rejected.append(
+                    Rejected(rec.line, [FieldError("id", f"duplicate of line {line0} with different content; kept line {line0}")], record_id=posting_id)
+                )
+            continue
+        first_line[posting_id] = (rec.line, digest)
+        event = decide(posting_id, content, known.get(posting_id), producer, now, source_file, rec.line)
+        if event is None:
+            result.unchanged += 1
+            continue
+        result.events.append(event)
+        if event.meta.event_type == OBSERVED:
+            result.new += 1
+        else:
+            result.changed += 1
+    return result

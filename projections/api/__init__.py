@@ -1,0 +1,1 @@
+"""The HTTP API: reads, trace, and the schema-registry subset serializers need."""

@@ -1,0 +1,46 @@
+"""A deterministic checksum of a projection schema: equal state <=> equal checksum."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+# Table -> the ordering that makes its rows' sequence deterministic (its primary key).
+TABLES: dict[str, tuple[str, ...]] = {
+    "audit_log": ("event_id",),
+    "event_duplicates": ("topic", "partition", "offset"),
+    "rejected_records": ("topic", "partition", "offset"),
+    "projector_offsets": ("topic", "partition"),
+    "postings": ("posting_id",),
+    "posting_versions": ("posting_id", "version"),
+}
+
+
+def table_checksums(conn: psycopg.Connection[Any], schema: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    with conn.transaction():
+        # Text forms of timestamps depend on the session's zone: pin it.
+        conn.execute("SET LOCAL TIME ZONE 'UTC'")
+        conn.execute("SET LOCAL extra_float_digits = 3")
+        for table, order in TABLES.items():
+            query = sql.SQL(
+                "SELECT count(*) AS n, md5(coalesce(string_agg(md5(t::text), '' ORDER BY {}), '')) AS h "
+                "FROM {}.{} AS t"
+            ).format(
+                sql.SQL(", ").join(sql.SQL("t.{}").format(sql.Identifier(c)) for c in order),
+                sql.Identifier(schema),
+                sql.Identifier(table),
+            )
+            row = conn.execute(query).fetchone()
+            assert row is not None
+            n, h = (row["n"], row["h"]) if isinstance(row, dict) else row
+            out[table] = f"{n}:{h}"
+    return out
+
+
+def schema_checksum(conn: psycopg.Connection[Any], schema: str) -> str:
+    parts = table_checksums(conn, schema)
+    return hashlib.sha256("|".join(f"{k}={v}" for k, v in parts.items()).encode()).hexdigest()

@@ -1,0 +1,58 @@
+"""Apply the SQL migrations: the registry's tables and a projection schema."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+REGISTRY_SQL = Path(__file__).parent / "registry" / "schema.sql"
+LIVE_SCHEMA = "proj"
+_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+# Serialises migrations across processes (two `turing up` or test workers at once).
+MIGRATION_LOCK = 7_301_001
+
+
+def check_schema_name(schema: str) -> str:
+    if not _SCHEMA_NAME.match(schema):
+        raise ValueError(f"{schema!r} is not a valid projection schema name")
+    return schema
+
+
+def migration_files() -> list[Path]:
+    return sorted(MIGRATIONS.glob("[0-9]*.sql"))
+
+
+def migrate_projection(conn: psycopg.Connection, schema: str) -> list[str]:
+    """Create `schema` if needed and apply the migrations it lacks; returns those applied."""
+    check_schema_name(schema)
+    applied: list[str] = []
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        conn.execute(sql.SQL("SET LOCAL search_path TO {}, public").format(sql.Identifier(schema)))
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY)")
+        done = {r[0] for r in conn.execute("SELECT name FROM schema_migrations")}
+        for path in migration_files():
+            if path.name in done:
+                continue
+            conn.execute(path.read_text())  # type: ignore[call-overload]
+            conn.execute("INSERT INTO schema_migrations (name) VALUES (%s)", (path.name,))
+            applied.append(path.name)
+    return applied
+
+
+def migrate_registry(conn: psycopg.Connection) -> None:
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        conn.execute(REGISTRY_SQL.read_text())  # type: ignore[call-overload]
+
+
+def migrate_all(dsn: str, schema: str = LIVE_SCHEMA) -> list[str]:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        migrate_registry(conn)
+        return migrate_projection(conn, schema)

@@ -1,0 +1,247 @@
+"""The projector: consumes the topics and writes projections plus its offsets in one transaction.
+
+Exactly-once effects without Kafka transactions: offsets live beside the rows, and an
+event id already in the audit log is recorded as a duplicate, never applied twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import dict_row
+from psycopg.types.json import Jsonb
+from pydantic import ValidationError
+
+from projections.jsonable import jsonable
+from projections.migrate import LIVE_SCHEMA, check_schema_name
+from projections.reducers import reduce_posting
+from schemas.codec import EventCodec
+from schemas.models import DeadLetter, Meta, PostingEvent, Producer, deterministic_id, model_for, now_utc
+from schemas.wire import WireFormatError
+from streams.admin import partitions_of
+from streams.producer import EventProducer
+from streams.reader import RawRecord, drain
+from streams.topics import CATALOGUE
+
+COMPONENT = "projector"
+VERSION = "1"
+
+
+def schema_lock_key(schema: str) -> int:
+    # One writer per projection schema at a time; rebuild's swap takes the same lock.
+    return zlib.crc32(f"turing-projection:{schema}".encode())
+
+
+@dataclass
+class ProjectorStats:
+    events: int = 0
+    applied: int = 0
+    duplicates: int = 0
+    dead_lettered: int = 0
+    batches: int = 0
+    by_topic: dict[str, int] = field(default_factory=dict)
+
+
+class Projector:
+    def __init__(
+        self,
+        dsn: str,
+        bootstrap: str,
+        codec: EventCodec,
+        schema: str = LIVE_SCHEMA,
+        dead_letters: EventProducer | None = None,
+        topics: tuple[str, ...] = tuple(t.name for t in CATALOGUE),
+    ):
+        self.dsn = dsn
+        self.bootstrap = bootstrap
+        self.codec = codec
+        self.schema = check_schema_name(schema)
+        self.dead_letters = dead_letters
+        self.topics = topics
+
+    def connect(self) -> psycopg.Connection[dict[str, Any]]:
+        conn = psycopg.connect(self.dsn, row_factory=dict_row)
+        conn.execute("SET TIME ZONE 'UTC'")
+        conn.commit()
+        return conn
+
+    def stored_offsets(self, conn: psycopg.Connection[Any]) -> dict[tuple[str, int], int]:
+        rows = conn.execute(
+            sql.SQL("SELECT topic, partition, next_offset FROM {}.projector_offsets").format(sql.Identifier(self.schema))
+        ).fetchall()
+        conn.commit()
+        return {(r["topic"], r["partition"]): r["next_offset"] for r in rows}
+
+    def starts(self, conn: psycopg.Connection[Any]) -> dict[tuple[str, int], int]:
+        stored = self.stored_offsets(conn)
+        starts: dict[tuple[str, int], int] = {}
+        for name in self.topics:
+            for p in partitions_of(self.bootstrap, name):
+                starts[(name, p)] = stored.get((name, p), 0)
+        return starts
+
+    def run(
+        self,
+        targets: dict[tuple[str, int], int] | None = None,
+        stop: threading.Event | None = None,
+        on_batch: Callable[[ProjectorStats], None] | None = None,
+    ) -> ProjectorStats:
+        """Project until caught up (an idle poll past `targets`), or until `stop` is set."""
+        stats = ProjectorStats()
+        with self.connect() as conn:
+            for batch in drain(self.bootstrap, self.starts(conn), targets, client_id=f"turing-{self.schema}"):
+                self.apply_batch(conn, batch, stats)
+                if on_batch:
+                    on_batch(stats)
+                if stop is not None and stop.is_set():
+                    break
+        return stats
+
+    def apply_batch(self, conn: psycopg.Connection[Any], batch: list[RawRecord], stats: ProjectorStats) -> None:
+        schema = sql.Identifier(self.schema)
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (schema_lock_key(self.schema),))
+            conn.execute(sql.SQL("SET LOCAL search_path TO {}, public").format(schema))
+            stored = {
+                (r["topic"], r["partition"]): r["next_offset"]
+                for r in conn.execute("SELECT topic, partition, next_offset FROM projector_offsets")
+            }
+            advanced: dict[tuple[str, int], int] = {}
+            for rec in batch:
+                tp = (rec.topic, rec.partition)
+                if rec.offset < stored.get(tp, 0):
+                    continue  # applied by an earlier run that committed after we read
+                self._apply_record(conn, rec, stats)
+                advanced[tp] = rec.offset + 1
+                stats.events += 1
+                stats.by_topic[rec.topic] = stats.by_topic.get(rec.topic, 0) + 1
+            if self.dead_letters is not None:
+                # Dead letters must be in the log before the offsets that skip their source commit.
+                self.dead_letters.flush()
+            for (topic, partition), nxt in advanced.items():
+                conn.execute(
+                    "INSERT INTO projector_offsets (topic, partition, next_offset) VALUES (%s, %s, %s) "
+                    "ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset",
+                    (topic, partition, nxt),
+                )
+        stats.batches += 1
+
+    def _apply_record(self, conn: psycopg.Connection[Any], rec: RawRecord, stats: ProjectorStats) -> None:
+        try:
+            if rec.value is None:
+                raise WireFormatError("the record has no value (a tombstone); Turing topics are never compacted")
+            schema_id, record = self.codec.decode_record(rec.topic, rec.value)
+            event = model_for(rec.topic).model_validate(record)
+        except (WireFormatError, ValidationError, KeyError) as exc:
+            self._reject(conn, rec, f"{type(exc).__name__}: {exc}")
+            stats.dead_lettered += 1
+            return
+        meta: Meta = event.meta
+        inserted = conn.execute(
+            "INSERT INTO audit_log (event_id, topic, partition, \"offset\", key, event_type, occurred_at, "
+            "producer_component, producer_version, causation_id, correlation_id, run_id, schema_id, "
+            "value_sha256, record) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) "
+            "ON CONFLICT (event_id) DO NOTHING RETURNING 1",
+            (
+                meta.event_id,
+                rec.topic,
+                rec.partition,
+                rec.offset,
+                rec.key.decode("utf-8", "replace") if rec.key is not None else None,
+                meta.event_type,
+                meta.occurred_at,
+                meta.producer.component,
+                meta.producer.version,
+                meta.causation_id,
+                meta.correlation_id,
+                meta.run_id,
+                schema_id,
+                hashlib.sha256(rec.value).hexdigest(),
+                Jsonb(jsonable(record)),
+            ),
+        ).fetchone()
+        if inserted is None:
+            conn.execute(
+                "INSERT INTO event_duplicates (topic, partition, \"offset\", event_id) VALUES (%s,%s,%s,%s) "
+                "ON CONFLICT DO NOTHING",
+                (rec.topic, rec.partition, rec.offset, meta.event_id),
+            )
+            stats.duplicates += 1
+            return
+        if isinstance(event, PostingEvent):
+            self._apply_posting(conn, event)
+        stats.applied += 1
+
+    def _apply_posting(self, conn: psycopg.Connection[Any], event: PostingEvent) -> None:
+        current = conn.execute("SELECT * FROM postings WHERE posting_id = %s", (event.posting_id,)).fetchone()
+        write = reduce_posting(current, event)
+        if write is None or write.outcome != "applied":
+            return
+        row = dict(write.row)
+        row["field_events"] = Jsonb(row["field_events"])
+        cols = list(row)
+        conn.execute(
+            sql.SQL("INSERT INTO postings ({}) VALUES ({}) ON CONFLICT (posting_id) DO UPDATE SET {}").format(
+                sql.SQL(", ").join(map(sql.Identifier, cols)),
+                sql.SQL(", ").join(sql.Placeholder() * len(cols)),
+                sql.SQL(", ").join(
+                    sql.SQL("{} = EXCLUDED.{}").format(sql.Identifier(c), sql.Identifier(c))
+                    for c in cols
+                    if c != "posting_id"
+                ),
+            ),
+            list(row.values()),
+        )
+        if write.version_row is not None:
+            v = dict(write.version_row)
+            v["content"] = Jsonb(v["content"])
+            conn.execute(
+                "INSERT INTO posting_versions (posting_id, version, event_id, event_type, content_hash, "
+                "content, changed_fields, occurred_at) VALUES (%(posting_id)s, %(version)s, %(event_id)s, "
+                "%(event_type)s, %(content_hash)s, %(content)s, %(changed_fields)s, %(occurred_at)s) "
+                "ON CONFLICT DO NOTHING",
+                v,
+            )
+
+    def _reject(self, conn: psycopg.Connection[Any], rec: RawRecord, error: str) -> None:
+        dl_id = None
+        if rec.topic != "deadletters" and self.dead_letters is not None:
+            letter = dead_letter(rec, error, COMPONENT)
+            self.dead_letters.send(letter)
+            dl_id = letter.meta.event_id
+        conn.execute(
+            "INSERT INTO rejected_records (topic, partition, \"offset\", error, dead_letter_event_id) "
+            "VALUES (%s,%s,%s,%s,%s) ON CONFLICT DO NOTHING",
+            (rec.topic, rec.partition, rec.offset, error[:2000], dl_id),
+        )
+
+
+def dead_letter(rec: RawRecord, error: str, processor: str) -> DeadLetter:
+    """Deterministic id from the coordinates: a retried dead-lettering is the same event."""
+    return DeadLetter(
+        meta=Meta(
+            event_id=deterministic_id("deadletter", rec.topic, rec.partition, rec.offset, processor),
+            event_type="deadletter.recorded",
+            occurred_at=now_utc(),
+            producer=Producer(component=processor, version=VERSION),
+        ),
+        source_topic=rec.topic,
+        source_partition=rec.partition,
+        source_offset=rec.offset,
+        source_key=rec.key,
+        raw_value=rec.value,
+        error=error[:10_000],
+        processor=processor,
+    )
+
+
+def describe(stats: ProjectorStats) -> str:
+    return json.dumps(stats.__dict__)

@@ -1,0 +1,76 @@
+"""Read queries on the live projection (used by the CLI, the API and intake)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import psycopg
+from psycopg import sql
+from psycopg.rows import dict_row
+
+from processors.intake.changes import Known
+from projections.migrate import LIVE_SCHEMA
+from projections.reducers import CONTENT_FIELDS
+
+
+def _connect(dsn: str) -> psycopg.Connection[dict[str, Any]]:
+    conn = psycopg.connect(dsn, row_factory=dict_row)
+    conn.execute("SET TIME ZONE 'UTC'")
+    return conn
+
+
+def known_postings(dsn: str, schema: str = LIVE_SCHEMA) -> dict[str, Known]:
+    cols = sql.SQL(", ").join(map(sql.Identifier, CONTENT_FIELDS))
+    query = sql.SQL(
+        "SELECT posting_id, version, content_hash, status, last_event_id, {} FROM {}.postings"
+    ).format(cols, sql.Identifier(schema))
+    out: dict[str, Known] = {}
+    with _connect(dsn) as conn:
+        for r in conn.execute(query):
+            content = {f: r[f] for f in CONTENT_FIELDS}
+            if content["posted_at"] is not None:
+                content["posted_at"] = content["posted_at"].isoformat().replace("+00:00", "Z")
+            out[r["posting_id"]] = Known(r["version"], r["content_hash"], r["status"], str(r["last_event_id"]), content)
+    return out
+
+
+def list_postings(dsn: str, limit: int = 50, status: str | None = None, schema: str = LIVE_SCHEMA) -> list[dict[str, Any]]:
+    where = sql.SQL("WHERE status = %s") if status else sql.SQL("")
+    query = sql.SQL(
+        "SELECT posting_id, version, status, title, company, location, work_model, salary_min, salary_max, "
+        "currency, posted_at, updated_at FROM {}.postings {} ORDER BY posting_id LIMIT %s"
+    ).format(sql.Identifier(schema), where)
+    params: list[Any] = [status] if status else []
+    with _connect(dsn) as conn:
+        return list(conn.execute(query, [*params, limit]))
+
+
+def get_posting(dsn: str, posting_id: str, schema: str = LIVE_SCHEMA) -> dict[str, Any] | None:
+    with _connect(dsn) as conn:
+        row = conn.execute(
+            sql.SQL("SELECT * FROM {}.postings WHERE posting_id = %s").format(sql.Identifier(schema)), (posting_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        versions = conn.execute(
+            sql.SQL(
+                "SELECT version, event_id, event_type, content_hash, changed_fields, occurred_at "
+                "FROM {}.posting_versions WHERE posting_id = %s ORDER BY version"
+            ).format(sql.Identifier(schema)),
+            (posting_id,),
+        ).fetchall()
+    row["versions"] = versions
+    return row
+
+
+def counts(dsn: str, schema: str = LIVE_SCHEMA) -> dict[str, int]:
+    with _connect(dsn) as conn:
+        row = conn.execute(
+            sql.SQL(
+                "SELECT (SELECT count(*) FROM {s}.postings) AS postings, "
+                "(SELECT count(*) FROM {s}.posting_versions) AS versions, "
+                "(SELECT count(*) FROM {s}.audit_log) AS events, "
+                "(SELECT count(*) FROM {s}.rejected_records) AS rejected"
+            ).format(s=sql.Identifier(schema))
+        ).fetchone()
+    return dict(row or {})

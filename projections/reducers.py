@@ -1,0 +1,85 @@
+"""Pure projection logic: given the current row and an event, the rows to write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from processors.intake.changes import WITHDRAWN
+from schemas.models import PostingEvent
+
+CONTENT_FIELDS = (
+    "source",
+    "title",
+    "company",
+    "location",
+    "description",
+    "salary_min",
+    "salary_max",
+    "currency",
+    "work_model",
+    "posted_at",
+    "url",
+)
+# Fields a trace can ask about: the content, plus the posting's state.
+TRACEABLE_FIELDS = (*CONTENT_FIELDS, "status", "version", "content_hash")
+
+
+@dataclass(frozen=True)
+class PostingWrite:
+    row: dict[str, Any]
+    version_row: dict[str, Any] | None
+    outcome: str  # applied | stale
+
+
+def reduce_posting(current: dict[str, Any] | None, event: PostingEvent) -> PostingWrite | None:
+    """None when the event cannot apply (a change or withdrawal for a posting never observed)."""
+    eid = str(event.meta.event_id)
+    at = event.meta.occurred_at
+    if event.meta.event_type == WITHDRAWN:
+        if current is None:
+            return None
+        row = {**current, "status": "withdrawn", "updated_at": at, "last_event_id": eid}
+        row["field_events"] = {**current["field_events"], "status": eid}
+        return PostingWrite(row, None, "applied")
+    if event.content is None or event.content_hash is None:
+        return None
+    if current is not None and event.version < current["version"]:
+        return PostingWrite(current, None, "stale")
+    content = event.content.model_dump(mode="python")
+    if current is None:
+        touched = [*CONTENT_FIELDS, "status", "version", "content_hash"]
+        base: dict[str, Any] = {"posting_id": event.posting_id, "first_seen_at": at, "field_events": {}}
+    else:
+        touched = [f for f in CONTENT_FIELDS if current.get(f) != content.get(f)]
+        if current["status"] != "open":
+            touched.append("status")
+        if current["version"] != event.version:
+            touched += ["version", "content_hash"]
+        base = current
+    row = {
+        **base,
+        **content,
+        "version": event.version,
+        "status": "open",
+        "content_hash": event.content_hash,
+        "updated_at": at,
+        "last_event_id": eid,
+        "field_events": {**base["field_events"], **{f: eid for f in touched}},
+    }
+    new_version = current is None or current["version"] != event.version
+    version_row = (
+        {
+            "posting_id": event.posting_id,
+            "version": event.version,
+            "event_id": eid,
+            "event_type": event.meta.event_type,
+            "content_hash": event.content_hash,
+            "content": event.content.model_dump(mode="json"),
+            "changed_fields": list(event.changed_fields),
+            "occurred_at": at,
+        }
+        if new_version
+        else None
+    )
+    return PostingWrite(row, version_row, "applied")

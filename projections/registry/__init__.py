@@ -1,0 +1,27 @@
+"""Schema registry for the embedded stack: the Confluent REST subset serializers need."""
+
+from projections.registry.router import registry_router
+from projections.registry.store import (
+    IncompatibleSchema,
+    InvalidCompatibilityLevel,
+    InvalidSchema,
+    RegisteredVersion,
+    RegistryError,
+    RegistryStore,
+    SchemaNotFound,
+    SubjectNotFound,
+    VersionNotFound,
+)
+
+__all__ = [
+    "IncompatibleSchema",
+    "InvalidCompatibilityLevel",
+    "InvalidSchema",
+    "RegisteredVersion",
+    "RegistryError",
+    "RegistryStore",
+    "SchemaNotFound",
+    "SubjectNotFound",
+    "VersionNotFound",
+    "registry_router",
+]

@@ -1,0 +1,268 @@
+"""The subset of the Confluent Schema Registry REST API that serializers and our tools use.
+
+Bodies are read by hand rather than through pydantic models so that every failure, malformed
+bodies included, is answered in Confluent's `{"error_code", "message"}` shape.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from projections.registry.store import (
+    SCHEMA_TYPE,
+    IncompatibleSchema,
+    InvalidCompatibilityLevel,
+    InvalidSchema,
+    RegisteredVersion,
+    RegistryError,
+    RegistryStore,
+    SchemaNotFound,
+    SubjectNotFound,
+    Version,
+    VersionNotFound,
+)
+
+MEDIA_TYPE = "application/vnd.schemaregistry.v1+json"
+
+T = TypeVar("T")
+
+
+class SchemaRegistryResponse(JSONResponse):
+    media_type = MEDIA_TYPE
+
+
+class _InvalidVersion(RegistryError):
+    pass
+
+
+class _BadRequest(RegistryError):
+    pass
+
+
+# (HTTP status, Confluent error_code) per failure
+_ERRORS: dict[type[RegistryError], tuple[int, int]] = {
+    SubjectNotFound: (404, 40401),
+    VersionNotFound: (404, 40402),
+    SchemaNotFound: (404, 40403),
+    IncompatibleSchema: (409, 409),
+    InvalidSchema: (422, 42201),
+    _InvalidVersion: (422, 42202),
+    InvalidCompatibilityLevel: (422, 42203),
+    _BadRequest: (400, 400),
+}
+
+
+def _error(exc: RegistryError) -> SchemaRegistryResponse:
+    status, code = next(
+        (pair for kind, pair in _ERRORS.items() if isinstance(exc, kind)), (500, 50001)
+    )
+    return SchemaRegistryResponse({"error_code": code, "message": str(exc)}, status_code=status)
+
+
+async def _call(fn: Callable[..., T], *args: Any) -> T:
+    # the store is synchronous (psycopg); keep it off the event loop
+    return await run_in_threadpool(fn, *args)
+
+
+async def _body(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    try:
+        body = json.loads(raw) if raw else {}
+    except json.JSONDecodeError as exc:
+        raise _BadRequest(f"Request body is not JSON: {exc}") from exc
+    if not isinstance(body, dict):
+        raise _BadRequest("Request body must be a JSON object")
+    return body
+
+
+async def _schema_from(request: Request) -> str:
+    body = await _body(request)
+    schema_type = body.get("schemaType") or SCHEMA_TYPE
+    if schema_type != SCHEMA_TYPE:
+        raise InvalidSchema(f"Unsupported schemaType {schema_type!r}: this registry serves AVRO")
+    if body.get("references"):
+        raise InvalidSchema("Schema references are not supported by this registry")
+    schema = body.get("schema")
+    if not isinstance(schema, str):
+        raise InvalidSchema("Request body needs a 'schema' string")
+    return schema
+
+
+def _version(raw: str) -> Version:
+    if raw == "latest":
+        return "latest"
+    try:
+        number = int(raw)
+    except ValueError:
+        number = 0
+    if number < 1 and number != -1:
+        raise _InvalidVersion(
+            f"The specified version '{raw}' is not a valid version id. "
+            'Allowed values are between [1, 2^31-1] and the string "latest"'
+        )
+    return number
+
+
+def _flag(value: str | None) -> bool:
+    # the Python client sends booleans as "True"/"False"
+    return value is not None and value.lower() == "true"
+
+
+def _registered(v: RegisteredVersion) -> dict[str, Any]:
+    return {"subject": v.subject, "version": v.version, "id": v.id, "schema": v.schema}
+
+
+def registry_router(store: RegistryStore) -> APIRouter:
+    router = APIRouter(tags=["schema registry"], default_response_class=SchemaRegistryResponse)
+
+    @router.post("/subjects/{subject}/versions")
+    async def register(subject: str, request: Request) -> Response:
+        try:
+            schema = await _schema_from(request)
+            schema_id = await _call(store.register, subject, schema)
+        except RegistryError as exc:
+            return _error(exc)
+        return SchemaRegistryResponse({"id": schema_id})
+
+    @router.post("/subjects/{subject}")
+    async def lookup(subject: str, request: Request) -> Response:
+        try:
+            schema = await _schema_from(request)
+            found = await _call(store.lookup, subject, schema)
+        except RegistryError as exc:
+            return _error(exc)
+        return SchemaRegistryResponse(_registered(found))
+
+    @router.get("/subjects")
+    async def subjects(
+        prefix: Annotated[str | None, Query(alias="subjectPrefix")] = None,
+    ) -> Response:
+        names = await _call(store.subjects)
+        if prefix:
+            names = [n for n in names if n.startswith(prefix)]
+        return SchemaRegistryResponse(names)
+
+    @router.get("/subjects/{subject}/versions")
+    async def versions(subject: str) -> Response:
+        try:
+            return SchemaRegistryResponse(await _call(store.versions, subject))
+        except RegistryError as exc:
+            return _error(exc)
+
+    @router.get("/subjects/{subject}/versions/{version}")
+    async def version(subject: str, version: str) -> Response:
+        try:
+            found = await _call(store.version, subject, _version(version))
+        except RegistryError as exc:
+            return _error(exc)
+        return SchemaRegistryResponse(_registered(found))
+
+    @router.get("/subjects/{subject}/versions/{version}/schema")
+    async def version_schema(subject: str, version: str) -> Response:
+        try:
+            found = await _call(store.version, subject, _version(version))
+        except RegistryError as exc:
+            return _error(exc)
+        # the raw schema, not wrapped in an object
+        return Response(found.schema, media_type=MEDIA_TYPE)
+
+    @router.get("/schemas/types")
+    async def schema_types() -> Response:
+        return SchemaRegistryResponse([SCHEMA_TYPE])
+
+    @router.get("/schemas/ids/{schema_id}")
+    async def schema_by_id(schema_id: int) -> Response:
+        try:
+            schema = await _call(store.schema_by_id, schema_id)
+        except RegistryError as exc:
+            return _error(exc)
+        return SchemaRegistryResponse({"schema": schema})
+
+    @router.get("/schemas/ids/{schema_id}/schema")
+    async def raw_schema_by_id(schema_id: int) -> Response:
+        try:
+            schema = await _call(store.schema_by_id, schema_id)
+        except RegistryError as exc:
+            return _error(exc)
+        return Response(schema, media_type=MEDIA_TYPE)
+
+    @router.get("/schemas/ids/{schema_id}/subjects")
+    async def schema_subjects(schema_id: int) -> Response:
+        try:
+            used = await _call(store.usages, schema_id)
+        except RegistryError as exc:
+            return _error(exc)
+        return SchemaRegistryResponse(sorted({v.subject for v in used}))
+
+    @router.get("/schemas/ids/{schema_id}/versions")
+    async def schema_versions(schema_id: int) -> Response:
+        try:
+            used = await _call(store.usages, schema_id)
+        except RegistryError as exc:
+            return _error(exc)
+        return SchemaRegistryResponse([{"subject": v.subject, "version": v.version} for v in used])
+
+    async def compatibility(
+        subject: str, version: Version | None, request: Request, verbose: str | None
+    ) -> Response:
+        try:
+            schema = await _schema_from(request)
+            messages = await _call(store.test_compatibility, subject, schema, version)
+        except RegistryError as exc:
+            return _error(exc)
+        result: dict[str, Any] = {"is_compatible": not messages}
+        if _flag(verbose):
+            result["messages"] = messages
+        return SchemaRegistryResponse(result)
+
+    @router.post("/compatibility/subjects/{subject}/versions/{version}")
+    async def compatible_with_version(
+        subject: str, version: str, request: Request, verbose: str | None = None
+    ) -> Response:
+        try:
+            parsed = _version(version)
+        except RegistryError as exc:
+            return _error(exc)
+        return await compatibility(subject, parsed, request, verbose)
+
+    @router.post("/compatibility/subjects/{subject}/versions")
+    async def compatible_with_all(
+        subject: str, request: Request, verbose: str | None = None
+    ) -> Response:
+        return await compatibility(subject, None, request, verbose)
+
+    async def read_config(subject: str | None) -> Response:
+        level = await _call(store.get_config, subject)
+        return SchemaRegistryResponse({"compatibilityLevel": level})
+
+    async def write_config(subject: str | None, request: Request) -> Response:
+        try:
+            body = await _body(request)
+            level = await _call(store.set_config, subject, body.get("compatibility"))
+        except RegistryError as exc:
+            return _error(exc)
+        return SchemaRegistryResponse({"compatibility": level})
+
+    @router.get("/config")
+    async def global_config() -> Response:
+        return await read_config(None)
+
+    @router.put("/config")
+    async def set_global_config(request: Request) -> Response:
+        return await write_config(None, request)
+
+    @router.get("/config/{subject}")
+    async def subject_config(subject: str) -> Response:
+        return await read_config(subject)
+
+    @router.put("/config/{subject}")
+    async def set_subject_config(subject: str, request: Request) -> Response:
+        return await write_config(subject, request)
+
+    return router
