@@ -43,7 +43,7 @@ class PgRunUser:
         return cls(entry.pw_uid, entry.pw_gid)
 
     def run(self, argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        return subprocess.run(  # type: ignore[call-overload]
             argv,
             user=self.uid,
             group=self.gid,

@@ -122,7 +122,9 @@ def up(data_dir: Path, storage: Storage = "s3", log: object = print) -> StackSta
         broker_env: dict[str, str] = {}
         if storage == "s3":
             say("starting SeaweedFS (S3 object store)")
-            state.pids["seaweedfs"] = seaweed.start(data_dir / "seaweedfs", state.seaweed_ports, logs / "seaweedfs.log")
+            state.pids["seaweedfs"] = seaweed.start(
+                data_dir / "seaweedfs", state.seaweed_ports, logs / "seaweedfs.log"
+            )
             state.write()
             seaweed.ensure_bucket(state.seaweed_ports["s3"])
             broker_env = {**seaweed.S3_ENV, "AWS_ENDPOINT": f"http://127.0.0.1:{state.seaweed_ports['s3']}"}
@@ -140,7 +142,15 @@ def up(data_dir: Path, storage: Storage = "s3", log: object = print) -> StackSta
         _prepare_database(state)
         say("starting the Turing API (schema registry, reads, trace)")
         state.pids["api"] = spawn(
-            [sys.executable, "-m", "projections.api.serve", "--port", str(state.api_port), "--data-dir", str(data_dir)],
+            [
+                sys.executable,
+                "-m",
+                "projections.api.serve",
+                "--port",
+                str(state.api_port),
+                "--data-dir",
+                str(data_dir),
+            ],
             logs / "api.log",
         )
         state.write()
@@ -232,7 +242,13 @@ def status(data_dir: Path) -> dict[str, object]:
         up_ = alive(pids.get(name))
         healthy = up_ and _component_healthy(state, name)
         components.append(
-            {"name": name, "address": addresses[name], "pid": pids.get(name), "running": up_, "healthy": healthy}
+            {
+                "name": name,
+                "address": addresses[name],
+                "pid": pids.get(name),
+                "running": up_,
+                "healthy": healthy,
+            }
         )
     result: dict[str, object] = {
         "data_dir": state.data_dir,

@@ -21,7 +21,7 @@ from streams.reader import read_at
 
 MAX_DEPTH = 100
 _EVENT_COLUMNS = (
-    "event_id, topic, partition, \"offset\", key, event_type, occurred_at, producer_component, "
+    'event_id, topic, partition, "offset", key, event_type, occurred_at, producer_component, '
     "producer_version, causation_id, correlation_id, run_id, schema_id, value_sha256"
 )
 
@@ -32,7 +32,9 @@ class TraceError(LookupError):
 
 def _event(conn: psycopg.Connection[Any], schema: str, event_id: str) -> dict[str, Any] | None:
     row = conn.execute(
-        sql.SQL("SELECT " + _EVENT_COLUMNS + " FROM {}.audit_log WHERE event_id = %s").format(sql.Identifier(schema)),
+        sql.SQL("SELECT " + _EVENT_COLUMNS + " FROM {}.audit_log WHERE event_id = %s").format(
+            sql.Identifier(schema)
+        ),
         (event_id,),
     ).fetchone()
     if row is None:
@@ -56,11 +58,14 @@ def _event(conn: psycopg.Connection[Any], schema: str, event_id: str) -> dict[st
 
 def trace_posting(dsn: str, posting_id: str, field: str, schema: str = LIVE_SCHEMA) -> dict[str, Any]:
     if field not in TRACEABLE_FIELDS:
-        raise TraceError(f"field {field!r} cannot be traced on a posting; traceable fields: {', '.join(TRACEABLE_FIELDS)}")
+        raise TraceError(
+            f"field {field!r} cannot be traced on a posting; traceable fields: {', '.join(TRACEABLE_FIELDS)}"
+        )
     with psycopg.connect(dsn, row_factory=dict_row) as conn:
         conn.execute("SET TIME ZONE 'UTC'")
         row = conn.execute(
-            sql.SQL("SELECT * FROM {}.postings WHERE posting_id = %s").format(sql.Identifier(schema)), (posting_id,)
+            sql.SQL("SELECT * FROM {}.postings WHERE posting_id = %s").format(sql.Identifier(schema)),
+            (posting_id,),
         ).fetchone()
         if row is None:
             raise TraceError(f"no posting with id {posting_id!r} in the projection")
@@ -110,9 +115,19 @@ def _verify_one(event: dict[str, Any], bootstrap: str, codec: EventCodec) -> dic
         return {"event_id": event["event_id"], "at": where, "ok": False, "reason": f"cannot re-read: {exc}"}
     digest = hashlib.sha256(rec.value or b"").hexdigest()
     if digest != event["value_sha256"]:
-        return {"event_id": event["event_id"], "at": where, "ok": False, "reason": "bytes in the log differ from the audit log's hash"}
+        return {
+            "event_id": event["event_id"],
+            "at": where,
+            "ok": False,
+            "reason": "bytes in the log differ from the audit log's hash",
+        }
     _, record = codec.decode_record(event["topic"], rec.value or b"")
     logged_id = str(record["meta"]["event_id"])
     if logged_id != event["event_id"]:
-        return {"event_id": event["event_id"], "at": where, "ok": False, "reason": f"the log holds event {logged_id} there"}
+        return {
+            "event_id": event["event_id"],
+            "at": where,
+            "ok": False,
+            "reason": f"the log holds event {logged_id} there",
+        }
     return {"event_id": event["event_id"], "at": where, "ok": True, "sha256": digest}

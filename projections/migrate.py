@@ -39,7 +39,7 @@ def migrate_projection(conn: psycopg.Connection, schema: str) -> list[str]:
         for path in migration_files():
             if path.name in done:
                 continue
-            conn.execute(path.read_text())  # type: ignore[call-overload]
+            conn.execute(path.read_text())
             conn.execute("INSERT INTO schema_migrations (name) VALUES (%s)", (path.name,))
             applied.append(path.name)
     return applied
@@ -48,7 +48,7 @@ def migrate_projection(conn: psycopg.Connection, schema: str) -> list[str]:
 def migrate_registry(conn: psycopg.Connection) -> None:
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-        conn.execute(REGISTRY_SQL.read_text())  # type: ignore[call-overload]
+        conn.execute(REGISTRY_SQL.read_text())
 
 
 def migrate_all(dsn: str, schema: str = LIVE_SCHEMA) -> list[str]:

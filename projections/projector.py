@@ -32,6 +32,7 @@ from streams.reader import RawRecord, drain
 from streams.topics import CATALOGUE
 
 COMPONENT = "projector"
+ALL_TOPICS: tuple[str, ...] = tuple(t.name for t in CATALOGUE)
 VERSION = "1"
 
 
@@ -58,7 +59,7 @@ class Projector:
         codec: EventCodec,
         schema: str = LIVE_SCHEMA,
         dead_letters: EventProducer | None = None,
-        topics: tuple[str, ...] = tuple(t.name for t in CATALOGUE),
+        topics: tuple[str, ...] = ALL_TOPICS,
     ):
         self.dsn = dsn
         self.bootstrap = bootstrap
@@ -75,7 +76,9 @@ class Projector:
 
     def stored_offsets(self, conn: psycopg.Connection[Any]) -> dict[tuple[str, int], int]:
         rows = conn.execute(
-            sql.SQL("SELECT topic, partition, next_offset FROM {}.projector_offsets").format(sql.Identifier(self.schema))
+            sql.SQL("SELECT topic, partition, next_offset FROM {}.projector_offsets").format(
+                sql.Identifier(self.schema)
+            )
         ).fetchall()
         conn.commit()
         return {(r["topic"], r["partition"]): r["next_offset"] for r in rows}
@@ -105,7 +108,9 @@ class Projector:
                     break
         return stats
 
-    def apply_batch(self, conn: psycopg.Connection[Any], batch: list[RawRecord], stats: ProjectorStats) -> None:
+    def apply_batch(
+        self, conn: psycopg.Connection[Any], batch: list[RawRecord], stats: ProjectorStats
+    ) -> None:
         schema = sql.Identifier(self.schema)
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (schema_lock_key(self.schema),))
@@ -137,7 +142,9 @@ class Projector:
     def _apply_record(self, conn: psycopg.Connection[Any], rec: RawRecord, stats: ProjectorStats) -> None:
         try:
             if rec.value is None:
-                raise WireFormatError("the record has no value (a tombstone); Turing topics are never compacted")
+                raise WireFormatError(
+                    "the record has no value (a tombstone); Turing topics are never compacted"
+                )
             schema_id, record = self.codec.decode_record(rec.topic, rec.value)
             event = model_for(rec.topic).model_validate(record)
         except (WireFormatError, ValidationError, KeyError) as exc:
@@ -146,7 +153,7 @@ class Projector:
             return
         meta: Meta = event.meta
         inserted = conn.execute(
-            "INSERT INTO audit_log (event_id, topic, partition, \"offset\", key, event_type, occurred_at, "
+            'INSERT INTO audit_log (event_id, topic, partition, "offset", key, event_type, occurred_at, '
             "producer_component, producer_version, causation_id, correlation_id, run_id, schema_id, "
             "value_sha256, record) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) "
             "ON CONFLICT (event_id) DO NOTHING RETURNING 1",
@@ -170,7 +177,7 @@ class Projector:
         ).fetchone()
         if inserted is None:
             conn.execute(
-                "INSERT INTO event_duplicates (topic, partition, \"offset\", event_id) VALUES (%s,%s,%s,%s) "
+                'INSERT INTO event_duplicates (topic, partition, "offset", event_id) VALUES (%s,%s,%s,%s) '
                 "ON CONFLICT DO NOTHING",
                 (rec.topic, rec.partition, rec.offset, meta.event_id),
             )
@@ -218,7 +225,7 @@ class Projector:
             self.dead_letters.send(letter)
             dl_id = letter.meta.event_id
         conn.execute(
-            "INSERT INTO rejected_records (topic, partition, \"offset\", error, dead_letter_event_id) "
+            'INSERT INTO rejected_records (topic, partition, "offset", error, dead_letter_event_id) '
             "VALUES (%s,%s,%s,%s,%s) ON CONFLICT DO NOTHING",
             (rec.topic, rec.partition, rec.offset, error[:2000], dl_id),
         )

@@ -30,11 +30,15 @@ def known_postings(dsn: str, schema: str = LIVE_SCHEMA) -> dict[str, Known]:
             content = {f: r[f] for f in CONTENT_FIELDS}
             if content["posted_at"] is not None:
                 content["posted_at"] = content["posted_at"].isoformat().replace("+00:00", "Z")
-            out[r["posting_id"]] = Known(r["version"], r["content_hash"], r["status"], str(r["last_event_id"]), content)
+            out[r["posting_id"]] = Known(
+                r["version"], r["content_hash"], r["status"], str(r["last_event_id"]), content
+            )
     return out
 
 
-def list_postings(dsn: str, limit: int = 50, status: str | None = None, schema: str = LIVE_SCHEMA) -> list[dict[str, Any]]:
+def list_postings(
+    dsn: str, limit: int = 50, status: str | None = None, schema: str = LIVE_SCHEMA
+) -> list[dict[str, Any]]:
     where = sql.SQL("WHERE status = %s") if status else sql.SQL("")
     query = sql.SQL(
         "SELECT posting_id, version, status, title, company, location, work_model, salary_min, salary_max, "
@@ -48,7 +52,8 @@ def list_postings(dsn: str, limit: int = 50, status: str | None = None, schema: 
 def get_posting(dsn: str, posting_id: str, schema: str = LIVE_SCHEMA) -> dict[str, Any] | None:
     with _connect(dsn) as conn:
         row = conn.execute(
-            sql.SQL("SELECT * FROM {}.postings WHERE posting_id = %s").format(sql.Identifier(schema)), (posting_id,)
+            sql.SQL("SELECT * FROM {}.postings WHERE posting_id = %s").format(sql.Identifier(schema)),
+            (posting_id,),
         ).fetchone()
         if row is None:
             return None

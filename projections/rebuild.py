@@ -73,8 +73,14 @@ def rebuild(
             checksum_live = schema_checksum(conn, live)
             checksum_rebuilt = schema_checksum(conn, fresh)
             if swap:
-                conn.execute(sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(sql.Identifier(live), sql.Identifier(old)))
-                conn.execute(sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(sql.Identifier(fresh), sql.Identifier(live)))
+                conn.execute(
+                    sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(sql.Identifier(live), sql.Identifier(old))
+                )
+                conn.execute(
+                    sql.SQL("ALTER SCHEMA {} RENAME TO {}").format(
+                        sql.Identifier(fresh), sql.Identifier(live)
+                    )
+                )
                 conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(old)))
             else:
                 conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(fresh)))
@@ -114,6 +120,8 @@ def _align(dsn: str, bootstrap: str, codec: EventCodec, live: str, fresh: str, s
 
 def _offsets(conn: psycopg.Connection[Any], schema: str) -> dict[tuple[str, int], int]:
     rows = conn.execute(
-        sql.SQL("SELECT topic, partition, next_offset FROM {}.projector_offsets").format(sql.Identifier(schema))
+        sql.SQL("SELECT topic, partition, next_offset FROM {}.projector_offsets").format(
+            sql.Identifier(schema)
+        )
     ).fetchall()
     return {(r["topic"], r["partition"]): r["next_offset"] for r in rows}

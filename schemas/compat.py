@@ -153,9 +153,7 @@ class _Parser:
                 return _Ref(candidate)
         raise SchemaError(f"unknown type {name!r}")
 
-    def _declare(
-        self, schema: dict[str, object], namespace: str
-    ) -> tuple[str, str, frozenset[str]]:
+    def _declare(self, schema: dict[str, object], namespace: str) -> tuple[str, str, frozenset[str]]:
         # returns the full name, the namespace for nested definitions, and the full aliases
         name = _required(schema, "name")
         if not isinstance(name, str) or not name:
@@ -254,9 +252,7 @@ def _names_match(reader: _NamedDef, writer: _NamedDef) -> bool:
     # The spec matches unqualified names; reader aliases (full names) may name the writer too.
     if _short(reader.fullname) == _short(writer.fullname):
         return True
-    return writer.fullname in reader.aliases or _short(writer.fullname) in {
-        _short(a) for a in reader.aliases
-    }
+    return writer.fullname in reader.aliases or _short(writer.fullname) in {_short(a) for a in reader.aliases}
 
 
 @dataclass
@@ -341,9 +337,7 @@ class _Resolver:
         by_name = {f.name: f for f in w.fields}
         messages: list[str] = []
         for rf in r.fields:
-            wf = by_name.get(rf.name) or next(
-                (by_name[a] for a in sorted(rf.aliases) if a in by_name), None
-            )
+            wf = by_name.get(rf.name) or next((by_name[a] for a in sorted(rf.aliases) if a in by_name), None)
             field_path = f"{path}.{rf.name}"
             if wf is None:
                 if not rf.has_default:
@@ -399,8 +393,7 @@ def check(new: object, existing: list[object], level: str) -> list[str]:
         label = f"existing schema {index + 1} of {len(existing)}"
         if backward:
             messages.extend(
-                f"new schema cannot read data written with {label}: {m}"
-                for m in reader_can_read(new, old)
+                f"new schema cannot read data written with {label}: {m}" for m in reader_can_read(new, old)
             )
         if forward:
             messages.extend(

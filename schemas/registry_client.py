@@ -48,7 +48,7 @@ class HttpRegistry:
             if key in self._ids:
                 return self._ids[key]
         body = self._call("POST", f"/subjects/{subject}/versions", json={"schema": schema_str})
-        schema_id = int(body["id"])
+        schema_id = int(str(body["id"]))
         with self._lock:
             self._ids[key] = schema_id
             self._schemas[schema_id] = schema_str

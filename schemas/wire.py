@@ -25,7 +25,9 @@ def frame(schema_id: int, parsed_schema: Any, record: dict[str, Any]) -> bytes:
 
 def schema_id_of(data: bytes | None) -> int:
     if data is None or len(data) < HEADER.size:
-        raise WireFormatError(f"value of {0 if data is None else len(data)} bytes is too short for the 5-byte header")
+        raise WireFormatError(
+            f"value of {0 if data is None else len(data)} bytes is too short for the 5-byte header"
+        )
     magic, schema_id = HEADER.unpack_from(data)
     if magic != MAGIC:
         raise WireFormatError(f"magic byte is {magic}, expected {MAGIC}: not Confluent-framed Avro")

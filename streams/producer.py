@@ -38,7 +38,9 @@ class EventProducer:
             if err is not None:
                 self._errors.append(f"{label or topic}: {err}")
             else:
-                self._deliveries.append(Delivery(msg.topic() or topic, msg.partition() or 0, msg.offset() or 0, label))
+                self._deliveries.append(
+                    Delivery(msg.topic() or topic, msg.partition() or 0, msg.offset() or 0, label)
+                )
 
         while True:
             try:
@@ -56,6 +58,8 @@ class EventProducer:
             raise DeliveryFailed(f"{remaining} records still undelivered after {timeout}s")
         if self._errors:
             errors, self._errors = self._errors, []
-            raise DeliveryFailed("; ".join(errors[:5]) + (f" (+{len(errors) - 5} more)" if len(errors) > 5 else ""))
+            raise DeliveryFailed(
+                "; ".join(errors[:5]) + (f" (+{len(errors) - 5} more)" if len(errors) > 5 else "")
+            )
         out, self._deliveries = self._deliveries, []
         return out

@@ -14,7 +14,10 @@ Against a stock Kafka these settings are harmless, so production uses them too.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+K = TypeVar("K")
 
 GROUP_SESSION_TIMEOUT_MS = 6000
 GROUP_HEARTBEAT_MS = 1000
@@ -68,7 +71,7 @@ def faust_broker_settings() -> dict[str, Any]:
     }
 
 
-def caught_up(last_seen: dict[int, int], targets: dict[int, int]) -> bool:
+def caught_up(last_seen: Mapping[K, int], targets: Mapping[K, int]) -> bool:
     """True when every partition's last seen offset reached the target we know was written.
 
     ``targets`` are offsets we *know* exist (from our own delivery reports or stored

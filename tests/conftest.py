@@ -14,7 +14,7 @@ from infra import postgres
 from infra.ports import free_ports
 from infra.settings import Endpoints
 
-os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.gettempdir())
+os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="turing-xdg-"))
 
 
 def _short_tmp(prefix: str) -> Path:
@@ -71,3 +71,18 @@ def module_stack() -> Iterator[tuple[Path, Endpoints]]:
     finally:
         stack.down(root)
         shutil.rmtree(root, ignore_errors=True)
+
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"
+
+
+@pytest.fixture()
+def ctx(fresh_stack):  # type: ignore[no-untyped-def]
+    """A Context on a fresh stack (closed after the test)."""
+    from infra.context import Context
+
+    context = Context(fresh_stack[1], component="tests")
+    try:
+        yield context
+    finally:
+        context.close()

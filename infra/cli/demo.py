@@ -10,13 +10,11 @@ from rich.rule import Rule
 
 from infra import stack
 from infra.cli.common import DataDir, console, context, friendly, out
-from infra.cli.ingest_cmds import postings_table, targets_of
+from infra.cli.ingest_cmds import postings_table
 from infra.cli.projection_cmds import trace_tree
-from processors.intake.changes import plan
-from processors.intake.records import read_records
+from infra.ingest import ingest_postings
 from projections import lineage, queries
 from projections.rebuild import rebuild
-from schemas.models import now_utc
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 
@@ -29,19 +27,14 @@ def demo(
     """Bring the stack up, ingest the sample postings and an update, show projections, a verified trace, a rebuild."""
     out.print(Rule("[bold]Turing demo[/]"))
     with console.status("starting the embedded stack (SeaweedFS, Tansu, PostgreSQL, API)…") as st:
-        state = stack.up(data_dir, storage="s3", log=lambda m: st.update(str(m)))  # type: ignore[arg-type]
+        state = stack.up(data_dir, storage="s3", log=lambda m: st.update(str(m)))
     e = state.endpoints()
     out.print(f"stack: broker {e.bootstrap_servers} (durable S3 storage), postgres {e.dsn}, API {e.api_url}")
     ctx = context(data_dir, component="intake")
     try:
         for name in ("postings.jsonl", "postings_update.jsonl"):
             path = samples / name
-            ctx.catch_up()
-            known = queries.known_postings(ctx.endpoints.dsn)
-            result = plan(read_records(name, path.read_bytes()), known, ctx.producer_meta, now_utc(), source_file=name)
-            for event in result.events:
-                ctx.producer.send(event)
-            ctx.catch_up(targets_of(ctx.producer.flush()))
+            result = ingest_postings(ctx, name, path.read_bytes())
             s = result.summary()
             out.print(
                 f"ingested [bold]{name}[/]: [green]{s['new']} new[/], [cyan]{s['changed']} changed[/], "
@@ -56,7 +49,9 @@ def demo(
         result_trace = lineage.verify(result_trace, ctx.endpoints.bootstrap_servers, ctx.codec)
         out.print(trace_tree(result_trace))
         out.print(Rule("rebuild: replay every topic into a fresh schema"))
-        report = rebuild(ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, dead_letters=ctx.producer)
+        report = rebuild(
+            ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, dead_letters=ctx.producer
+        )
     finally:
         ctx.close()
     verdict = "[green]equal ✔[/]" if report.equal else "[red]different ✘[/]"

@@ -9,12 +9,12 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from infra import ingest as intake
 from infra.cli.common import DataDir, JsonFlag, console, context, friendly, out, print_json
-from processors.intake.changes import plan, withdraw
-from processors.intake.records import read_records
+from infra.ingest import targets_of
+from processors.intake.changes import withdraw
 from projections import queries
 from schemas.models import now_utc
-from streams.producer import Delivery
 
 ingest_app = typer.Typer(help="Bring data into Turing as events.", no_args_is_help=True)
 postings_app = typer.Typer(help="Look at and act on postings.", no_args_is_help=True)
@@ -31,51 +31,51 @@ def _progress() -> Progress:
     )
 
 
-def targets_of(deliveries: list[Delivery]) -> dict[tuple[str, int], int]:
-    targets: dict[tuple[str, int], int] = {}
-    for d in deliveries:
-        tp = (d.topic, d.partition)
-        targets[tp] = max(targets.get(tp, -1), d.offset)
-    return targets
-
-
 @ingest_app.command("postings")
 @friendly
 def ingest_postings(
-    file: Path = typer.Argument(..., help="JSONL or CSV (id, source, title, company, location, description, "
-                                          "salary_min, salary_max, currency, work_model, posted_at, url)."),
+    file: Path = typer.Argument(
+        ...,
+        help="JSONL or CSV (id, source, title, company, location, description, "
+        "salary_min, salary_max, currency, work_model, posted_at, url).",
+    ),
     data_dir: Path = DataDir,
     as_json: bool = JsonFlag,
-    rejects: Path | None = typer.Option(None, help="Write every rejected record and its errors here (JSONL)."),
+    rejects: Path | None = typer.Option(
+        None, help="Write every rejected record and its errors here (JSONL)."
+    ),
 ) -> None:
     """Validate, normalise and emit posting events: observed, changed, or nothing if unchanged."""
     data = file.read_bytes()
     ctx = context(data_dir, component="intake")
     try:
         with _progress() as progress:
-            task = progress.add_task("catching up", total=None)
-            ctx.catch_up()
-            known = queries.known_postings(ctx.endpoints.dsn)
-            progress.update(task, description="validating", total=None)
-            result = plan(read_records(file.name, data), known, ctx.producer_meta, now_utc(), source_file=file.name)
-            progress.update(task, description="emitting", total=len(result.events), completed=0)
-            for event in result.events:
-                ctx.producer.send(event)
-                progress.advance(task)
-            deliveries = ctx.producer.flush()
-            progress.update(task, description="projecting", total=None)
-            ctx.catch_up(targets_of(deliveries))
+            task = progress.add_task("starting", total=None)
+            result = intake.ingest_postings(
+                ctx,
+                file.name,
+                data,
+                on_phase=lambda name, total: progress.update(
+                    task, description=name, total=total, completed=0
+                ),
+                on_event=lambda: progress.advance(task),
+            )
     finally:
         ctx.close()
     summary = result.summary()
     if rejects is not None:
         with rejects.open("w", encoding="utf-8") as fh:
             for r in result.rejected:
-                fh.write(json.dumps({"line": r.line, "id": r.record_id, "errors": [str(e) for e in r.errors]}) + "\n")
+                fh.write(
+                    json.dumps({"line": r.line, "id": r.record_id, "errors": [str(e) for e in r.errors]})
+                    + "\n"
+                )
     for r in result.rejected[:20]:
         console.print(f"[yellow]rejected[/] {file.name}: {r.message()}", highlight=False, markup=False)
     if len(result.rejected) > 20:
-        console.print(f"… and {len(result.rejected) - 20} more rejected records (use --rejects FILE to keep them all)")
+        console.print(
+            f"… and {len(result.rejected) - 20} more rejected records (use --rejects FILE to keep them all)"
+        )
     if as_json:
         print_json(summary)
         return
@@ -105,8 +105,13 @@ def withdraw_posting(
     finally:
         ctx.close()
     d = deliveries[0]
-    answer = {"posting_id": posting_id, "event_id": str(event.meta.event_id), "topic": d.topic,
-              "partition": d.partition, "offset": d.offset}
+    answer = {
+        "posting_id": posting_id,
+        "event_id": str(event.meta.event_id),
+        "topic": d.topic,
+        "partition": d.partition,
+        "offset": d.offset,
+    }
     if as_json:
         print_json(answer)
     else:
@@ -136,10 +141,16 @@ def postings_table(rows: list[dict[str, object]], title: str = "postings") -> Ta
         table.add_column(col, overflow="fold")
     for r in rows:
         lo, hi, cur = r.get("salary_min"), r.get("salary_max"), r.get("currency") or ""
-        salary = "-" if lo is None and hi is None else f"{_k(lo)}–{_k(hi)} {cur}".strip()
+        salary = "-" if lo is None and hi is None else f"{_k(lo)}-{_k(hi)} {cur}".strip()
         table.add_row(
-            str(r["posting_id"]), str(r["version"]), str(r["status"]), str(r["title"]), str(r["company"]),
-            str(r["location"]), str(r.get("work_model") or "-"), salary,
+            str(r["posting_id"]),
+            str(r["version"]),
+            str(r["status"]),
+            str(r["title"]),
+            str(r["company"]),
+            str(r["location"]),
+            str(r.get("work_model") or "-"),
+            salary,
         )
     return table
 

@@ -30,13 +30,22 @@ def rebuild_cmd(
     """Replay every topic into a fresh schema, compare checksums with the live one, swap atomically."""
     ctx = context(data_dir, component="projector")
     try:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=console, transient=True) as progress:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as progress:
             task = progress.add_task("replaying", total=None)
             ctx.catch_up()
             report = rebuild(
-                ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, live=ctx.schema,
-                swap=not no_swap, dead_letters=ctx.producer,
+                ctx.endpoints.dsn,
+                ctx.endpoints.bootstrap_servers,
+                ctx.codec,
+                live=ctx.schema,
+                swap=not no_swap,
+                dead_letters=ctx.producer,
                 on_batch=lambda s: progress.update(task, description=f"replaying: {s.events:,} events"),
             )
     finally:
@@ -45,7 +54,11 @@ def rebuild_cmd(
     if as_json:
         print_json(answer)
         return
-    verdict = "[green]equal[/]" if report.equal else "[yellow]DIFFERENT (the log wins: rebuilt state is now live)[/]"
+    verdict = (
+        "[green]equal[/]"
+        if report.equal
+        else "[yellow]DIFFERENT (the log wins: rebuilt state is now live)[/]"
+    )
     out.print(
         f"rebuilt [bold]{report.events:,}[/] events in {report.seconds:.2f}s ({report.events_per_s:,.0f} events/s)\n"
         f"  live     {report.checksum_live}\n  rebuilt  {report.checksum_rebuilt}\n  checksums {verdict}"

@@ -51,7 +51,11 @@ def status(data_dir: Path = DataDir, as_json: bool = JsonFlag) -> None:
     for col in ("component", "address", "pid", "health"):
         table.add_column(col)
     for c in info["components"]:  # type: ignore[attr-defined]
-        health = "[green]healthy[/]" if c["healthy"] else ("[yellow]running[/]" if c["running"] else "[red]down[/]")
+        health = (
+            "[green]healthy[/]"
+            if c["healthy"]
+            else ("[yellow]running[/]" if c["running"] else "[red]down[/]")
+        )
         table.add_row(c["name"], c["address"], str(c["pid"] or "-"), health)
     out.print(table)
     topics = info.get("topics") or []

@@ -65,7 +65,9 @@ def decide(
         previous = known.content_hash
         fields = changed_fields(known.content, content_dict(content))
     # Same posting, version, content and kind of event => same id, so a repeated ingest is a no-op.
-    event_id = deterministic_id("posting", posting_id, event_type, version, digest, known and known.last_event_id)
+    event_id = deterministic_id(
+        "posting", posting_id, event_type, version, digest, known and known.last_event_id
+    )
     return PostingEvent(
         meta=Meta(
             event_id=event_id,
@@ -86,7 +88,9 @@ def decide(
     )
 
 
-def withdraw(posting_id: str, known: Known | None, reason: str, producer: Producer, now: datetime) -> PostingEvent:
+def withdraw(
+    posting_id: str, known: Known | None, reason: str, producer: Producer, now: datetime
+) -> PostingEvent:
     if known is None:
         raise LookupError(f"posting {posting_id!r} was never observed")
     if known.status == "withdrawn":
@@ -118,7 +122,12 @@ class IngestPlan:
     unchanged: int = 0
 
     def summary(self) -> dict[str, int]:
-        return {"new": self.new, "changed": self.changed, "unchanged": self.unchanged, "rejected": len(self.rejected)}
+        return {
+            "new": self.new,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "rejected": len(self.rejected),
+        }
 
 
 def plan(
@@ -147,7 +156,15 @@ def plan(
             else:
                 # Two versions in one file have no order we can trust: keep the first, report this one.
                 result.rejected.append(
-                    Rejected(rec.line, [FieldError("id", f"duplicate of line {line0} with different content; kept line {line0}")], record_id=posting_id)
+                    Rejected(
+                        rec.line,
+                        [
+                            FieldError(
+                                "id", f"duplicate of line {line0} with different content; kept line {line0}"
+                            )
+                        ],
+                        record_id=posting_id,
+                    )
                 )
             continue
         first_line[posting_id] = (rec.line, digest)

@@ -66,7 +66,9 @@ def detect_format(name: str, head: bytes) -> str:
 
 
 def _utf8_error(exc: UnicodeDecodeError) -> FieldError:
-    return FieldError("", f"not valid UTF-8 at byte {exc.start} (0x{exc.object[exc.start]:02x}); re-save the file as UTF-8")
+    return FieldError(
+        "", f"not valid UTF-8 at byte {exc.start} (0x{exc.object[exc.start]:02x}); re-save the file as UTF-8"
+    )
 
 
 def read_jsonl(data: bytes) -> Iterator[RawRecord | Rejected]:
@@ -84,7 +86,9 @@ def read_jsonl(data: bytes) -> Iterator[RawRecord | Rejected]:
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
-            yield Rejected(number, [FieldError("", f"malformed JSON at column {exc.colno}: {exc.msg}")], raw=text[:200])
+            yield Rejected(
+                number, [FieldError("", f"malformed JSON at column {exc.colno}: {exc.msg}")], raw=text[:200]
+            )
             continue
         if not isinstance(obj, dict):
             kind = type(obj).__name__
@@ -109,7 +113,15 @@ def read_csv(data: bytes) -> Iterator[RawRecord | Rejected]:
     header = [h.strip().lower() for h in header]
     missing = [c for c in ("id", "title", "company", "description") if c not in header]
     if missing:
-        yield Rejected(1, [FieldError("", f"CSV header lacks required columns: {', '.join(missing)}; expected {', '.join(CSV_COLUMNS)}")])
+        yield Rejected(
+            1,
+            [
+                FieldError(
+                    "",
+                    f"CSV header lacks required columns: {', '.join(missing)}; expected {', '.join(CSV_COLUMNS)}",
+                )
+            ],
+        )
         return
     while True:
         start = reader.line_num + 1
@@ -124,7 +136,11 @@ def read_csv(data: bytes) -> Iterator[RawRecord | Rejected]:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
-            yield Rejected(start, [FieldError("", f"has {len(row)} columns, the header has {len(header)}")], raw=",".join(row)[:200])
+            yield Rejected(
+                start,
+                [FieldError("", f"has {len(row)} columns, the header has {len(header)}")],
+                raw=",".join(row)[:200],
+            )
             continue
         record: dict[str, Any] = {}
         errors: list[FieldError] = []
@@ -132,7 +148,9 @@ def read_csv(data: bytes) -> Iterator[RawRecord | Rejected]:
             try:
                 cell.encode("utf-8")
             except UnicodeEncodeError as exc:
-                errors.append(FieldError(name, f"not valid UTF-8 at character {exc.start}; re-save the file as UTF-8"))
+                errors.append(
+                    FieldError(name, f"not valid UTF-8 at character {exc.start}; re-save the file as UTF-8")
+                )
                 continue
             record[name] = cell if cell != "" else None
         if errors:

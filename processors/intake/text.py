@@ -9,11 +9,11 @@ import unicodedata
 _BLOCK_TAGS = re.compile(r"<\s*(br|/p|p|/div|div|/li|/ul|ul|/ol|ol|/h\d|h\d|tr|/tr)\b[^>]*>", re.I)
 _LI_TAG = re.compile(r"<\s*li\b[^>]*>", re.I)
 _ANY_TAG = re.compile(r"<[^>]{0,200}>")
-_BULLET = re.compile(r"^\s*(?:[•·▪◦‣●○■□–—*]|-(?!-)|\d{1,2}[.)](?=\s))\s*")
+_BULLET = re.compile(r"^\s*(?:[•·▪◦‣●○■□–—*]|-(?!-)|\d{1,2}[.)](?=\s))\s*")  # noqa: RUF001
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200d\ufeff]")
 # Sequences that UTF-8 text shows after being decoded as Latin-1/cp1252 once.
-_MOJIBAKE = re.compile(r"(?:Ã[\x80-\xbf¡-ÿ]|Â[\x80-\xbf ]|â€[\x80-\xbf™œ“”˜¢¦]?)")
+_MOJIBAKE = re.compile(r"(?:Ã[\x80-\xbf¡-ÿ]|Â[\x80-\xbf ]|â€[\x80-\xbf™œ“”˜¢¦]?)")  # noqa: RUF001
 
 
 def repair_mojibake(text: str) -> str:

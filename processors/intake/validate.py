@@ -50,7 +50,9 @@ def validate(raw: dict[str, Any]) -> tuple[str | None, PostingContent | None, li
             continue
         if name == "description":
             if len(value) > MAX_DESCRIPTION_CHARS * 4:
-                errors.append(FieldError(name, f"is {len(value):,} characters; the limit is {MAX_DESCRIPTION_CHARS:,}"))
+                errors.append(
+                    FieldError(name, f"is {len(value):,} characters; the limit is {MAX_DESCRIPTION_CHARS:,}")
+                )
                 continue
             cleaned = clean_description(value)
             limit = MAX_DESCRIPTION_CHARS
@@ -58,7 +60,9 @@ def validate(raw: dict[str, Any]) -> tuple[str | None, PostingContent | None, li
             cleaned = clean_inline(value)
             limit = MAX_INLINE_CHARS
         if len(cleaned) > limit:
-            errors.append(FieldError(name, f"is {len(cleaned):,} characters after cleaning; the limit is {limit:,}"))
+            errors.append(
+                FieldError(name, f"is {len(cleaned):,} characters after cleaning; the limit is {limit:,}")
+            )
         elif not cleaned and name in REQUIRED_TEXT:
             errors.append(FieldError(name, "is empty after removing markup and whitespace"))
         else:
@@ -71,7 +75,9 @@ def validate(raw: dict[str, Any]) -> tuple[str | None, PostingContent | None, li
         errors.append(FieldError("salary_max", f"{salary_max:,.0f} is below salary_min {salary_min:,.0f}"))
     currency = _currency(raw.get("currency"), errors)
     if currency is None and (salary_min is not None or salary_max is not None):
-        errors.append(FieldError("currency", "is required when a salary is given (an ISO 4217 code such as EUR)"))
+        errors.append(
+            FieldError("currency", "is required when a salary is given (an ISO 4217 code such as EUR)")
+        )
     work_model = _work_model(raw.get("work_model"), errors)
     posted_at = _timestamp(raw.get("posted_at"), errors)
     url = _url(raw.get("url"), errors)
@@ -110,7 +116,12 @@ def _posting_id(value: object, errors: list[FieldError]) -> str | None:
         return None
     value = value.strip()
     if len(value) > MAX_ID_CHARS or not _ID.match(value):
-        errors.append(FieldError("id", f"{value[:40]!r} is not a valid id (letters, digits and ._:/@+- only, at most {MAX_ID_CHARS})"))
+        errors.append(
+            FieldError(
+                "id",
+                f"{value[:40]!r} is not a valid id (letters, digits and ._:/@+- only, at most {MAX_ID_CHARS})",
+            )
+        )
         return None
     return value
 
@@ -126,7 +137,9 @@ def _money(value: object, name: str, errors: list[FieldError]) -> float | None:
     elif isinstance(value, str):
         m = _MONEY.match(value.strip().replace(",", "").replace("_", "").replace(" ", ""))
         if not m:
-            errors.append(FieldError(name, f"{value[:40]!r} is not an amount (examples: 85000, \"85,000\", \"85k\")"))
+            errors.append(
+                FieldError(name, f'{value[:40]!r} is not an amount (examples: 85000, "85,000", "85k")')
+            )
             return None
         scale = {"": 1, "k": 1_000, "m": 1_000_000}[m.group(2).lower()]
         amount = float(m.group(1)) * scale
@@ -143,7 +156,9 @@ def _currency(value: object, errors: list[FieldError]) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if not isinstance(value, str) or not _CURRENCY.match(value.strip().upper()):
-        errors.append(FieldError("currency", f"{str(value)[:20]!r} is not an ISO 4217 code such as USD or EUR"))
+        errors.append(
+            FieldError("currency", f"{str(value)[:20]!r} is not an ISO 4217 code such as USD or EUR")
+        )
         return None
     return value.strip().upper()
 
@@ -171,7 +186,12 @@ def _timestamp(value: object, errors: list[FieldError]) -> datetime | None:
         else:
             parsed = datetime.fromisoformat(raw)
     except ValueError:
-        errors.append(FieldError("posted_at", f"{value[:40]!r} is not an ISO 8601 date or time (e.g. 2026-10-03 or 2026-10-03T09:15:00Z)"))
+        errors.append(
+            FieldError(
+                "posted_at",
+                f"{value[:40]!r} is not an ISO 8601 date or time (e.g. 2026-10-03 or 2026-10-03T09:15:00Z)",
+            )
+        )
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)

@@ -34,7 +34,7 @@ def create_app(endpoints: Endpoints) -> FastAPI:
         row = queries.get_posting(endpoints.dsn, posting_id)
         if row is None:
             raise HTTPException(404, f"no posting with id {posting_id!r}")
-        return jsonable(dict(row))  # type: ignore[no-any-return]
+        return jsonable(dict(row))
 
     @app.get("/trace/posting/{posting_id}/{field}", tags=["lineage"])
     def trace(posting_id: str, field: str, verify: bool = True) -> dict[str, Any]:

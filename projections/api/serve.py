@@ -33,7 +33,9 @@ def _endpoints(settings: Settings, port: int):  # type: ignore[no-untyped-def]
     if state is None:
         raise SystemExit(f"no stack state in {settings.data_dir}")
     e = state.endpoints()
-    return Endpoints(bootstrap_servers=e.bootstrap_servers, registry_url=f"http://127.0.0.1:{port}", dsn=e.dsn)
+    return Endpoints(
+        bootstrap_servers=e.bootstrap_servers, registry_url=f"http://127.0.0.1:{port}", dsn=e.dsn
+    )
 
 
 if __name__ == "__main__":

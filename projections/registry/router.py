@@ -59,9 +59,7 @@ _ERRORS: dict[type[RegistryError], tuple[int, int]] = {
 
 
 def _error(exc: RegistryError) -> SchemaRegistryResponse:
-    status, code = next(
-        (pair for kind, pair in _ERRORS.items() if isinstance(exc, kind)), (500, 50001)
-    )
+    status, code = next((pair for kind, pair in _ERRORS.items() if isinstance(exc, kind)), (500, 50001))
     return SchemaRegistryResponse({"error_code": code, "message": str(exc)}, status_code=status)
 
 
@@ -232,9 +230,7 @@ def registry_router(store: RegistryStore) -> APIRouter:
         return await compatibility(subject, parsed, request, verbose)
 
     @router.post("/compatibility/subjects/{subject}/versions")
-    async def compatible_with_all(
-        subject: str, request: Request, verbose: str | None = None
-    ) -> Response:
+    async def compatible_with_all(subject: str, request: Request, verbose: str | None = None) -> Response:
         return await compatibility(subject, None, request, verbose)
 
     async def read_config(subject: str | None) -> Response:

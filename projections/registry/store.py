@@ -108,9 +108,7 @@ _VERSION_SELECT = """
 
 
 def _row(row: tuple[Any, ...]) -> RegisteredVersion:
-    return RegisteredVersion(
-        subject=str(row[0]), version=int(row[1]), id=int(row[2]), schema=str(row[3])
-    )
+    return RegisteredVersion(subject=str(row[0]), version=int(row[1]), id=int(row[2]), schema=str(row[3]))
 
 
 class RegistryStore:
@@ -179,9 +177,7 @@ class RegistryStore:
 
     def schema_by_id(self, schema_id: int) -> str:
         with self._connect() as conn:
-            row = conn.execute(
-                "SELECT schema FROM registry.schemas WHERE id = %s", (schema_id,)
-            ).fetchone()
+            row = conn.execute("SELECT schema FROM registry.schemas WHERE id = %s", (schema_id,)).fetchone()
         if row is None:
             raise SchemaNotFound(f"Schema {schema_id} not found")
         return str(row[0])
@@ -199,8 +195,7 @@ class RegistryStore:
     def subjects(self) -> list[str]:
         with self._connect() as conn:
             rows = conn.execute(
-                "SELECT DISTINCT subject FROM registry.subject_versions"
-                " WHERE NOT deleted ORDER BY subject"
+                "SELECT DISTINCT subject FROM registry.subject_versions WHERE NOT deleted ORDER BY subject"
             ).fetchall()
         return [str(r[0]) for r in rows]
 
@@ -237,9 +232,7 @@ class RegistryStore:
                 return v
         raise SchemaNotFound("Schema not found")
 
-    def test_compatibility(
-        self, subject: str, schema_str: str, version: Version | None = None
-    ) -> list[str]:
+    def test_compatibility(self, subject: str, schema_str: str, version: Version | None = None) -> list[str]:
         """Incompatibilities of `schema_str` with one version, or (None) with the subject's
         versions as its level requires; empty means compatible."""
         candidate = _candidate(schema_str)
@@ -260,9 +253,7 @@ class RegistryStore:
 
     @staticmethod
     def _live_versions(conn: psycopg.Connection[TupleRow], subject: str) -> list[RegisteredVersion]:
-        rows = conn.execute(
-            _VERSION_SELECT + " AND v.subject = %s ORDER BY v.version", (subject,)
-        ).fetchall()
+        rows = conn.execute(_VERSION_SELECT + " AND v.subject = %s ORDER BY v.version", (subject,)).fetchall()
         return [_row(r) for r in rows]
 
     @staticmethod

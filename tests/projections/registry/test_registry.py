@@ -82,9 +82,7 @@ def test_register_is_idempotent_and_ids_are_global(
     assert {v.subject for v in store.usages(first)} >= {a, b}
 
 
-def test_new_version_latest_and_lookup(
-    store: RegistryStore, new_subject: Callable[[], str]
-) -> None:
+def test_new_version_latest_and_lookup(store: RegistryStore, new_subject: Callable[[], str]) -> None:
     subject = new_subject()
     id1 = store.register(subject, V1)
     id2 = store.register(subject, V2)
@@ -134,9 +132,7 @@ def test_not_found_and_invalid(store: RegistryStore, new_subject: Callable[[], s
             store.register(subject, bad)
 
 
-def test_compatibility_checks_and_config(
-    store: RegistryStore, new_subject: Callable[[], str]
-) -> None:
+def test_compatibility_checks_and_config(store: RegistryStore, new_subject: Callable[[], str]) -> None:
     subject = new_subject()
     store.register(subject, V1)
     assert store.test_compatibility(subject, V2) == []
@@ -157,9 +153,7 @@ def test_compatibility_checks_and_config(
         store.set_config(subject, "SIDEWAYS")
 
 
-def test_transitive_level_checks_every_version(
-    store: RegistryStore, new_subject: Callable[[], str]
-) -> None:
+def test_transitive_level_checks_every_version(store: RegistryStore, new_subject: Callable[[], str]) -> None:
     subject = new_subject()
     store.set_config(subject, "NONE")
     store.register(subject, posting({"name": "z", "type": "string"}))
