@@ -10,6 +10,7 @@ one JSON object on stdout. Nothing is subtracted: each figure is wall time as me
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import math
 import os
@@ -21,7 +22,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,8 @@ from rich.progress import (
 from infra.bench_data import generate
 from infra.cli.ingest_cmds import targets_of
 from infra.context import Context
-from infra.stack import Storage, down, up
+from infra.procs import alive
+from infra.stack import StackState, down, up
 from processors.intake.changes import plan
 from processors.intake.records import read_records
 from projections import queries
@@ -256,20 +258,21 @@ def bench_trace(
 
 
 def machine() -> dict[str, Any]:
-    cpu_model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu_model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    cpuinfo = Path("/proc/cpuinfo")
+    models = (
+        [
+            ln.split(":", 1)[1].strip()
+            for ln in cpuinfo.read_text().splitlines()
+            if ln.startswith("model name")
+        ]
+        if cpuinfo.exists()
+        else []
+    )
     return {
         "cpu_count": os.cpu_count(),
         "cpus_usable": len(os.sched_getaffinity(0)),
-        "cpu_model": cpu_model,
+        "cpu_model": models[0] if models else platform.processor(),
         "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
         "platform": platform.platform(),
     }
 
@@ -286,72 +289,64 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+def run_phases(state: StackState, data: bytes, args: argparse.Namespace, out: dict[str, Any]) -> None:
+    memory: dict[str, dict[str, float]] = out["memory"]
+    ctx = Context(state.endpoints(), component="intake")
+    cols = (SpinnerColumn(), TextColumn("{task.description:<32}"), BarColumn(), MofNCompleteColumn())
+    try:
+        with Progress(*cols, TimeElapsedColumn(), console=console) as progress:
+            with phase("ingest", memory):
+                out["ingest"], ids = bench_ingest(ctx, data, progress)
+            out |= bench_rebuild(ctx, progress, memory)
+            verify_n = min(args.verify_samples, len(ids))
+            trace = bench_trace(ctx, ids, args.trace_samples, verify_n, args.seed + 1, progress, memory)
+            out |= trace
+    finally:
+        ctx.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
-    storage: Storage = args.storage
     if not args.no_tracemalloc:
         tracemalloc.start()
-    memory: dict[str, dict[str, float]] = {}
+    params = {k: getattr(args, k) for k in ("postings", "storage", "trace_samples", "verify_samples", "seed")}
     result: dict[str, Any] = {
-        "parameters": {
-            "postings": args.postings,
-            "storage": storage,
-            "trace_samples": args.trace_samples,
-            "verify_samples": args.verify_samples,
-            "seed": args.seed,
-            "tracemalloc": not args.no_tracemalloc,
-            "drain_idle_s": IDLE_DRAIN_S,
-        },
+        "parameters": {**params, "tracemalloc": not args.no_tracemalloc, "drain_idle_s": IDLE_DRAIN_S},
         "machine": machine(),
+        "memory": {},
     }
     data_dir = Path(tempfile.mkdtemp(prefix="turing-bench-"))
-    say: Callable[[str], None] = lambda msg: console.log(f"[dim]{msg}[/]")  # noqa: E731
     started = time.perf_counter()
+    pids: dict[str, int | None] = {}
     try:
-        with phase("generate", memory):
+        with phase("generate", result["memory"]):
             t0 = time.perf_counter()
             data = generate(args.postings, seed=args.seed)
             result["generate_seconds"] = round(time.perf_counter() - t0, 3)
         say(f"generated {args.postings} postings ({len(data) / MIB:.1f} MiB); stack in {data_dir}")
         t0 = time.perf_counter()
-        state = up(data_dir, storage=storage, log=say)
+        state = up(data_dir, storage=args.storage, log=say)
+        pids = state.component_pids()
         result["stack_up_seconds"] = round(time.perf_counter() - t0, 3)
-        ctx = Context(state.endpoints(), component="intake")
-        columns = (
-            SpinnerColumn(),
-            TextColumn("{task.description:<32}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-        )
-        try:
-            with Progress(*columns, console=console) as progress:
-                with phase("ingest", memory):
-                    result["ingest"], ids = bench_ingest(ctx, data, progress)
-                del data
-                result |= bench_rebuild(ctx, progress, memory)
-                result |= bench_trace(
-                    ctx,
-                    ids,
-                    args.trace_samples,
-                    min(args.verify_samples, len(ids)),
-                    args.seed + 1,
-                    progress,
-                    memory,
-                )
-        finally:
-            ctx.close()
+        run_phases(state, data, args, result)
     finally:
+        gc.collect()  # release the producer's broker connections before the broker goes
         say("stopping the stack")
         down(data_dir, purge=True)
         shutil.rmtree(data_dir, ignore_errors=True)
-    result["memory"] = memory
+        left = {name: pid for name, pid in pids.items() if alive(pid)}
+        if left:
+            console.print(f"[red]still running after teardown: {left}[/]")
     result["total_seconds"] = round(time.perf_counter() - started, 3)
     text = json.dumps(result, indent=2)
     print(text)
     if args.out is not None:
         args.out.write_text(text + "\n")
     return 0
+
+
+def say(msg: str) -> None:
+    console.log(f"[dim]{msg}[/]")
 
 
 if __name__ == "__main__":

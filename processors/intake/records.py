@@ -62,7 +62,7 @@ def detect_format(name: str, head: bytes) -> str:
         return "jsonl"
     if lower.endswith(".csv"):
         return "csv"
-    return "jsonl" if head.lstrip()[:1] in (b"{", b"[") else "csv"
+    return "jsonl" if head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] in (b"{", b"[") else "csv"
 
 
 def _utf8_error(exc: UnicodeDecodeError) -> FieldError:
@@ -74,10 +74,10 @@ def _utf8_error(exc: UnicodeDecodeError) -> FieldError:
 def read_jsonl(data: bytes) -> Iterator[RawRecord | Rejected]:
     for number, raw_line in enumerate(data.split(b"\n"), start=1):
         line = raw_line.rstrip(b"\r")
+        if number == 1:
+            line = line.removeprefix(b"\xef\xbb\xbf")
         if not line.strip():
             continue
-        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
-            line = line[3:]
         try:
             text = line.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -111,7 +111,7 @@ def read_csv(data: bytes) -> Iterator[RawRecord | Rejected]:
         yield Rejected(1, [FieldError("", f"malformed CSV header: {exc}")])
         return
     header = [h.strip().lower() for h in header]
-    missing = [c for c in ("id", "title", "company", "description") if c not in header]
+    missing = [c for c in ("id", "source", "title", "company", "description") if c not in header]
     if missing:
         yield Rejected(
             1,

@@ -202,7 +202,7 @@ def _timestamp(value: object, errors: list[FieldError]) -> datetime | None:
 def _url(value: object, errors: list[FieldError]) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    if not isinstance(value, str) or not re.match(r"^https?://[^\s/$.?#].[^\s]*$", value.strip()):
+    if not isinstance(value, str) or not re.match(r"^https?://[^\s/$.?#][^\s]*$", value.strip()):
         errors.append(FieldError("url", f"{str(value)[:60]!r} is not an http(s) URL"))
         return None
     return value.strip()

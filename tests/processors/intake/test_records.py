@@ -50,11 +50,6 @@ def test_jsonl_bom_on_first_line_is_removed() -> None:
     assert [r.data for r in good] == [{"id": "a"}, {"id": "b"}]
 
 
-@pytest.mark.xfail(
-    reason="records.py read_jsonl: blank check runs before BOM removal, so a BOM-only "
-    "first line is reported as malformed JSON instead of being skipped",
-    strict=True,
-)
 def test_jsonl_bom_followed_by_blank_line_is_not_an_error() -> None:
     good, bad = _split(list(read_jsonl(b'\xef\xbb\xbf\n{"id": "a"}\n')))
     assert bad == []
@@ -170,7 +165,7 @@ def test_csv_header_missing_required_columns_is_one_rejection_at_line_1() -> Non
 
 
 def test_csv_unterminated_quote_reports_the_starting_line_and_stops() -> None:
-    data = f'{HEADER}\n{_row("A1")}\n{_row("A2", chr(34) + "never closed")}\n{_row("A3")}\n'
+    data = f"{HEADER}\n{_row('A1')}\n{_row('A2', chr(34) + 'never closed')}\n{_row('A3')}\n"
     good, bad = _split(list(read_csv(data.encode())))
     assert [r.data["id"] for r in good] == ["A1"]
     assert len(bad) == 1 and bad[0].line == 3
@@ -202,11 +197,6 @@ def test_detect_format(name: str, head: bytes, expected: str) -> None:
     assert detect_format(name, head) == expected
 
 
-@pytest.mark.xfail(
-    reason="records.py detect_format: head.lstrip() keeps a UTF-8 BOM, so BOM-prefixed "
-    "JSONL without a known extension is detected as CSV",
-    strict=True,
-)
 def test_detect_format_sees_json_after_a_bom() -> None:
     assert detect_format("upload", b'\xef\xbb\xbf{"id": 1}') == "jsonl"
 
