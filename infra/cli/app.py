@@ -19,6 +19,7 @@ app = typer.Typer(
 app.command("up")(stack_cmds.up)
 app.command("down")(stack_cmds.down)
 app.command("status")(stack_cmds.status)
+app.command("init")(stack_cmds.init)
 app.command("demo")(demo.demo)
 app.add_typer(ingest_cmds.ingest_app, name="ingest")
 app.add_typer(ingest_cmds.postings_app, name="postings")

@@ -68,3 +68,33 @@ def status(data_dir: Path = DataDir, as_json: bool = JsonFlag) -> None:
         out.print(t)
     if not info["running"]:
         raise typer.Exit(1)
+
+
+@friendly
+def init(data_dir: Path = DataDir, as_json: bool = JsonFlag) -> None:
+    """Prepare external services (production): migrations, topics, and the schemas in the registry."""
+    from infra.cli.common import context
+    from projections.migrate import migrate_all
+    from schemas import catalog
+    from streams.admin import ensure_topics
+    from streams.topics import topic
+
+    ctx = context(data_dir)
+    try:
+        applied = migrate_all(ctx.endpoints.dsn, ctx.schema)
+        created = ensure_topics(ctx.endpoints.bootstrap_servers)
+        ids = {
+            t: ctx.registry.register(topic(t).subject, catalog.schema_text(t))
+            for t in catalog.topics_with_schemas()
+        }
+    finally:
+        ctx.close()
+    answer = {"migrations_applied": applied, "topics_created": created, "schema_ids": ids}
+    if as_json:
+        print_json(answer)
+    else:
+        out.print(
+            f"migrations applied: {', '.join(applied) or 'none needed'}\n"
+            f"topics created: {', '.join(created) or 'none needed'}\n"
+            f"schemas registered: {', '.join(f'{k}={v}' for k, v in ids.items())}"
+        )

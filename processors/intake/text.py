@@ -11,7 +11,9 @@ _TAG_NAMES = (
     "a|abbr|b|blockquote|br|center|code|div|em|font|h[1-6]|hr|i|li|ol|p|pre|section|small|span|"
     "strong|sub|sup|table|tbody|td|th|thead|tr|u|ul"
 )
-_BLOCK_TAGS = re.compile(r"<\s*/?\s*(?:br|p|div|ul|ol|h[1-6]|tr|table|section|blockquote|hr|pre)\b[^<>]{0,200}>", re.I)
+_BLOCK_TAGS = re.compile(
+    r"<\s*/?\s*(?:br|p|div|ul|ol|h[1-6]|tr|table|section|blockquote|hr|pre)\b[^<>]{0,200}>", re.I
+)
 _LI_TAG = re.compile(r"<\s*li\b[^<>]{0,200}>", re.I)
 _KNOWN_TAG = re.compile(rf"<\s*/?\s*(?:{_TAG_NAMES})\b[^<>]{{0,200}}>", re.I)
 _BULLET = re.compile(r"^\s*(?:[•·▪◦‣●○■□–—*]|-(?!-)|\d{1,2}[.)](?=\s))\s*")  # noqa: RUF001

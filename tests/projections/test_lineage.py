@@ -41,7 +41,10 @@ def test_an_unchanged_field_traces_to_the_observation(traced: Context) -> None:
 def test_verification_fails_when_the_audit_log_disagrees_with_the_log(traced: Context) -> None:
     result = lineage.trace_posting(traced.endpoints.dsn, "stp-884120", "title")
     with psycopg.connect(traced.endpoints.dsn) as conn:
-        conn.execute("UPDATE proj.audit_log SET \"offset\" = \"offset\" + 1 WHERE event_id = %s", (result["event"]["event_id"],))
+        conn.execute(
+            'UPDATE proj.audit_log SET "offset" = "offset" + 1 WHERE event_id = %s',
+            (result["event"]["event_id"],),
+        )
     moved = lineage.trace_posting(traced.endpoints.dsn, "stp-884120", "title")
     verified = lineage.verify(moved, traced.endpoints.bootstrap_servers, traced.codec)
     assert verified["verified"] is False

@@ -69,8 +69,16 @@ def test_withdraw_keeps_history_and_reappearance_is_seen_again(ctx: Context) -> 
     assert row is not None and row["status"] == "withdrawn" and row["version"] == 1
     again = ingest_postings(ctx, "postings.jsonl", _sample())
     assert again.summary()["changed"] == 1
-    events = _rows(ctx, "SELECT event_type FROM proj.audit_log WHERE correlation_id = %s ORDER BY occurred_at", "lnk-48213")
-    assert [e["event_type"] for e in events] == ["posting.observed", "posting.withdrawn", "posting.seen_again"]
+    events = _rows(
+        ctx,
+        "SELECT event_type FROM proj.audit_log WHERE correlation_id = %s ORDER BY occurred_at",
+        "lnk-48213",
+    )
+    assert [e["event_type"] for e in events] == [
+        "posting.observed",
+        "posting.withdrawn",
+        "posting.seen_again",
+    ]
     row = queries.get_posting(ctx.endpoints.dsn, "lnk-48213")
     assert row is not None and row["status"] == "open"
 
@@ -83,7 +91,9 @@ def test_unknown_schema_id_goes_to_the_dead_letter_topic_and_processing_continue
     ctx.producer.flush()
     more = ingest_postings(ctx, "postings_update.jsonl", (SAMPLES / "postings_update.jsonl").read_bytes())
     assert more.summary()["changed"] == 3  # the records after the poison were projected
-    rejected = _rows(ctx, "SELECT topic, error, dead_letter_event_id FROM proj.rejected_records ORDER BY error")
+    rejected = _rows(
+        ctx, "SELECT topic, error, dead_letter_event_id FROM proj.rejected_records ORDER BY error"
+    )
     assert len(rejected) == 2
     assert any("schema id 424242" in r["error"] for r in rejected)
     assert any("magic byte" in r["error"] for r in rejected)
@@ -102,7 +112,11 @@ def test_a_redelivered_event_is_applied_once(ctx: Context) -> None:
     ingest_postings(ctx, "postings.jsonl", _sample())
     checksum_before = _checksum(ctx)
     posting = queries.known_postings(ctx.endpoints.dsn)["gh-brightloom-7731"]
-    first = _rows(ctx, "SELECT topic, partition, \"offset\" FROM proj.audit_log WHERE event_id = %s", posting.last_event_id)[0]
+    first = _rows(
+        ctx,
+        'SELECT topic, partition, "offset" FROM proj.audit_log WHERE event_id = %s',
+        posting.last_event_id,
+    )[0]
     from streams.reader import read_at
 
     raw = read_at(ctx.endpoints.bootstrap_servers, first["topic"], first["partition"], first["offset"])

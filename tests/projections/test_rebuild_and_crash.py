@@ -91,7 +91,9 @@ def test_projector_killed_mid_stream_converges_to_a_clean_run(fresh_stack) -> No
         deadline = time.monotonic() + 120
         with psycopg.connect(endpoints.dsn, autocommit=True) as conn:
             while time.monotonic() < deadline and proc.poll() is None:
-                row = conn.execute("SELECT coalesce(sum(next_offset), 0) FROM proj.projector_offsets").fetchone()
+                row = conn.execute(
+                    "SELECT coalesce(sum(next_offset), 0) FROM proj.projector_offsets"
+                ).fetchone()
                 projected = int(row[0]) if row else 0
                 if projected > 0:
                     break
@@ -99,7 +101,9 @@ def test_projector_killed_mid_stream_converges_to_a_clean_run(fresh_stack) -> No
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
         assert 0 < projected < n, f"the kill must land mid-stream (projected {projected} of {n})"
-        restarted = subprocess.run([TURING, "projections", "run", "--once", "--json"], env=env, capture_output=True, text=True)
+        restarted = subprocess.run(
+            [TURING, "projections", "run", "--once", "--json"], env=env, capture_output=True, text=True
+        )
         assert restarted.returncode == 0, restarted.stderr
         assert queries.counts(endpoints.dsn)["postings"] == n
         clean = rebuild(endpoints.dsn, endpoints.bootstrap_servers, ctx.codec, swap=False)

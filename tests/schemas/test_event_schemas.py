@@ -55,7 +55,7 @@ SAMPLES: dict[str, Event] = {
         previous_hash="cd" * 32,
         content=PostingContent(
             source="greenhouse",
-            title="Pflegefachkraft (m/w/d) – Intensivstation",
+            title="Pflegefachkraft (m/w/d) \u2013 Intensivstation",
             company="Klinik Nord",
             location="Hamburg, DE",
             description="- 3+ Jahre Erfahrung\n- Examen als Pflegefachkraft € 😀",
@@ -70,7 +70,9 @@ SAMPLES: dict[str, Event] = {
         source_line=7,
         source_file="postings.jsonl",
     ),
-    "profiles": ProfileEvent(meta=meta("profile.created"), profile_id="u-1", version=1, content_hash="x", document="{}"),
+    "profiles": ProfileEvent(
+        meta=meta("profile.created"), profile_id="u-1", version=1, content_hash="x", document="{}"
+    ),
     "commands": CommandEvent(
         meta=meta("command.process"),
         posting_id="p-1",
@@ -201,7 +203,10 @@ def _py_kind(annotation: Any) -> Any:
     if origin is dict:
         return ("map", _py_kind(args[1]))
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return ("record", tuple((_field_name(n, f), _py_kind(f.annotation)) for n, f in annotation.model_fields.items()))
+        return (
+            "record",
+            tuple((_field_name(n, f), _py_kind(f.annotation)) for n, f in annotation.model_fields.items()),
+        )
     return {
         str: "string",
         int: "int",

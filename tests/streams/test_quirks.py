@@ -38,7 +38,11 @@ def test_end_offsets_cannot_be_trusted_so_drain_does_not_use_them(module_stack) 
 def test_drain_waits_for_targets_it_knows_exist(module_stack) -> None:  # type: ignore[no-untyped-def]
     bootstrap = module_stack[1].bootstrap_servers
     _produce(bootstrap, "deadletters", 50)
-    seen = [r.offset for b in drain(bootstrap, {("deadletters", 0): 0}, targets={("deadletters", 0): 49}) for r in b]
+    seen = [
+        r.offset
+        for b in drain(bootstrap, {("deadletters", 0): 0}, targets={("deadletters", 0): 49})
+        for r in b
+    ]
     assert max(seen) >= 49
     assert read_at(bootstrap, "deadletters", 0, 49).value == b"record-49"
 

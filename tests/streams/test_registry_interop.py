@@ -75,7 +75,10 @@ def test_an_old_writer_schema_resolves_onto_the_current_reader(registry_url: str
     import json
 
     older = catalog.schema_json("postings")
-    older = {**older, "fields": [f for f in older["fields"] if f["name"] not in ("source_file", "source_line")]}
+    older = {
+        **older,
+        "fields": [f for f in older["fields"] if f["name"] not in ("source_file", "source_line")],
+    }
     registry = HttpRegistry(registry_url)
     older_id = registry.register("postings-older-value", json.dumps(older))
     from schemas import wire

@@ -1,0 +1,46 @@
+# Every target sets up what it needs: a fresh clone only needs Python 3.11.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck unit bench up down clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## demo: start the embedded stack and run the end-to-end demo
+demo: $(STAMP)
+	$(BIN)/turing demo
+
+## test: lint, type-check and run every test (real broker and Postgres, started by fixtures)
+test: $(STAMP) lint typecheck
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy infra projections schemas streams processors ray_jobs
+
+## unit: the tests that need no broker or database
+unit: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not stack"
+
+## bench: throughput, latency and memory figures (JSON), ratios against references measured in the same run
+bench: $(STAMP)
+	$(BIN)/python -m infra.bench
+
+up: $(STAMP)
+	$(BIN)/turing up
+
+down: $(STAMP)
+	$(BIN)/turing down
+
+clean:
+	-$(BIN)/turing down
+	rm -rf .data .pytest_cache .mypy_cache .ruff_cache

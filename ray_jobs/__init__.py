@@ -1,0 +1,1 @@
+"""Ray programs (LLM engines as actors, bulk replays, batch embeddings). The pipeline issue adds them."""
