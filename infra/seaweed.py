@@ -51,6 +51,9 @@ def start(data: Path, ports: dict[str, int], log: Path) -> int:
         f"-s3.port={ports['s3']}",
         f"-s3.port.grpc={ports['s3_grpc']}",
         f"-metricsPort={ports['metrics']}",
+        # Fixed default ports would collide between two stacks: the extra catalogs are not used.
+        "-s3.port.iceberg=0",
+        "-s3.port.lance=0",
         "-master.volumeSizeLimitMB=64",
         "-volume.max=20",
     ]
