@@ -251,5 +251,6 @@ def generate(n: int, seed: int = 20260101) -> bytes:
     """`n` postings as JSONL, identical for the same `n` and `seed`."""
     rng = random.Random(seed)
     base = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
-    lines = [json.dumps(posting(rng, i, base), ensure_ascii=False) for i in range(n)]
-    return ("\n".join(lines) + "\n").encode("utf-8")
+    # bytes per line, joined once: ~2x the output at peak, not the 6x of joining str first
+    lines = [json.dumps(posting(rng, i, base), ensure_ascii=False).encode() + b"\n" for i in range(n)]
+    return b"".join(lines)

@@ -47,7 +47,12 @@ class Settings(BaseSettings):
                 raise ConfigError(f"TURING_CONFIG points at {path}, which is not a file")
             with path.open("rb") as fh:
                 file_values = tomllib.load(fh)
-        settings = cls(**file_values)
+        # Environment variables win over the file, as operators expect when overriding one value.
+        overridden = {name for name in cls.model_fields if f"TURING_{name.upper()}" in os.environ}
+        unknown = set(file_values) - set(cls.model_fields)
+        if unknown:
+            raise ConfigError(f"{config}: unknown settings {', '.join(sorted(unknown))}")
+        settings = cls(**{k: v for k, v in file_values.items() if k not in overridden})
         if data_dir is not None:
             settings.data_dir = data_dir
         return settings
