@@ -137,8 +137,9 @@ def list_postings(
 
 def postings_table(rows: list[dict[str, object]], title: str = "postings") -> Table:
     table = Table(title=title)
+    widths = {"id": 22, "title": 38, "company": 24, "location": 22, "salary": 22}
     for col in ("id", "v", "status", "title", "company", "location", "model", "salary"):
-        table.add_column(col, overflow="fold")
+        table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=widths.get(col))
     for r in rows:
         lo, hi, cur = r.get("salary_min"), r.get("salary_max"), r.get("currency") or ""
         salary = "-" if lo is None and hi is None else f"{_k(lo)}-{_k(hi)} {cur}".strip()

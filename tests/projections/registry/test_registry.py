@@ -32,6 +32,8 @@ from projections.registry import (
     registry_router,
 )
 
+pytestmark = pytest.mark.stack  # a real PostgreSQL, started by the pg_dsn fixture
+
 MEDIA_TYPE = "application/vnd.schemaregistry.v1+json"
 
 
