@@ -12,6 +12,7 @@ import threading
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import psycopg
@@ -24,7 +25,16 @@ from projections.jsonable import jsonable
 from projections.migrate import LIVE_SCHEMA, check_schema_name
 from projections.reducers import reduce_posting
 from schemas.codec import EventCodec
-from schemas.models import DeadLetter, Meta, PostingEvent, Producer, deterministic_id, model_for, now_utc
+from schemas.models import (
+    DeadLetter,
+    Event,
+    Meta,
+    PostingEvent,
+    Producer,
+    deterministic_id,
+    model_for,
+    now_utc,
+)
 from schemas.wire import WireFormatError
 from streams.admin import partitions_of
 from streams.producer import EventProducer
@@ -111,6 +121,7 @@ class Projector:
     def apply_batch(
         self, conn: psycopg.Connection[Any], batch: list[RawRecord], stats: ProjectorStats
     ) -> None:
+        """One transaction per batch; statements are batched so a round trip is paid per batch, not per event."""
         schema = sql.Identifier(self.schema)
         with conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (schema_lock_key(self.schema),))
@@ -120,102 +131,127 @@ class Projector:
                 for r in conn.execute("SELECT topic, partition, next_offset FROM projector_offsets")
             }
             advanced: dict[tuple[str, int], int] = {}
+            decoded: list[tuple[RawRecord, int, dict[str, Any], Event]] = []
             for rec in batch:
                 tp = (rec.topic, rec.partition)
                 if rec.offset < stored.get(tp, 0):
                     continue  # applied by an earlier run that committed after we read
-                self._apply_record(conn, rec, stats)
                 advanced[tp] = rec.offset + 1
                 stats.events += 1
                 stats.by_topic[rec.topic] = stats.by_topic.get(rec.topic, 0) + 1
+                try:
+                    if rec.value is None:
+                        raise WireFormatError(
+                            "the record has no value (a tombstone); Turing topics are never compacted"
+                        )
+                    schema_id, record = self.codec.decode_record(rec.topic, rec.value)
+                    event = model_for(rec.topic).model_validate(record)
+                except (WireFormatError, ValidationError, KeyError) as exc:
+                    self._reject(conn, rec, f"{type(exc).__name__}: {exc}")
+                    stats.dead_lettered += 1
+                    continue
+                decoded.append((rec, schema_id, record, event))
+            fresh = self._record_audit(conn, decoded, stats)
+            self._apply_postings(conn, [e for e in fresh if isinstance(e, PostingEvent)])
+            stats.applied += len(fresh)
             if self.dead_letters is not None:
                 # Dead letters must be in the log before the offsets that skip their source commit.
                 self.dead_letters.flush()
-            for (topic, partition), nxt in advanced.items():
-                conn.execute(
+            with conn.cursor() as cur:
+                cur.executemany(
                     "INSERT INTO projector_offsets (topic, partition, next_offset) VALUES (%s, %s, %s) "
                     "ON CONFLICT (topic, partition) DO UPDATE SET next_offset = EXCLUDED.next_offset",
-                    (topic, partition, nxt),
+                    [(t, p, n) for (t, p), n in advanced.items()],
                 )
         stats.batches += 1
 
-    def _apply_record(self, conn: psycopg.Connection[Any], rec: RawRecord, stats: ProjectorStats) -> None:
-        try:
-            if rec.value is None:
-                raise WireFormatError(
-                    "the record has no value (a tombstone); Turing topics are never compacted"
+    def _record_audit(
+        self,
+        conn: psycopg.Connection[Any],
+        decoded: list[tuple[RawRecord, int, dict[str, Any], Event]],
+        stats: ProjectorStats,
+    ) -> list[Event]:
+        """Insert first sightings into the audit log; record re-deliveries. Returns the events to apply."""
+        ids = [str(e.meta.event_id) for _, _, _, e in decoded]
+        seen = {
+            str(r["event_id"])
+            for r in conn.execute("SELECT event_id FROM audit_log WHERE event_id = ANY(%s::uuid[])", (ids,))
+        }
+        rows, duplicates, fresh = [], [], []
+        for rec, schema_id, record, event in decoded:
+            meta: Meta = event.meta
+            eid = str(meta.event_id)
+            if eid in seen:
+                duplicates.append((rec.topic, rec.partition, rec.offset, meta.event_id))
+                continue
+            seen.add(eid)
+            fresh.append(event)
+            rows.append(
+                (
+                    meta.event_id,
+                    rec.topic,
+                    rec.partition,
+                    rec.offset,
+                    rec.key.decode("utf-8", "replace") if rec.key is not None else None,
+                    meta.event_type,
+                    meta.occurred_at,
+                    meta.producer.component,
+                    meta.producer.version,
+                    meta.causation_id,
+                    meta.correlation_id,
+                    meta.run_id,
+                    schema_id,
+                    hashlib.sha256(rec.value or b"").hexdigest(),
+                    Jsonb(jsonable(record)),
                 )
-            schema_id, record = self.codec.decode_record(rec.topic, rec.value)
-            event = model_for(rec.topic).model_validate(record)
-        except (WireFormatError, ValidationError, KeyError) as exc:
-            self._reject(conn, rec, f"{type(exc).__name__}: {exc}")
-            stats.dead_lettered += 1
-            return
-        meta: Meta = event.meta
-        inserted = conn.execute(
-            'INSERT INTO audit_log (event_id, topic, partition, "offset", key, event_type, occurred_at, '
-            "producer_component, producer_version, causation_id, correlation_id, run_id, schema_id, "
-            "value_sha256, record) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) "
-            "ON CONFLICT (event_id) DO NOTHING RETURNING 1",
-            (
-                meta.event_id,
-                rec.topic,
-                rec.partition,
-                rec.offset,
-                rec.key.decode("utf-8", "replace") if rec.key is not None else None,
-                meta.event_type,
-                meta.occurred_at,
-                meta.producer.component,
-                meta.producer.version,
-                meta.causation_id,
-                meta.correlation_id,
-                meta.run_id,
-                schema_id,
-                hashlib.sha256(rec.value).hexdigest(),
-                Jsonb(jsonable(record)),
-            ),
-        ).fetchone()
-        if inserted is None:
-            conn.execute(
+            )
+        with conn.cursor() as cur:
+            cur.executemany(
+                'INSERT INTO audit_log (event_id, topic, partition, "offset", key, event_type, occurred_at, '
+                "producer_component, producer_version, causation_id, correlation_id, run_id, schema_id, "
+                "value_sha256, record) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+                rows,
+            )
+            cur.executemany(
                 'INSERT INTO event_duplicates (topic, partition, "offset", event_id) VALUES (%s,%s,%s,%s) '
                 "ON CONFLICT DO NOTHING",
-                (rec.topic, rec.partition, rec.offset, meta.event_id),
+                duplicates,
             )
-            stats.duplicates += 1
-            return
-        if isinstance(event, PostingEvent):
-            self._apply_posting(conn, event)
-        stats.applied += 1
+        stats.duplicates += len(duplicates)
+        return fresh
 
-    def _apply_posting(self, conn: psycopg.Connection[Any], event: PostingEvent) -> None:
-        current = conn.execute("SELECT * FROM postings WHERE posting_id = %s", (event.posting_id,)).fetchone()
-        write = reduce_posting(current, event)
-        if write is None or write.outcome != "applied":
+    def _apply_postings(self, conn: psycopg.Connection[Any], events: list[PostingEvent]) -> None:
+        """Fold the batch's posting events in memory (in log order), then write each posting once."""
+        if not events:
             return
-        row = dict(write.row)
-        row["field_events"] = Jsonb(row["field_events"])
-        cols = list(row)
-        conn.execute(
-            sql.SQL("INSERT INTO postings ({}) VALUES ({}) ON CONFLICT (posting_id) DO UPDATE SET {}").format(
-                sql.SQL(", ").join(map(sql.Identifier, cols)),
-                sql.SQL(", ").join(sql.Placeholder() * len(cols)),
-                sql.SQL(", ").join(
-                    sql.SQL("{} = EXCLUDED.{}").format(sql.Identifier(c), sql.Identifier(c))
-                    for c in cols
-                    if c != "posting_id"
-                ),
-            ),
-            list(row.values()),
-        )
-        if write.version_row is not None:
-            v = dict(write.version_row)
-            v["content"] = Jsonb(v["content"])
-            conn.execute(
+        ids = sorted({e.posting_id for e in events})
+        current: dict[str, dict[str, Any]] = {
+            r["posting_id"]: r
+            for r in conn.execute("SELECT * FROM postings WHERE posting_id = ANY(%s)", (ids,))
+        }
+        touched: set[str] = set()
+        versions: list[dict[str, Any]] = []
+        for event in events:
+            write = reduce_posting(current.get(event.posting_id), event)
+            if write is None or write.outcome != "applied":
+                continue
+            current[event.posting_id] = write.row
+            touched.add(event.posting_id)
+            if write.version_row is not None:
+                versions.append({**write.version_row, "content": Jsonb(write.version_row["content"])})
+        if not touched:
+            return
+        rows = [
+            {**current[pid], "field_events": Jsonb(current[pid]["field_events"])} for pid in sorted(touched)
+        ]
+        with conn.cursor() as cur:
+            cur.executemany(_posting_upsert(tuple(rows[0])), [list(r.values()) for r in rows])
+            cur.executemany(
                 "INSERT INTO posting_versions (posting_id, version, event_id, event_type, content_hash, "
                 "content, changed_fields, occurred_at) VALUES (%(posting_id)s, %(version)s, %(event_id)s, "
                 "%(event_type)s, %(content_hash)s, %(content)s, %(changed_fields)s, %(occurred_at)s) "
                 "ON CONFLICT DO NOTHING",
-                v,
+                versions,
             )
 
     def _reject(self, conn: psycopg.Connection[Any], rec: RawRecord, error: str) -> None:
@@ -229,6 +265,19 @@ class Projector:
             "VALUES (%s,%s,%s,%s,%s) ON CONFLICT DO NOTHING",
             (rec.topic, rec.partition, rec.offset, error[:2000], dl_id),
         )
+
+
+@lru_cache(maxsize=8)
+def _posting_upsert(cols: tuple[str, ...]) -> sql.Composed:
+    return sql.SQL("INSERT INTO postings ({}) VALUES ({}) ON CONFLICT (posting_id) DO UPDATE SET {}").format(
+        sql.SQL(", ").join(map(sql.Identifier, cols)),
+        sql.SQL(", ").join(sql.Placeholder() * len(cols)),
+        sql.SQL(", ").join(
+            sql.SQL("{} = EXCLUDED.{}").format(sql.Identifier(c), sql.Identifier(c))
+            for c in cols
+            if c != "posting_id"
+        ),
+    )
 
 
 def dead_letter(rec: RawRecord, error: str, processor: str) -> DeadLetter:
