@@ -40,10 +40,12 @@ class Meta(BaseModel):
 class Event(BaseModel):
     model_config = ConfigDict(frozen=True)
     topic: ClassVar[str]
+    key_field: ClassVar[str]
     meta: Meta
 
     def key(self) -> str:
-        raise NotImplementedError  # each event names its key field below
+        """The entity whose order matters: every event of one entity lands in one partition."""
+        return str(getattr(self, self.key_field))
 
     def to_avro(self) -> dict[str, Any]:
         return self.model_dump(mode="python")
@@ -64,6 +66,7 @@ class PostingContent(BaseModel):
 
 
 class PostingEvent(Event):
+    key_field: ClassVar[str] = "posting_id"
     topic: ClassVar[str] = "postings"
     posting_id: str
     version: int
@@ -75,22 +78,18 @@ class PostingEvent(Event):
     source_line: int | None = None
     source_file: str | None = None
 
-    def key(self) -> str:
-        return self.posting_id
-
 
 class ProfileEvent(Event):
+    key_field: ClassVar[str] = "profile_id"
     topic: ClassVar[str] = "profiles"
     profile_id: str
     version: int
     content_hash: str
     document: str
 
-    def key(self) -> str:
-        return self.profile_id
-
 
 class CommandEvent(Event):
+    key_field: ClassVar[str] = "posting_id"
     topic: ClassVar[str] = "commands"
     posting_id: str
     start_step: str
@@ -99,11 +98,9 @@ class CommandEvent(Event):
     requested_by: str
     priority: int = 0
 
-    def key(self) -> str:
-        return self.posting_id
-
 
 class RunEvent(Event):
+    key_field: ClassVar[str] = "posting_id"
     topic: ClassVar[str] = "runs"
     run_id: str
     posting_id: str
@@ -114,14 +111,12 @@ class RunEvent(Event):
     model_config_: dict[str, str] = Field(default_factory=dict, alias="model_config")
     error: str | None = None
 
-    def key(self) -> str:
-        return self.posting_id
-
     def to_avro(self) -> dict[str, Any]:
         return self.model_dump(mode="python", by_alias=True)
 
 
 class DecisionEvent(Event):
+    key_field: ClassVar[str] = "subject_id"
     topic: ClassVar[str] = "decisions"
     subject_id: str
     step: str
@@ -139,11 +134,9 @@ class DecisionEvent(Event):
     reused_decision_id: str | None = None
     error: str | None = None
 
-    def key(self) -> str:
-        return self.subject_id
-
 
 class DerivationEvent(Event):
+    key_field: ClassVar[str] = "posting_id"
     topic: ClassVar[str] = "derivations"
     posting_id: str
     version: int
@@ -156,11 +149,9 @@ class DerivationEvent(Event):
     red_flag_category: str | None = None
     ghost_score: float | None = None
 
-    def key(self) -> str:
-        return self.posting_id
-
 
 class MatchEvent(Event):
+    key_field: ClassVar[str] = "profile_id"
     topic: ClassVar[str] = "matches"
     profile_id: str
     posting_id: str
@@ -173,20 +164,15 @@ class MatchEvent(Event):
     detail: str
     supersedes: str | None = None
 
-    def key(self) -> str:
-        return self.profile_id
-
 
 class FeedbackEvent(Event):
+    key_field: ClassVar[str] = "profile_id"
     topic: ClassVar[str] = "feedback"
     profile_id: str
     posting_id: str
     match_event_id: str
     verdict: str
     reason: str | None = None
-
-    def key(self) -> str:
-        return self.profile_id
 
 
 class DeadLetter(Event):
