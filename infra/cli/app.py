@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import sys
+import warnings
 
 import typer
 
@@ -28,5 +28,6 @@ app.add_typer(projection_cmds.trace_app, name="trace")
 
 
 def main() -> None:
-    os.environ.setdefault("XDG_RUNTIME_DIR", "/tmp")
+    # A library asks for a per-user runtime dir it never uses; its warning is noise here.
+    warnings.filterwarnings("ignore", category=UserWarning, module="platformdirs")
     sys.exit(app())

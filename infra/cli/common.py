@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -16,7 +17,8 @@ from infra.context import Context
 from infra.settings import DEFAULT_DATA_DIR, ConfigError, Settings
 
 console = Console(stderr=True)
-out = Console()
+# Piped output (logs, CI) gets a wide page instead of rich's 80-column default.
+out = Console(width=None if sys.stdout.isatty() else 150)
 P = ParamSpec("P")
 R = TypeVar("R")
 

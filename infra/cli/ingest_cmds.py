@@ -138,8 +138,11 @@ def list_postings(
 def postings_table(rows: list[dict[str, object]], title: str = "postings") -> Table:
     table = Table(title=title)
     widths = {"id": 22, "title": 38, "company": 24, "location": 22, "salary": 22}
+    fixed = {"v": 2, "status": 9, "model": 6}
     for col in ("id", "v", "status", "title", "company", "location", "model", "salary"):
-        table.add_column(col, no_wrap=True, overflow="ellipsis", max_width=widths.get(col))
+        table.add_column(
+            col, no_wrap=True, overflow="ellipsis", max_width=widths.get(col), min_width=fixed.get(col)
+        )
     for r in rows:
         lo, hi, cur = r.get("salary_min"), r.get("salary_max"), r.get("currency") or ""
         salary = "-" if lo is None and hi is None else f"{_k(lo)}-{_k(hi)} {cur}".strip()
