@@ -6,21 +6,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from processors.intake.changes import WITHDRAWN
-from schemas.models import PostingEvent
+from schemas.models import PostingContent, PostingEvent
 
-CONTENT_FIELDS = (
-    "source",
-    "title",
-    "company",
-    "location",
-    "description",
-    "salary_min",
-    "salary_max",
-    "currency",
-    "work_model",
-    "posted_at",
-    "url",
-)
+# The Avro-backed model is the one list of content fields.
+CONTENT_FIELDS: tuple[str, ...] = tuple(PostingContent.model_fields)
 # Fields a trace can ask about: the content, plus the posting's state.
 TRACEABLE_FIELDS = (*CONTENT_FIELDS, "status", "version", "content_hash")
 

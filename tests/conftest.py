@@ -47,9 +47,7 @@ def _start_stack(storage: str = "memory") -> tuple[Path, Endpoints]:
     return root, state.endpoints()
 
 
-@pytest.fixture()
-def fresh_stack() -> Iterator[tuple[Path, Endpoints]]:
-    """A whole embedded stack (broker in memory, Postgres, API) for one test."""
+def _running_stack() -> Iterator[tuple[Path, Endpoints]]:
     from infra import stack
 
     root, endpoints = _start_stack()
@@ -58,19 +56,18 @@ def fresh_stack() -> Iterator[tuple[Path, Endpoints]]:
     finally:
         stack.down(root)
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture()
+def fresh_stack() -> Iterator[tuple[Path, Endpoints]]:
+    """A whole embedded stack (broker in memory, Postgres, API) for one test."""
+    yield from _running_stack()
 
 
 @pytest.fixture(scope="module")
 def module_stack() -> Iterator[tuple[Path, Endpoints]]:
     """One embedded stack shared by the tests of a module."""
-    from infra import stack
-
-    root, endpoints = _start_stack()
-    try:
-        yield root, endpoints
-    finally:
-        stack.down(root)
-        shutil.rmtree(root, ignore_errors=True)
+    yield from _running_stack()
 
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_data"

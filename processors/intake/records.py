@@ -12,20 +12,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-CSV_COLUMNS = (
-    "id",
-    "source",
-    "title",
-    "company",
-    "location",
-    "description",
-    "salary_min",
-    "salary_max",
-    "currency",
-    "work_model",
-    "posted_at",
-    "url",
-)
+from schemas.models import PostingContent
+
+CSV_COLUMNS: tuple[str, ...] = ("id", *PostingContent.model_fields)
 
 
 @dataclass(frozen=True)
