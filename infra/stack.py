@@ -7,7 +7,6 @@ chosen free at first start and recorded in ``stack.json``, so two data dirs neve
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from pathlib import Path
@@ -281,7 +280,3 @@ def _component_healthy(state: StackState, name: str) -> bool:
         except httpx.HTTPError:
             return False
     return False
-
-
-def as_json(obj: object) -> str:
-    return json.dumps(obj, indent=2, default=str)

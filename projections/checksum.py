@@ -7,6 +7,7 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
+from psycopg.rows import tuple_row
 
 # Table -> the ordering that makes its rows' sequence deterministic (its primary key).
 TABLES: dict[str, tuple[str, ...]] = {
@@ -34,9 +35,8 @@ def table_checksums(conn: psycopg.Connection[Any], schema: str) -> dict[str, str
                 sql.Identifier(schema),
                 sql.Identifier(table),
             )
-            row = conn.execute(query).fetchone()
-            assert row is not None
-            n, h = (row["n"], row["h"]) if isinstance(row, dict) else row
+            with conn.cursor(row_factory=tuple_row) as cur:
+                n, h = cur.execute(query).fetchone() or (0, "")
             out[table] = f"{n}:{h}"
     return out
 

@@ -10,9 +10,10 @@ import hashlib
 from typing import Any
 
 import psycopg
+from confluent_kafka import KafkaException
 from psycopg import sql
-from psycopg.rows import dict_row
 
+from projections import db
 from projections.jsonable import jsonable
 from projections.migrate import LIVE_SCHEMA
 from projections.reducers import TRACEABLE_FIELDS
@@ -61,8 +62,7 @@ def trace_posting(dsn: str, posting_id: str, field: str, schema: str = LIVE_SCHE
         raise TraceError(
             f"field {field!r} cannot be traced on a posting; traceable fields: {', '.join(TRACEABLE_FIELDS)}"
         )
-    with psycopg.connect(dsn, row_factory=dict_row) as conn:
-        conn.execute("SET TIME ZONE 'UTC'")
+    with db.connect(dsn) as conn:
         row = conn.execute(
             sql.SQL("SELECT * FROM {}.postings WHERE posting_id = %s").format(sql.Identifier(schema)),
             (posting_id,),
@@ -111,7 +111,7 @@ def _verify_one(event: dict[str, Any], bootstrap: str, codec: EventCodec) -> dic
         return {"event_id": event["event_id"], "at": None, "ok": False, "reason": "not in the audit log"}
     try:
         rec = read_at(bootstrap, event["topic"], event["partition"], event["offset"])
-    except (LookupError, Exception) as exc:
+    except (LookupError, KafkaException) as exc:
         return {"event_id": event["event_id"], "at": where, "ok": False, "reason": f"cannot re-read: {exc}"}
     digest = hashlib.sha256(rec.value or b"").hexdigest()
     if digest != event["value_sha256"]:

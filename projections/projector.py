@@ -7,7 +7,6 @@ event id already in the audit log is recorded as a duplicate, never applied twic
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 import zlib
 from collections.abc import Callable
@@ -17,10 +16,10 @@ from typing import Any
 
 import psycopg
 from psycopg import sql
-from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from pydantic import ValidationError
 
+from projections import db
 from projections.jsonable import jsonable
 from projections.migrate import LIVE_SCHEMA, check_schema_name
 from projections.reducers import reduce_posting
@@ -79,19 +78,12 @@ class Projector:
         self.topics = topics
 
     def connect(self) -> psycopg.Connection[dict[str, Any]]:
-        conn = psycopg.connect(self.dsn, row_factory=dict_row)
-        conn.execute("SET TIME ZONE 'UTC'")
-        conn.commit()
-        return conn
+        return db.connect(self.dsn)
 
     def stored_offsets(self, conn: psycopg.Connection[Any]) -> dict[tuple[str, int], int]:
-        rows = conn.execute(
-            sql.SQL("SELECT topic, partition, next_offset FROM {}.projector_offsets").format(
-                sql.Identifier(self.schema)
-            )
-        ).fetchall()
+        offsets = db.read_offsets(conn, self.schema)
         conn.commit()
-        return {(r["topic"], r["partition"]): r["next_offset"] for r in rows}
+        return offsets
 
     def starts(self, conn: psycopg.Connection[Any]) -> dict[tuple[str, int], int]:
         stored = self.stored_offsets(conn)
@@ -297,7 +289,3 @@ def dead_letter(rec: RawRecord, error: str, processor: str) -> DeadLetter:
         error=error[:10_000],
         processor=processor,
     )
-
-
-def describe(stats: ProjectorStats) -> str:
-    return json.dumps(stats.__dict__)

@@ -4,29 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-import psycopg
 from psycopg import sql
-from psycopg.rows import dict_row
 
 from processors.intake.changes import Known
+from projections import db
 from projections.migrate import LIVE_SCHEMA
 from projections.reducers import CONTENT_FIELDS
 
 
-def _connect(dsn: str) -> psycopg.Connection[dict[str, Any]]:
-    conn = psycopg.connect(dsn, row_factory=dict_row)
-    conn.execute("SET TIME ZONE 'UTC'")
-    return conn
-
-
-def known_postings(dsn: str, schema: str = LIVE_SCHEMA) -> dict[str, Known]:
+def known_postings(
+    dsn: str, schema: str = LIVE_SCHEMA, posting_ids: list[str] | None = None
+) -> dict[str, Known]:
+    """What change detection needs per posting: all of them, or only `posting_ids`."""
     cols = sql.SQL(", ").join(map(sql.Identifier, CONTENT_FIELDS))
+    where = sql.SQL(" WHERE posting_id = ANY(%s)") if posting_ids is not None else sql.SQL("")
     query = sql.SQL(
-        "SELECT posting_id, version, content_hash, status, last_event_id, {} FROM {}.postings"
-    ).format(cols, sql.Identifier(schema))
+        "SELECT posting_id, version, content_hash, status, last_event_id, {} FROM {}.postings{}"
+    ).format(cols, sql.Identifier(schema), where)
     out: dict[str, Known] = {}
-    with _connect(dsn) as conn:
-        for r in conn.execute(query):
+    with db.connect(dsn) as conn:
+        for r in conn.execute(query, [posting_ids] if posting_ids is not None else []):
             content = {f: r[f] for f in CONTENT_FIELDS}
             if content["posted_at"] is not None:
                 content["posted_at"] = content["posted_at"].isoformat().replace("+00:00", "Z")
@@ -45,12 +42,12 @@ def list_postings(
         "currency, posted_at, updated_at FROM {}.postings {} ORDER BY posting_id LIMIT %s"
     ).format(sql.Identifier(schema), where)
     params: list[Any] = [status] if status else []
-    with _connect(dsn) as conn:
+    with db.connect(dsn) as conn:
         return list(conn.execute(query, [*params, limit]))
 
 
 def get_posting(dsn: str, posting_id: str, schema: str = LIVE_SCHEMA) -> dict[str, Any] | None:
-    with _connect(dsn) as conn:
+    with db.connect(dsn) as conn:
         row = conn.execute(
             sql.SQL("SELECT * FROM {}.postings WHERE posting_id = %s").format(sql.Identifier(schema)),
             (posting_id,),
@@ -69,7 +66,7 @@ def get_posting(dsn: str, posting_id: str, schema: str = LIVE_SCHEMA) -> dict[st
 
 
 def counts(dsn: str, schema: str = LIVE_SCHEMA) -> dict[str, int]:
-    with _connect(dsn) as conn:
+    with db.connect(dsn) as conn:
         row = conn.execute(
             sql.SQL(
                 "SELECT (SELECT count(*) FROM {s}.postings) AS postings, "

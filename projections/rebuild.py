@@ -16,6 +16,7 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
+from projections import db
 from projections.checksum import schema_checksum
 from projections.migrate import LIVE_SCHEMA, migrate_projection
 from projections.projector import Projector, ProjectorStats, schema_lock_key
@@ -55,20 +56,19 @@ def rebuild(
         migrate_projection(admin, fresh)
         migrate_projection(admin, live)
     # The live projector's offsets are the targets: the replay reads at least that far.
-    live_projector = Projector(dsn, bootstrap, codec, schema=live, dead_letters=dead_letters)
-    with live_projector.connect() as conn:
-        targets = {tp: off - 1 for tp, off in live_projector.stored_offsets(conn).items()}
+    with db.connect(dsn) as conn:
+        targets = {tp: off - 1 for tp, off in db.read_offsets(conn, live).items()}
     # The replay never dead-letters: the live projector already did, and those letters are in the log.
     replay = Projector(dsn, bootstrap, codec, schema=fresh, dead_letters=None)
     started = time.perf_counter()
     stats = replay.run(targets=targets, on_batch=on_batch)
     seconds = time.perf_counter() - started
     for _attempt in range(10):
-        _align(dsn, bootstrap, codec, live, fresh, stats)
+        _align(dsn, bootstrap, codec, live, fresh, stats, dead_letters)
         with psycopg.connect(dsn, autocommit=True, row_factory=dict_row) as conn, conn.transaction():
             # Holding the live projector's lock freezes it; if it moved since _align, go again.
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (schema_lock_key(live),))
-            if _offsets(conn, live) != _offsets(conn, fresh):
+            if db.read_offsets(conn, live) != db.read_offsets(conn, fresh):
                 continue
             checksum_live = schema_checksum(conn, live)
             checksum_rebuilt = schema_checksum(conn, fresh)
@@ -99,29 +99,27 @@ def rebuild(
     )
 
 
-def _align(dsn: str, bootstrap: str, codec: EventCodec, live: str, fresh: str, stats: ProjectorStats) -> None:
+def _align(
+    dsn: str,
+    bootstrap: str,
+    codec: EventCodec,
+    live: str,
+    fresh: str,
+    stats: ProjectorStats,
+    dead_letters: EventProducer | None,
+) -> None:
     """Bring the live projection and the rebuilt one to the same offsets (whichever is behind)."""
+    live_projector = Projector(dsn, bootstrap, codec, schema=live, dead_letters=dead_letters)
+    fresh_projector = Projector(dsn, bootstrap, codec, schema=fresh)
     for _ in range(5):
-        lp = Projector(dsn, bootstrap, codec, schema=live)
-        fp = Projector(dsn, bootstrap, codec, schema=fresh)
-        with lp.connect() as c:
-            live_off = lp.stored_offsets(c)
-            fresh_off = fp.stored_offsets(c)
+        with db.connect(dsn) as conn:
+            live_off = db.read_offsets(conn, live)
+            fresh_off = db.read_offsets(conn, fresh)
         if live_off == fresh_off:
             return
         behind_fresh = {tp: off - 1 for tp, off in live_off.items() if fresh_off.get(tp, 0) < off}
         behind_live = {tp: off - 1 for tp, off in fresh_off.items() if live_off.get(tp, 0) < off}
         if behind_fresh:
-            more = fp.run(targets=behind_fresh)
-            stats.events += more.events
+            stats.events += fresh_projector.run(targets=behind_fresh).events
         if behind_live:
-            lp.run(targets=behind_live)
-
-
-def _offsets(conn: psycopg.Connection[Any], schema: str) -> dict[tuple[str, int], int]:
-    rows = conn.execute(
-        sql.SQL("SELECT topic, partition, next_offset FROM {}.projector_offsets").format(
-            sql.Identifier(schema)
-        )
-    ).fetchall()
-    return {(r["topic"], r["partition"]): r["next_offset"] for r in rows}
+            live_projector.run(targets=behind_live)

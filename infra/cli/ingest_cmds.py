@@ -97,7 +97,7 @@ def withdraw_posting(
     ctx = context(data_dir, component="intake")
     try:
         ctx.catch_up()
-        known = queries.known_postings(ctx.endpoints.dsn).get(posting_id)
+        known = queries.known_postings(ctx.endpoints.dsn, ctx.schema, [posting_id]).get(posting_id)
         event = withdraw(posting_id, known, reason, ctx.producer_meta, now_utc())
         ctx.producer.send(event)
         deliveries = ctx.producer.flush()
