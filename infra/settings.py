@@ -15,6 +15,8 @@ from typing import Any
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from processors.pipeline.config import PipelineConfig
+
 DEFAULT_DATA_DIR = Path(".data/stack")
 
 
@@ -35,6 +37,7 @@ class Settings(BaseSettings):
     registry_url: str | None = Field(default=None, description="Confluent schema registry URL")
     dsn: str | None = Field(default=None, description="PostgreSQL connection string")
     projection_schema: str = "proj"
+    pipeline: PipelineConfig = Field(default_factory=PipelineConfig, description="engines per task, retries")
     producer_name: str = "turing"
 
     @classmethod

@@ -17,6 +17,11 @@ TABLES: dict[str, tuple[str, ...]] = {
     "projector_offsets": ("topic", "partition"),
     "postings": ("posting_id",),
     "posting_versions": ("posting_id", "version"),
+    "runs": ("run_id",),
+    "decisions": ("event_id",),
+    "derivations": ("posting_id", "version"),
+    "derivation_heads": ("posting_id",),
+    "requirements": ("posting_id", "version", "idx", "alt"),
 }
 
 

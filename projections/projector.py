@@ -22,14 +22,18 @@ from pydantic import ValidationError
 from projections import db
 from projections.jsonable import jsonable
 from projections.migrate import LIVE_SCHEMA, check_schema_name
+from projections.pipeline_projector import apply_pipeline
 from projections.reducers import reduce_posting
 from schemas.codec import EventCodec
 from schemas.models import (
     DeadLetter,
+    DecisionEvent,
+    DerivationEvent,
     Event,
     Meta,
     PostingEvent,
     Producer,
+    RunEvent,
     deterministic_id,
     model_for,
     now_utc,
@@ -145,6 +149,7 @@ class Projector:
                 decoded.append((rec, schema_id, record, event))
             fresh = self._record_audit(conn, decoded, stats)
             self._apply_postings(conn, [e for e in fresh if isinstance(e, PostingEvent)])
+            apply_pipeline(conn, [e for e in fresh if isinstance(e, RunEvent | DecisionEvent | DerivationEvent)])
             stats.applied += len(fresh)
             if self.dead_letters is not None:
                 # Dead letters must be in the log before the offsets that skip their source commit.

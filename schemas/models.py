@@ -110,6 +110,10 @@ class RunEvent(Event):
     start_step: str
     model_config_: dict[str, str] = Field(default_factory=dict, alias="model_config")
     error: str | None = None
+    requested_by: str = ""
+    priority: int = 0
+    derivation_version: int | None = None
+    failed_step: str | None = None
 
     def to_avro(self) -> dict[str, Any]:
         return self.model_dump(mode="python", by_alias=True)
@@ -133,6 +137,10 @@ class DecisionEvent(Event):
     tokens_out: int = 0
     reused_decision_id: str | None = None
     error: str | None = None
+    task: str = ""
+    item_index: int | None = None
+    flags: list[str] = Field(default_factory=list)
+    attempts: int = 1
 
 
 class DerivationEvent(Event):
@@ -148,6 +156,12 @@ class DerivationEvent(Event):
     ihl_score: float | None = None
     red_flag_category: str | None = None
     ghost_score: float | None = None
+    skills: str = "[]"
+    responsibilities: list[str] = Field(default_factory=list)
+    red_flags: str = "{}"
+    engine_config: dict[str, str] = Field(default_factory=dict)
+    rolled_back_from: int | None = None
+    reason: str | None = None
 
 
 class MatchEvent(Event):

@@ -7,7 +7,7 @@ import warnings
 
 import typer
 
-from infra.cli import demo, ingest_cmds, projection_cmds, stack_cmds
+from infra.cli import demo, ingest_cmds, pipeline_cmds, projection_cmds, stack_cmds
 
 app = typer.Typer(
     name="turing",
@@ -25,6 +25,11 @@ app.add_typer(ingest_cmds.ingest_app, name="ingest")
 app.add_typer(ingest_cmds.postings_app, name="postings")
 app.add_typer(projection_cmds.projections_app, name="projections")
 app.add_typer(projection_cmds.trace_app, name="trace")
+app.command("reprocess")(pipeline_cmds.reprocess)
+app.command("runs")(pipeline_cmds.runs)
+app.add_typer(pipeline_cmds.diff_app, name="diff")
+app.add_typer(pipeline_cmds.rollback_app, name="rollback")
+app.command("worker")(pipeline_cmds.worker)
 
 
 def main() -> None:

@@ -1,0 +1,224 @@
+"""`turing reprocess`, `turing runs`, `turing diff`, `turing rollback`, `turing worker`."""
+
+from __future__ import annotations
+
+import getpass
+import time
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from infra.cli.common import DataDir, JsonFlag, console, context, friendly, out, print_json
+from processors.pipeline.diff import diff
+from processors.pipeline.events import reprocess_command, rollback_event, run_id_for
+from processors.pipeline.steps import check_step, parse_overrides
+from projections import pipeline_reads
+
+diff_app = typer.Typer(help="Compare derivation versions.", no_args_is_help=True)
+rollback_app = typer.Typer(help="Put an earlier derivation version back in force.", no_args_is_help=True)
+
+
+@friendly
+def reprocess(
+    step: str = typer.Option(..., "--step", help="Start step, e.g. lily; earlier steps reuse the latest version."),
+    model: list[str] = typer.Option([], "--model", help="STEP=ENGINE:MODEL, e.g. lily=rules:rules-broad."),
+    posting: list[str] = typer.Option([], "--posting", help="A posting id (repeatable)."),
+    where: list[str] = typer.Option([], "--where", help="COLUMN=VALUE, COLUMN!=VALUE or COLUMN~TEXT."),
+    all_: bool = typer.Option(False, "--all", help="Every open posting."),
+    reason: str = typer.Option(..., "--reason", help="Why: recorded on every run and derivation."),
+    priority: int = typer.Option(0, "--priority", help="Higher runs first within a batch."),
+    no_wait: bool = typer.Option(False, "--no-wait", help="Emit the commands and return."),
+    timeout: float = typer.Option(900.0, "--timeout", help="Seconds to wait for the runs."),
+    data_dir: Path = DataDir,
+    as_json: bool = JsonFlag,
+) -> None:
+    """Re-run the pipeline from STEP for chosen postings, with optional model overrides."""
+    check_step(step)
+    overrides = parse_overrides(model)
+    if sum(bool(x) for x in (posting, where, all_)) != 1:
+        raise ValueError("choose the postings with exactly one of --posting, --where or --all")
+    if not reason.strip():
+        raise ValueError("--reason must say why (it is recorded on every run)")
+    ctx = context(data_dir)
+    try:
+        dsn = ctx.endpoints.dsn
+        ctx.catch_up()
+        if posting:
+            ids = list(dict.fromkeys(posting))
+            known = set(pipeline_reads.postings_where(dsn, [], ctx.schema))
+            missing = [p for p in ids if p not in known]
+            if missing:
+                raise LookupError(f"unknown posting ids: {', '.join(missing)} (see `turing postings list`)")
+        else:
+            ids = pipeline_reads.postings_where(dsn, where or ["status=open"], ctx.schema)
+        if not ids:
+            raise LookupError("no posting matches; nothing to reprocess")
+        who = getpass.getuser()
+        commands = [
+            reprocess_command(
+                pid, start_step=step, overrides=overrides, reason=reason, requested_by=who,
+                priority=priority, producer=ctx.producer_meta,
+            )
+            for pid in ids
+        ]  # fmt: skip
+        for c in commands:
+            ctx.producer.send(c)
+        ctx.producer.flush()
+        run_ids = [run_id_for(c) for c in commands]
+        answer: dict[str, Any] = {"commands": len(commands), "run_ids": run_ids, "step": step, "models": overrides}
+        if not no_wait:
+            answer["runs"] = _wait(ctx, run_ids, timeout)
+    finally:
+        ctx.close()
+    if as_json:
+        print_json(answer)
+        return
+    out.print(f"emitted {len(commands)} command(s) from step [bold]{step}[/]" + (f" with {overrides}" if overrides else ""))
+    if "runs" in answer:
+        counts: dict[str, int] = {}
+        for s in answer["runs"].values():
+            counts[s] = counts.get(s, 0) + 1
+        out.print("runs: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
+
+
+def _wait(ctx: Any, run_ids: list[str], timeout: float) -> dict[str, str]:
+    deadline, warned = time.monotonic() + timeout, False
+    started = time.monotonic()
+    statuses: dict[str, str] = {}
+    with Progress(
+        TextColumn("runs"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
+    ) as progress:
+        task = progress.add_task("runs", total=len(run_ids))
+        while time.monotonic() < deadline:
+            ctx.catch_up()
+            statuses = pipeline_reads.run_statuses(ctx.endpoints.dsn, run_ids, ctx.schema)
+            done = sum(1 for s in statuses.values() if s in ("completed", "failed"))
+            progress.update(task, completed=done)
+            if done == len(run_ids):
+                break
+            if not statuses and not warned and time.monotonic() - started > 30:
+                console.print("[yellow]no run has started yet: is a worker running? (`turing status`)[/]")
+                warned = True
+    missing = [r for r in run_ids if statuses.get(r) not in ("completed", "failed")]
+    if missing:
+        raise TimeoutError(f"{len(missing)} run(s) unfinished after {timeout:.0f}s; `turing runs` shows them")
+    return statuses
+
+
+@friendly
+def runs(
+    reason: str | None = typer.Option(None, "--reason", help="Only runs with this reason."),
+    status: str | None = typer.Option(None, "--status", help="started, completed or failed."),
+    posting: str | None = typer.Option(None, "--posting", help="Only this posting's runs."),
+    limit: int = typer.Option(100, "--limit"),
+    data_dir: Path = DataDir,
+    as_json: bool = JsonFlag,
+) -> None:
+    """List pipeline runs, newest first."""
+    ctx = context(data_dir)
+    try:
+        ctx.catch_up()
+        rows = pipeline_reads.list_runs(
+            ctx.endpoints.dsn, reason=reason, status=status, posting_id=posting, limit=limit, schema=ctx.schema
+        )
+    finally:
+        ctx.close()
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("run", "posting", "status", "start step", "version", "reason", "requested by", "error")
+    for r in rows:
+        colour = {"completed": "green", "failed": "red"}.get(r["status"], "yellow")
+        table.add_row(
+            r["run_id"][:8], r["posting_id"], f"[{colour}]{r['status']}[/]", r["start_step"],
+            str(r["derivation_version"] or ""), r["reason"], r["requested_by"], (r["error"] or "")[:60],
+        )  # fmt: skip
+    out.print(table)
+
+
+@diff_app.command("posting")
+@friendly
+def diff_posting(
+    posting_id: str = typer.Argument(..., help="The posting."),
+    from_: int | None = typer.Option(None, "--from", help="Older version (default: the one before --to)."),
+    to: int | None = typer.Option(None, "--to", help="Newer version (default: the version in force)."),
+    data_dir: Path = DataDir,
+    as_json: bool = JsonFlag,
+) -> None:
+    """What changed between two derivation versions: fields, requirements layer by layer, skills."""
+    ctx = context(data_dir)
+    try:
+        ctx.catch_up()
+        dsn = ctx.endpoints.dsn
+        b = pipeline_reads.derivation(dsn, posting_id, to, ctx.schema)
+        older = from_ if from_ is not None else b.version - 1
+        if older < 1:
+            raise LookupError(f"posting {posting_id!r} has only version {b.version}: nothing to compare")
+        a = pipeline_reads.derivation(dsn, posting_id, older, ctx.schema)
+        info = pipeline_reads.versions(dsn, posting_id, ctx.schema)
+    finally:
+        ctx.close()
+    result = diff(a, b)
+    configs = {v["version"]: v for v in info["versions"]}
+    result["from_models"] = configs.get(a.version, {}).get("engine_config")
+    result["to_models"] = configs.get(b.version, {}).get("engine_config")
+    result["to_reason"] = configs.get(b.version, {}).get("reason")
+    if as_json:
+        print_json(result)
+        return
+    out.print(f"[bold]{posting_id}[/]: version {a.version} → {b.version} ({result['to_reason'] or ''})")
+    changed = {k: v for k, v in (result["to_models"] or {}).items() if (result["from_models"] or {}).get(k) != v}
+    if changed:
+        out.print("models changed: " + ", ".join(f"{k}={v}" for k, v in sorted(changed.items())))
+    if not result["changes"]:
+        out.print("no changes")
+    for c in result["changes"]:
+        if c["field"] == "skills":
+            out.print(f"  skills  + {', '.join(c['added']) or '-'}   − {', '.join(c['removed']) or '-'}")
+            continue
+        text = f"  [dim]({c['text'][:60]})[/]" if "text" in c else ""
+        out.print(f"  [bold]{c['field']}[/]{text}\n    - {c['from']}\n    + {c['to']}")
+
+
+@rollback_app.command("posting")
+@friendly
+def rollback_posting(
+    posting_id: str = typer.Argument(..., help="The posting."),
+    to: int = typer.Option(..., "--to", help="The version to put back in force."),
+    reason: str = typer.Option("rollback", "--reason", help="Why (recorded on the event)."),
+    data_dir: Path = DataDir,
+    as_json: bool = JsonFlag,
+) -> None:
+    """Emit a rollback event: the projections put version --to back in force; nothing is deleted."""
+    ctx = context(data_dir)
+    try:
+        ctx.catch_up()
+        dsn = ctx.endpoints.dsn
+        current = pipeline_reads.derivation(dsn, posting_id, None, ctx.schema)
+        if current.version == to:
+            raise ValueError(f"version {to} of {posting_id!r} is already in force")
+        target = pipeline_reads.derivation(dsn, posting_id, to, ctx.schema)
+        event = rollback_event(posting_id, target, current.version, reason, ctx.producer_meta)
+        ctx.producer.send(event)
+        ctx.producer.flush()
+        ctx.catch_up()
+        head = pipeline_reads.versions(dsn, posting_id, ctx.schema)["head"]
+    finally:
+        ctx.close()
+    answer = {"posting_id": posting_id, "from_version": current.version, "to_version": to, "head": head,
+              "event_id": str(event.meta.event_id)}  # fmt: skip
+    if as_json:
+        print_json(answer)
+        return
+    out.print(f"{posting_id}: version {to} is in force again (was {current.version}); event {answer['event_id']}")
+
+
+@friendly
+def worker(data_dir: Path = DataDir) -> None:
+    """Run the pipeline worker in the foreground (faust agents and a projector); Ctrl-C stops it."""
+    from streams import worker as worker_main
+
+    worker_main.main(["--data-dir", str(data_dir)])

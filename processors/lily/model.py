@@ -1,0 +1,72 @@
+"""The SECT proof stack (seed 000): what Lily returns for each requirement line.
+
+`parse_confidence` (did we read the text right) and `requirement_strength` (does the
+posting insist on it) are kept apart, as seed 000's review asks.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# Strings carry a pattern: constrained decoders (xgrammar) otherwise admit control characters.
+TEXT = r"^[^\x00-\x1f]*$"
+
+Strength = Literal["required", "preferred", "nice_to_have"]
+CredentialKind = Literal["degree", "licence", "certificate", "clearance"]
+ExperienceOp = Literal[">=", "<=", "==", "range", "~"]
+ExperienceUnit = Literal["years", "months"]
+OutcomeCategory = Literal["scale", "financial", "efficiency", "quality", "growth", "compliance"]
+Flag = Literal["NEEDS_CONTEXT", "VALIDATOR_DISAGREES", "UNCERTAIN", "NOT_IN_SOURCE", "INJECTION_SUSPECTED"]
+
+
+class _Layer(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    confidence: float = Field(ge=0.0, le=1.0)
+
+
+class SkillLayer(_Layer):
+    name: str = Field(pattern=TEXT, max_length=200)
+    code: str | None = Field(default=None, pattern=r"^\d{2}\.\d{2}\.\d{2}\.\d{3}$")
+
+
+class ExperienceLayer(_Layer):
+    value: float = Field(ge=0)
+    value_max: float | None = Field(default=None, ge=0, description="upper bound when op is 'range'")
+    unit: ExperienceUnit
+    op: ExperienceOp
+    qualifier: str | None = Field(default=None, pattern=TEXT, max_length=100, description="e.g. relevant")
+
+
+class CertificationLayer(_Layer):
+    name: str = Field(pattern=TEXT, max_length=200)
+    kind: CredentialKind
+
+
+class TrackRecordLayer(_Layer):
+    category: OutcomeCategory
+    value: float | None = None
+    unit: str | None = Field(default=None, pattern=TEXT, max_length=50, description="USD, users, %, beds...")
+    context: str | None = Field(default=None, pattern=TEXT, max_length=200, description="company, client...")
+
+
+class ProofStack(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    skill: SkillLayer | None = None
+    experience: ExperienceLayer | None = None
+    certification: CertificationLayer | None = None
+    track_record: TrackRecordLayer | None = None
+    implied_skills: list[str] = Field(default_factory=list, max_length=20)
+    requirement_strength: Strength = "required"
+    parse_confidence: float = Field(ge=0.0, le=1.0)
+    context_ambiguous: bool = False
+    flags: list[Flag] = Field(default_factory=list)
+
+
+class Decomposition(BaseModel):
+    """One requirement line and its proof stacks (usually one; "Python or Java" gives two)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    text: str
+    proof_stacks: list[ProofStack]

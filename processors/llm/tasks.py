@@ -1,0 +1,75 @@
+"""Tasks: what a step asks a model to do, typed on both ends.
+
+A task names its input and output models, builds its prompt with an explicit function
+(a missing input raises before any model is called), and may carry a deterministic
+`rules` implementation used by the `rules` engine (the engine's model names the
+ruleset, so a ruleset change is a model change like any other). `check` finds problems a schema
+cannot see, such as output that names things the input does not contain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from processors.llm.protocol import Prompt
+
+I = TypeVar("I", bound=BaseModel)  # noqa: E741
+O = TypeVar("O", bound=BaseModel)  # noqa: E741
+
+
+class MissingInput(ValueError):
+    """A prompt was asked for without the input it needs."""
+
+
+def require(value: Any, what: str) -> Any:
+    """Prompts call this for every input they use: empty means the caller has a bug or bad data."""
+    if value is None or (isinstance(value, str | list | dict | tuple) and len(value) == 0):
+        raise MissingInput(f"missing input: {what}")
+    return value
+
+
+@dataclass(frozen=True)
+class Task(Generic[I, O]):
+    name: str
+    input_model: type[I]
+    output_model: type[O]
+    prompt_version: str
+    build_prompt: Callable[[I], Prompt]
+    rules: Callable[[I, str], O] | None = None  # (input, ruleset name) -> output
+    check: Callable[[I, O], list[str]] = field(default=lambda _i, _o: [])
+
+    def json_schema(self) -> dict[str, Any]:
+        return self.output_model.model_json_schema()
+
+
+_REGISTRY: dict[str, Task[Any, Any]] = {}
+
+
+def register(task: Task[I, O]) -> Task[I, O]:
+    existing = _REGISTRY.get(task.name)
+    if existing is not None and existing is not task:
+        raise ValueError(f"task {task.name!r} is registered twice")
+    _REGISTRY[task.name] = task
+    return task
+
+
+def get_task(name: str) -> Task[Any, Any]:
+    _load_builtin_tasks()
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise LookupError(f"unknown task {name!r}; known: {', '.join(sorted(_REGISTRY))}") from None
+
+
+def all_tasks() -> dict[str, Task[Any, Any]]:
+    _load_builtin_tasks()
+    return dict(_REGISTRY)
+
+
+def _load_builtin_tasks() -> None:
+    # Importing the step modules registers their tasks; done lazily to avoid import cycles.
+    import processors.steps.tasks  # noqa: F401

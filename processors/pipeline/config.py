@@ -1,0 +1,47 @@
+"""Which engine and model each task uses, and the pipeline's policies. Configuration, not code."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field, field_validator
+
+from processors.llm.protocol import EngineSpec
+from processors.pipeline.steps import TASK_STEP
+
+DEFAULT_ENGINE = "rules:rules-1"
+
+
+class PipelineConfig(BaseModel):
+    """Settings file section `[pipeline]`; `turing reprocess --model` overrides per command."""
+
+    default_engine: str = Field(default=DEFAULT_ENGINE, description="ENGINE:MODEL for tasks not listed")
+    engines: dict[str, str] = Field(default_factory=dict, description="task (or lily.validator) -> ENGINE:MODEL")
+    engine_options: dict[str, dict[str, Any]] = Field(
+        default_factory=dict, description="engine name -> options (e.g. openai base_url, timeout_s)"
+    )
+    retries: int = Field(default=1, ge=0, le=5, description="extra attempts after a failed or rejected output")
+    batch_size: int = Field(default=64, ge=1, le=10_000, description="commands handled per engine batch")
+
+    @field_validator("default_engine")
+    @classmethod
+    def _spec(cls, v: str) -> str:
+        return str(EngineSpec.parse(v))
+
+    @field_validator("engines")
+    @classmethod
+    def _specs(cls, v: dict[str, str]) -> dict[str, str]:
+        for task, spec in v.items():
+            if task not in TASK_STEP and task not in ("lily.validator", "lily.uncertainty"):
+                raise ValueError(f"engines: unknown task {task!r}")
+            EngineSpec.parse(spec)
+        return v
+
+    def effective(self, overrides: dict[str, str]) -> dict[str, str]:
+        """task -> ENGINE:MODEL for a run: the command's overrides win over the configuration."""
+        chosen = {task: self.engines.get(task, self.default_engine) for task in TASK_STEP}
+        for role in ("lily.validator", "lily.uncertainty"):
+            if role in self.engines:
+                chosen[role] = self.engines[role]
+        chosen.update(overrides)
+        return chosen

@@ -1,0 +1,297 @@
+"""Run many postings' pipelines together: each phase's asks are batched per engine (one
+engine call per batch), while every posting's run stays isolated — a bad posting fails
+only its own run.
+
+Pure apart from the engines it is handed (adapters behind the `Engine` protocol) and
+the reuse lookup (a read of earlier decisions).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from processors.llm.protocol import Engine, EngineError, EngineSpec, LLMRequest, LLMResult
+from processors.llm.tasks import MissingInput, Task, get_task
+from processors.pipeline.config import PipelineConfig
+from processors.pipeline.events import decision_event, derivation_event, run_event, run_id_for
+from processors.pipeline.phases import PHASES, Ask, Outcome, Phase
+from processors.pipeline.steps import STEPS, step_index
+from processors.pipeline.work import RunInput, RunWork
+from schemas.models import Event
+
+
+@dataclass(frozen=True)
+class ReuseKey:
+    task: str
+    input_hash: str
+    engine: str
+    model: str
+    prompt_hash: str
+
+
+@dataclass(frozen=True)
+class Reusable:
+    decision_id: str
+    output: dict[str, Any]
+
+
+ReuseLookup = Callable[[list[ReuseKey]], dict[ReuseKey, Reusable]]
+EngineProvider = Callable[[str], Engine]
+
+
+@dataclass
+class RunResult:
+    work: RunWork
+    events: list[Event]
+
+    @property
+    def status(self) -> str:
+        return "failed" if self.work.failed else "completed"
+
+
+def input_hash(task: str, payload: dict[str, Any]) -> str:
+    canonical = json.dumps({"task": task, "input": payload}, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def no_reuse(_keys: list[ReuseKey]) -> dict[ReuseKey, Reusable]:
+    return {}
+
+
+def execute(
+    inputs: Sequence[RunInput],
+    config: PipelineConfig,
+    engines: EngineProvider,
+    reuse: ReuseLookup = no_reuse,
+) -> list[RunResult]:
+    works = [_begin(i, config) for i in sorted(inputs, key=lambda i: -i.command.priority)]
+    for phase in PHASES:
+        active = [w for w in works if w.failed is None and step_index(phase.step) >= step_index(w.start_step)]
+        _run_phase(phase, active, config, engines, reuse)
+    return [_finish(w) for w in works]
+
+
+def _begin(run: RunInput, config: PipelineConfig) -> RunWork:
+    cmd = run.command
+    start = cmd.start_step if run.prior is not None else STEPS[0]
+    w = RunWork(input=run, run_id=run_id_for(cmd), engines=config.effective(cmd.model_overrides), start_step=start)
+    if run.posting is None:
+        w.fail(start, f"posting {cmd.posting_id!r} is not in the projection (was it ingested?)")
+    elif run.posting.status != "open":
+        w.fail(start, f"posting {cmd.posting_id!r} is {run.posting.status}; only open postings are processed")
+    if run.prior is not None:
+        _prefill(w, run)
+    return w
+
+
+def _prefill(w: RunWork, run: RunInput) -> None:
+    prior = run.prior
+    assert prior is not None
+    rf = prior.red_flags
+    w.summary = prior.summary
+    w.summary_grades = list(rf.get("summary_grades", []))
+    w.summary_passed = bool(rf.get("summary_passed", True))
+    w.requirements = prior.requirement_texts
+    w.responsibilities = list(prior.responsibilities)
+    w.culture_text = prior.culture_text or ""
+    w.decompositions = prior.decompositions
+    w.lily_decisions = [str(r.get("decision_id") or "") for r in prior.requirements]
+    w.skills = list(prior.skills)
+    w.flags, w.reviews = list(rf.get("flags", [])), list(rf.get("reviews", []))
+    w.verdict = rf.get("verdict") or None
+    w.ghost = {"ghost_score": prior.ghost_score, "signals": rf.get("ghost_signals", [])}
+    w.sources = {step: list(ids) for step, ids in run.prior_decisions.items()}
+
+
+@dataclass
+class _Pending:
+    work: RunWork
+    ask: Ask
+    task: Task[Any, Any]
+    spec: EngineSpec
+    request: LLMRequest
+    reads: list[str]
+    attempt: int = 1
+
+
+def _run_phase(
+    phase: Phase,
+    works: list[RunWork],
+    config: PipelineConfig,
+    engines: EngineProvider,
+    reuse: ReuseLookup,
+) -> None:
+    pending: list[_Pending] = []
+    for w in works:
+        for ask in phase.asks(w):
+            p = _prepare(phase, w, ask)
+            if p is not None:
+                pending.append(p)
+    pending = _apply_reuse(phase, pending, reuse)
+    while pending:
+        retry: list[_Pending] = []
+        by_engine: dict[str, list[_Pending]] = defaultdict(list)
+        for p in pending:
+            by_engine[str(p.spec)].append(p)
+        for spec, group in by_engine.items():
+            for start in range(0, len(group), config.batch_size):
+                chunk = group[start : start + config.batch_size]
+                for p, result in zip(chunk, _generate(engines, spec, chunk), strict=True):
+                    again = _settle(phase, p, result, config)
+                    if again is not None:
+                        retry.append(again)
+        pending = retry
+
+
+def _prepare(phase: Phase, w: RunWork, ask: Ask) -> _Pending | None:
+    task = get_task(ask.task)
+    spec = EngineSpec.parse(w.engines.get(ask.engine_key) or w.engines[ask.task])
+    reads = [w.posting.event_id, *(i for s in phase.reads for i in w.sources.get(s, []))]
+    try:
+        prompt = task.build_prompt(ask.input)
+    except MissingInput as exc:
+        # Loud and early: no model is called with a hole in its prompt.
+        _record(phase, w, ask, spec, reads, "", ("", ""), None, "failed", error=str(exc))
+        return None
+    payload = ask.input.model_dump(mode="json")
+    request = LLMRequest(
+        request_id=f"{w.run_id}/{ask.engine_key}/{ask.item_index}",
+        task=ask.task,
+        payload=payload,
+        prompt=prompt,
+        json_schema=task.json_schema(),
+    )
+    return _Pending(w, ask, task, spec, request, reads)
+
+
+def _apply_reuse(phase: Phase, pending: list[_Pending], reuse: ReuseLookup) -> list[_Pending]:
+    keys = {id(p): _key(p) for p in pending}
+    found = reuse(list(keys.values())) if pending else {}
+    rest = []
+    for p in pending:
+        hit = found.get(keys[id(p)])
+        if hit is None:
+            rest.append(p)
+            continue
+        output = p.task.output_model.model_validate(hit.output)
+        _record(
+            phase, p.work, p.ask, p.spec, p.reads, keys[id(p)].input_hash, _prompt(p), output, "reused",
+            reused=hit.decision_id,
+        )
+    return rest
+
+
+def _key(p: _Pending) -> ReuseKey:
+    return ReuseKey(p.ask.engine_key, input_hash(p.ask.task, p.request.payload), p.spec.engine, p.spec.model,
+                    p.request.prompt.hash)
+
+
+def _prompt(p: _Pending) -> tuple[str, str]:
+    return p.request.prompt.version, p.request.prompt.hash
+
+
+def _generate(engines: EngineProvider, spec: str, chunk: list[_Pending]) -> list[LLMResult]:
+    try:
+        results = engines(spec).generate([p.request for p in chunk])
+        if len(results) != len(chunk):
+            raise EngineError(f"engine {spec} returned {len(results)} results for {len(chunk)} requests")
+        return results
+    except (EngineError, ValueError, LookupError, OSError) as exc:
+        return [LLMResult(request_id=p.request.request_id, ok=False, error=f"engine {spec}: {exc}") for p in chunk]
+
+
+def _settle(phase: Phase, p: _Pending, result: LLMResult, config: PipelineConfig) -> _Pending | None:
+    """Validate and check one result; record its decision; return the retry if policy allows."""
+    output, error, flags = None, result.error, []
+    if result.ok and result.output is not None:
+        try:
+            output = p.task.output_model.model_validate(result.output)
+        except ValidationError as exc:
+            error = f"schema-invalid output: {exc.errors()[0]['msg']} at {exc.errors()[0]['loc']}"
+        if output is not None:
+            problems = p.task.check(p.ask.input, output)
+            if problems:
+                error, flags, output = "; ".join(problems)[:2000], ["NOT_IN_SOURCE"], None
+    status = "ok" if output is not None else ("rejected" if flags else "failed")
+    can_retry = output is None and p.spec.engine != "rules" and p.attempt <= config.retries
+    _record(
+        phase, p.work, p.ask, p.spec, p.reads, _key(p).input_hash, _prompt(p), output, status,
+        error=error or ("no output" if output is None else None), result=result, flags=flags, attempt=p.attempt,
+        final=not can_retry,
+    )
+    if can_retry:
+        return _Pending(p.work, p.ask, p.task, p.spec, p.request, p.reads, p.attempt + 1)
+    return None
+
+
+def _record(
+    phase: Phase,
+    w: RunWork,
+    ask: Ask,
+    spec: EngineSpec,
+    reads: list[str],
+    in_hash: str,
+    prompt: tuple[str, str],
+    output: Any,
+    status: str,
+    *,
+    error: str | None = None,
+    reused: str | None = None,
+    result: LLMResult | None = None,
+    flags: list[str] | None = None,
+    attempt: int = 1,
+    final: bool = True,
+) -> None:
+    decision = decision_event(
+        w,
+        step=phase.step,
+        task=ask.task,
+        role=ask.role,
+        item_index=ask.item_index,
+        attempt=attempt,
+        spec=(spec.engine, spec.model),
+        prompt=prompt,
+        input_hash=in_hash,
+        input_event_ids=reads,
+        output=output.model_dump(mode="json") if output is not None else None,
+        status=status,
+        latency_ms=result.latency_ms if result else 0.0,
+        tokens=(result.tokens_in, result.tokens_out) if result else (0, 0),
+        reused=reused,
+        error=error if output is None else None,
+        flags=flags,
+    )
+    w.decisions.append(decision)
+    if not final:
+        return
+    decision_id = str(decision.meta.event_id)
+    if output is not None:
+        w.sources.setdefault(phase.step, [])
+        if decision_id not in w.sources[phase.step]:
+            w.sources[phase.step] = [*w.sources[phase.step], decision_id] if _same_run(w, phase) else [decision_id]
+    phase.apply(w, Outcome(ask, decision_id, output, error))
+
+
+def _same_run(w: RunWork, phase: Phase) -> bool:
+    # Sources inherited from the prior derivation are replaced, not extended, once the step reruns.
+    mine = {str(d.meta.event_id) for d in w.decisions}
+    return any(i in mine for i in w.sources.get(phase.step, []))
+
+
+def _finish(w: RunWork) -> RunResult:
+    events: list[Event] = [run_event(w, "started")]
+    events.extend(w.decisions)
+    if w.failed is None:
+        derivation = derivation_event(w, w.input.next_version)
+        events.append(derivation)
+        events.append(run_event(w, "completed", w.input.next_version))
+    else:
+        events.append(run_event(w, "failed"))
+    return RunResult(w, events)

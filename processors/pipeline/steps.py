@@ -1,0 +1,64 @@
+"""The posting pipeline's steps, in order, and the tasks each step runs (DESIGN §5)."""
+
+from __future__ import annotations
+
+STEPS: tuple[str, ...] = (
+    "extract_summary",
+    "grade_summary",
+    "improve_summary",
+    "extract_requirements",
+    "lily",
+    "map_skills",
+    "red_flags",
+    "ghost_score",
+    "complete_run",
+)
+
+STEP_TASKS: dict[str, tuple[str, ...]] = {
+    "extract_summary": ("extract_summary",),
+    "grade_summary": ("grade_grounding", "grade_coverage"),
+    "improve_summary": ("improve_summary",),
+    "extract_requirements": ("extract_requirements",),
+    "lily": ("lily",),
+    "map_skills": ("map_skills",),
+    "red_flags": ("red_flags_analyst", "red_flags_skeptic", "red_flags_verdict"),
+    "ghost_score": ("ghost_score",),
+    "complete_run": (),
+}
+
+TASK_STEP: dict[str, str] = {task: step for step, tasks in STEP_TASKS.items() for task in tasks}
+# Lily's ensemble roles (seed 000) run the lily task under their own engines.
+LILY_ROLES: tuple[str, ...] = ("primary", "validator", "uncertainty")
+
+
+def check_step(step: str) -> str:
+    if step not in STEPS or step == "complete_run":
+        runnable = ", ".join(s for s in STEPS if s != "complete_run")
+        raise ValueError(f"unknown start step {step!r}; the steps are: {runnable}")
+    return step
+
+
+def step_index(step: str) -> int:
+    return STEPS.index(step)
+
+
+def parse_overrides(items: list[str]) -> dict[str, str]:
+    """`STEP=ENGINE:MODEL` (or `TASK=...`, or `lily.validator=...`) into a task -> spec map."""
+    from processors.llm.protocol import EngineSpec
+
+    out: dict[str, str] = {}
+    for item in items:
+        target, sep, spec = item.partition("=")
+        target = target.strip()
+        if not sep:
+            raise ValueError(f"--model {item!r} must look like STEP=ENGINE:MODEL, e.g. lily=rules:rules-broad")
+        parsed = str(EngineSpec.parse(spec))
+        if target in STEP_TASKS:
+            for task in STEP_TASKS[target]:
+                out[task] = parsed
+        elif target in TASK_STEP or target in {f"lily.{r}" for r in LILY_ROLES[1:]}:
+            out[target] = parsed
+        else:
+            known = sorted({*STEP_TASKS, *TASK_STEP, "lily.validator", "lily.uncertainty"} - {"complete_run"})
+            raise ValueError(f"--model {item!r}: unknown step or task {target!r}; known: {', '.join(known)}")
+    return out
