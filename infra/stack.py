@@ -42,6 +42,7 @@ class StackState(BaseModel):
     api_port: int
     seaweed_ports: dict[str, int] = {}
     pids: dict[str, int] = {}
+    worker: bool = True
 
     @classmethod
     def read(cls, data_dir: Path) -> StackState | None:
@@ -71,13 +72,14 @@ class StackState(BaseModel):
             "broker": self.pids.get("broker"),
             "postgres": pg,
             "api": self.pids.get("api"),
+            "worker": self.pids.get("worker"),
         }
 
     def running(self) -> dict[str, bool]:
         return {name: alive(pid) for name, pid in self.component_pids().items() if name in self.components()}
 
     def components(self) -> list[str]:
-        names = ["broker", "postgres", "api"]
+        names = ["broker", "postgres", "api", *(["worker"] if self.worker else [])]
         return (["seaweedfs"] if self.storage == "s3" else []) + names
 
 
@@ -93,7 +95,7 @@ def _new_state(data_dir: Path, storage: Storage) -> StackState:
     )
 
 
-def up(data_dir: Path, storage: Storage = "s3", log: object = print) -> StackState:
+def up(data_dir: Path, storage: Storage = "s3", log: object = print, worker: bool = True) -> StackState:
     """Idempotent: a healthy stack is reused; a stale one (after a crash) is cleaned and restarted."""
     say = log if callable(log) else print
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -103,9 +105,16 @@ def up(data_dir: Path, storage: Storage = "s3", log: object = print) -> StackSta
             f"{data_dir} holds a stack with {state.storage} storage; "
             f"use another --data-dir or `turing down --purge` it first"
         )
-    if state is not None and all(state.running().values()) and _ports_answer(state):
-        say(f"stack in {data_dir} is already running; reusing it")
-        return state
+    if state is not None and _ports_answer(state):
+        running = state.running()
+        if all(v for k, v in running.items() if k != "worker"):
+            if worker and not running.get("worker", False):
+                say("the pipeline worker was not running: starting it")
+                state.worker = True
+                state.pids["worker"] = start_worker(data_dir, data_dir / "logs" / "worker.log")
+                state.write()
+            say(f"stack in {data_dir} is already running; reusing it")
+            return state
     if state is not None:
         say("found a stale stack (a component is down): cleaning up and restarting")
         _stop_all(state)
@@ -116,6 +125,7 @@ def up(data_dir: Path, storage: Storage = "s3", log: object = print) -> StackSta
     else:
         state = _new_state(data_dir, storage)
     state.pids = {}
+    state.worker = worker
     logs = data_dir / "logs"
     try:
         broker_env: dict[str, str] = {}
@@ -157,6 +167,9 @@ def up(data_dir: Path, storage: Storage = "s3", log: object = print) -> StackSta
             raise RuntimeError(f"the API did not open port {state.api_port}; see {logs / 'api.log'}")
         _wait_api(state)
         _ensure_topics(state)
+        if worker:
+            say("starting the pipeline worker (faust agents, projector)")
+            state.pids["worker"] = start_worker(data_dir, logs / "worker.log")
     except BaseException:
         _stop_all(state)
         raise
@@ -194,12 +207,17 @@ def _all_ports(state: StackState) -> list[int]:
     return [state.broker_port, state.postgres_port, state.api_port, *state.seaweed_ports.values()]
 
 
+def start_worker(data_dir: Path, log_path: Path) -> int:
+    return spawn([sys.executable, "-m", "streams.worker", "--data-dir", str(data_dir)], log_path)
+
+
 def _ports_answer(state: StackState) -> bool:
     return all(port_open(p) for p in [state.broker_port, state.postgres_port, state.api_port])
 
 
 def _stop_all(state: StackState) -> None:
     # Reverse start order: readers first, the object store last so the broker can flush.
+    stop(state.pids.get("worker"), timeout=20)
     stop(state.pids.get("api"), timeout=10)
     postgres.stop(Path(state.data_dir) / "postgres")
     stop(state.pids.get("broker"), timeout=10)
@@ -236,6 +254,7 @@ def status(data_dir: Path) -> dict[str, object]:
         "broker": f"127.0.0.1:{state.broker_port} ({state.storage})",
         "postgres": postgres.dsn(state.postgres_port),
         "api": f"http://127.0.0.1:{state.api_port}",
+        "worker": "consumer group turing-pipeline (logs/worker.log)",
     }
     for name in state.components():
         up_ = alive(pids.get(name))
@@ -272,6 +291,8 @@ def _component_healthy(state: StackState, name: str) -> bool:
         return seaweed.healthy(state.seaweed_ports["s3"])
     if name == "broker":
         return port_open(state.broker_port)
+    if name == "worker":
+        return alive(state.pids.get("worker"))
     if name == "api":
         import httpx
 

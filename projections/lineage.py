@@ -57,10 +57,32 @@ def _event(conn: psycopg.Connection[Any], schema: str, event_id: str) -> dict[st
     }
 
 
+def causes_of(conn: psycopg.Connection[Any], schema: str, head: dict[str, Any]) -> list[dict[str, Any]]:
+    """Follow `causation_id` from `head` down to the first event."""
+    causes: list[dict[str, Any]] = []
+    seen = {head["event_id"]}
+    cause_id = head["causation_id"]
+    while cause_id and len(causes) < MAX_DEPTH and cause_id not in seen:
+        cause = _event(conn, schema, cause_id)
+        if cause is None:
+            causes.append({"event_id": cause_id, "missing": True})
+            break
+        causes.append(cause)
+        seen.add(cause_id)
+        cause_id = cause["causation_id"]
+    return causes
+
+
 def trace_posting(dsn: str, posting_id: str, field: str, schema: str = LIVE_SCHEMA) -> dict[str, Any]:
+    """A posting field (its content) or a derived field (summary, requirements[N].LAYER, ...)."""
+    from projections.lineage_derived import DERIVED_HELP, is_derived, trace_derived
+
+    if is_derived(field):
+        return trace_derived(dsn, posting_id, field, schema)
     if field not in TRACEABLE_FIELDS:
         raise TraceError(
-            f"field {field!r} cannot be traced on a posting; traceable fields: {', '.join(TRACEABLE_FIELDS)}"
+            f"field {field!r} cannot be traced on a posting; traceable fields: {', '.join(TRACEABLE_FIELDS)}, "
+            f"{DERIVED_HELP}"
         )
     with db.connect(dsn) as conn:
         row = conn.execute(
@@ -75,17 +97,7 @@ def trace_posting(dsn: str, posting_id: str, field: str, schema: str = LIVE_SCHE
         head = _event(conn, schema, event_id)
         if head is None:
             raise TraceError(f"event {event_id} is missing from the audit log: rebuild the projections")
-        causes: list[dict[str, Any]] = []
-        seen = {head["event_id"]}
-        cause_id = head["causation_id"]
-        while cause_id and len(causes) < MAX_DEPTH and cause_id not in seen:
-            cause = _event(conn, schema, cause_id)
-            if cause is None:
-                causes.append({"event_id": cause_id, "missing": True})
-                break
-            causes.append(cause)
-            seen.add(cause_id)
-            cause_id = cause["causation_id"]
+        causes = causes_of(conn, schema, head)
     return {
         "entity": "posting",
         "id": posting_id,
@@ -100,7 +112,7 @@ def trace_posting(dsn: str, posting_id: str, field: str, schema: str = LIVE_SCHE
 def verify(trace: dict[str, Any], bootstrap: str, codec: EventCodec) -> dict[str, Any]:
     """Re-read every event of the trace from the log; `verified` is true only if all match."""
     checks = []
-    for event in [trace["event"], *trace["causes"]]:
+    for event in [trace["event"], *trace["causes"], *trace.get("related", [])]:
         checks.append(_verify_one(event, bootstrap, codec))
     return {**trace, "verified": all(c["ok"] for c in checks), "verification": checks}
 

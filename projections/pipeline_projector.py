@@ -114,7 +114,15 @@ def _requirement_rows(d: DerivationEvent) -> list[tuple[Any, ...]]:
     for req in json.loads(d.requirements):
         for alt, stack in enumerate(req.get("proof_stacks") or [{}]):
             rows.append(
-                (d.posting_id, d.version, req["index"], alt, req["text"], Jsonb(stack), req.get("decision_id"))
+                (
+                    d.posting_id,
+                    d.version,
+                    req["index"],
+                    alt,
+                    req["text"],
+                    Jsonb(stack),
+                    req.get("decision_id"),
+                )
             )
     return rows
 

@@ -17,7 +17,9 @@ def _in(schema: str, query: str) -> sql.Composed:
 
 
 def posting_states(conn: psycopg.Connection[Any], schema: str, ids: list[str]) -> dict[str, PostingState]:
-    rows = conn.execute(_in(schema, "SELECT * FROM {s}.postings WHERE posting_id = ANY(%s)"), (ids,)).fetchall()
+    rows = conn.execute(
+        _in(schema, "SELECT * FROM {s}.postings WHERE posting_id = ANY(%s)"), (ids,)
+    ).fetchall()
     counts = {
         r["key"]: r
         for r in conn.execute(
@@ -65,7 +67,11 @@ def prior_from_row(r: dict[str, Any], requirements: list[dict[str, Any]]) -> Pri
 
 
 def derivations(
-    conn: psycopg.Connection[Any], schema: str, ids: list[str], version: int | None = None, latest: bool = True
+    conn: psycopg.Connection[Any],
+    schema: str,
+    ids: list[str],
+    version: int | None = None,
+    latest: bool = True,
 ) -> dict[str, PriorDerivation]:
     """The version in force (or a given version) for each posting, with its requirements."""
     table = "derivations_latest" if latest and version is None else "derivations"
@@ -87,7 +93,8 @@ def derivations(
         ):
             per = reqs.setdefault((q["posting_id"], q["version"]), {})
             item = per.setdefault(
-                q["idx"], {"index": q["idx"], "text": q["text"], "proof_stacks": [], "decision_id": q["decision_id"]}
+                q["idx"],
+                {"index": q["idx"], "text": q["text"], "proof_stacks": [], "decision_id": q["decision_id"]},
             )
             if q["proof_stack"]:
                 item["proof_stacks"].append(q["proof_stack"])
@@ -99,16 +106,24 @@ def derivations(
 
 def max_versions(conn: psycopg.Connection[Any], schema: str, ids: list[str]) -> dict[str, int]:
     rows = conn.execute(
-        _in(schema, "SELECT posting_id, max(version) AS v FROM {s}.derivations WHERE posting_id = ANY(%s) GROUP BY 1"),
+        _in(
+            schema,
+            "SELECT posting_id, max(version) AS v FROM {s}.derivations WHERE posting_id = ANY(%s) GROUP BY 1",
+        ),
         (ids,),
     )
     return {r["posting_id"]: r["v"] for r in rows}
 
 
-def decisions_by_step(conn: psycopg.Connection[Any], schema: str, decision_ids: list[str]) -> dict[str, list[str]]:
+def decisions_by_step(
+    conn: psycopg.Connection[Any], schema: str, decision_ids: list[str]
+) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for r in conn.execute(
-        _in(schema, "SELECT event_id, step FROM {s}.decisions WHERE event_id = ANY(%s::uuid[]) ORDER BY occurred_at"),
+        _in(
+            schema,
+            "SELECT event_id, step FROM {s}.decisions WHERE event_id = ANY(%s::uuid[]) ORDER BY occurred_at",
+        ),
         (decision_ids,),
     ):
         out.setdefault(r["step"], []).append(str(r["event_id"]))
@@ -129,7 +144,12 @@ def reusable(conn: psycopg.Connection[Any], schema: str, keys: list[ReuseKey]) -
             "(SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[])) "
             "ORDER BY task, input_hash, engine, model, prompt_hash, occurred_at",
         ),
-        tuple(list(col) for col in zip(*[(k.task, k.input_hash, k.engine, k.model, k.prompt_hash) for k in keys], strict=True)),
+        tuple(
+            list(col)
+            for col in zip(
+                *[(k.task, k.input_hash, k.engine, k.model, k.prompt_hash) for k in keys], strict=True
+            )
+        ),
     )
     return {
         ReuseKey(r["task"], r["input_hash"], r["engine"], r["model"], r["prompt_hash"]): Reusable(

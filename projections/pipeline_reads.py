@@ -40,7 +40,9 @@ def list_runs(
         clauses.append(sql.SQL("run_id = ANY(%s::uuid[])"))
         params.append(run_ids)
     where = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(clauses) if clauses else sql.SQL("")
-    query = sql.SQL("SELECT * FROM {}.runs{} ORDER BY started_at DESC, run_id LIMIT %s").format(_s(schema), where)
+    query = sql.SQL("SELECT * FROM {}.runs{} ORDER BY started_at DESC, run_id LIMIT %s").format(
+        _s(schema), where
+    )
     with db.connect(dsn) as conn:
         return [jsonable(dict(r)) for r in conn.execute(query, [*params, limit])]
 
@@ -90,7 +92,8 @@ def versions(dsn: str, posting_id: str, schema: str = LIVE_SCHEMA) -> dict[str, 
             (posting_id,),
         ).fetchall()
         head = conn.execute(
-            sql.SQL("SELECT * FROM {}.derivation_heads WHERE posting_id = %s").format(_s(schema)), (posting_id,)
+            sql.SQL("SELECT * FROM {}.derivation_heads WHERE posting_id = %s").format(_s(schema)),
+            (posting_id,),
         ).fetchone()
     return {"versions": [jsonable(dict(r)) for r in rows], "head": jsonable(dict(head)) if head else None}
 

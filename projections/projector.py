@@ -149,7 +149,9 @@ class Projector:
                 decoded.append((rec, schema_id, record, event))
             fresh = self._record_audit(conn, decoded, stats)
             self._apply_postings(conn, [e for e in fresh if isinstance(e, PostingEvent)])
-            apply_pipeline(conn, [e for e in fresh if isinstance(e, RunEvent | DecisionEvent | DerivationEvent)])
+            apply_pipeline(
+                conn, [e for e in fresh if isinstance(e, RunEvent | DecisionEvent | DerivationEvent)]
+            )
             stats.applied += len(fresh)
             if self.dead_letters is not None:
                 # Dead letters must be in the log before the offsets that skip their source commit.

@@ -26,7 +26,9 @@ from streams.quirks import GROUP_SESSION_TIMEOUT_MS
 log = logging.getLogger("turing.worker")
 
 
-def build_app(bootstrap: str, data_dir: Path, service: PipelineService, codec: EventCodec, group: str) -> faust.App:
+def build_app(
+    bootstrap: str, data_dir: Path, service: PipelineService, codec: EventCodec, group: str
+) -> faust.App:
     app = faust.App(
         group,
         broker=f"kafka://{bootstrap}",

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from processors.llm.factory import build_engine
+
 from processors.llm.protocol import Engine, EngineSpec
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import command_for_posting

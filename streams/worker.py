@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> None:
     stop = threading.Event()
     threads = []
     if not args.no_projector:
-        t = threading.Thread(target=project_forever, args=(ctx.projector(), stop), daemon=True, name="projector")
+        t = threading.Thread(
+            target=project_forever, args=(ctx.projector(), stop), daemon=True, name="projector"
+        )
         t.start()
         threads.append(t)
     from faust import Worker

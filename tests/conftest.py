@@ -43,7 +43,8 @@ def _start_stack(storage: str = "memory") -> tuple[Path, Endpoints]:
     from infra import stack
 
     root = _short_tmp("turing-stack-")
-    state = stack.up(root, storage=storage, log=lambda *_: None)  # type: ignore[arg-type]
+    # No pipeline worker: tests that need one start (and kill) their own.
+    state = stack.up(root, storage=storage, log=lambda *_: None, worker=False)  # type: ignore[arg-type]
     return root, state.endpoints()
 
 

@@ -23,7 +23,9 @@ rollback_app = typer.Typer(help="Put an earlier derivation version back in force
 
 @friendly
 def reprocess(
-    step: str = typer.Option(..., "--step", help="Start step, e.g. lily; earlier steps reuse the latest version."),
+    step: str = typer.Option(
+        ..., "--step", help="Start step, e.g. lily; earlier steps reuse the latest version."
+    ),
     model: list[str] = typer.Option([], "--model", help="STEP=ENGINE:MODEL, e.g. lily=rules:rules-broad."),
     posting: list[str] = typer.Option([], "--posting", help="A posting id (repeatable)."),
     where: list[str] = typer.Option([], "--where", help="COLUMN=VALUE, COLUMN!=VALUE or COLUMN~TEXT."),
@@ -68,7 +70,12 @@ def reprocess(
             ctx.producer.send(c)
         ctx.producer.flush()
         run_ids = [run_id_for(c) for c in commands]
-        answer: dict[str, Any] = {"commands": len(commands), "run_ids": run_ids, "step": step, "models": overrides}
+        answer: dict[str, Any] = {
+            "commands": len(commands),
+            "run_ids": run_ids,
+            "step": step,
+            "models": overrides,
+        }
         if not no_wait:
             answer["runs"] = _wait(ctx, run_ids, timeout)
     finally:
@@ -76,7 +83,10 @@ def reprocess(
     if as_json:
         print_json(answer)
         return
-    out.print(f"emitted {len(commands)} command(s) from step [bold]{step}[/]" + (f" with {overrides}" if overrides else ""))
+    out.print(
+        f"emitted {len(commands)} command(s) from step [bold]{step}[/]"
+        + (f" with {overrides}" if overrides else "")
+    )
     if "runs" in answer:
         counts: dict[str, int] = {}
         for s in answer["runs"].values():
@@ -89,7 +99,12 @@ def _wait(ctx: Any, run_ids: list[str], timeout: float) -> dict[str, str]:
     started = time.monotonic()
     statuses: dict[str, str] = {}
     with Progress(
-        TextColumn("runs"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
+        TextColumn("runs"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
     ) as progress:
         task = progress.add_task("runs", total=len(run_ids))
         while time.monotonic() < deadline:
@@ -122,7 +137,12 @@ def runs(
     try:
         ctx.catch_up()
         rows = pipeline_reads.list_runs(
-            ctx.endpoints.dsn, reason=reason, status=status, posting_id=posting, limit=limit, schema=ctx.schema
+            ctx.endpoints.dsn,
+            reason=reason,
+            status=status,
+            posting_id=posting,
+            limit=limit,
+            schema=ctx.schema,
         )
     finally:
         ctx.close()
@@ -170,14 +190,16 @@ def diff_posting(
         print_json(result)
         return
     out.print(f"[bold]{posting_id}[/]: version {a.version} → {b.version} ({result['to_reason'] or ''})")
-    changed = {k: v for k, v in (result["to_models"] or {}).items() if (result["from_models"] or {}).get(k) != v}
+    changed = {
+        k: v for k, v in (result["to_models"] or {}).items() if (result["from_models"] or {}).get(k) != v
+    }
     if changed:
         out.print("models changed: " + ", ".join(f"{k}={v}" for k, v in sorted(changed.items())))
     if not result["changes"]:
         out.print("no changes")
     for c in result["changes"]:
         if c["field"] == "skills":
-            out.print(f"  skills  + {', '.join(c['added']) or '-'}   − {', '.join(c['removed']) or '-'}")
+            out.print(f"  skills  + {', '.join(c['added']) or '-'}   - {', '.join(c['removed']) or '-'}")
             continue
         text = f"  [dim]({c['text'][:60]})[/]" if "text" in c else ""
         out.print(f"  [bold]{c['field']}[/]{text}\n    - {c['from']}\n    + {c['to']}")
@@ -213,7 +235,9 @@ def rollback_posting(
     if as_json:
         print_json(answer)
         return
-    out.print(f"{posting_id}: version {to} is in force again (was {current.version}); event {answer['event_id']}")
+    out.print(
+        f"{posting_id}: version {to} is in force again (was {current.version}); event {answer['event_id']}"
+    )
 
 
 @friendly

@@ -99,7 +99,11 @@ def run_projector(
 @friendly
 def trace_posting(
     posting_id: str = typer.Argument(..., metavar="ID"),
-    field: str = typer.Argument(..., metavar="FIELD", help="title, salary_min, status, …"),
+    field: str = typer.Argument(
+        ...,
+        metavar="FIELD",
+        help="title, salary_min, status, summary, ghost_score, 'requirements[3].certification', …",
+    ),
     verify: bool = typer.Option(False, "--verify", help="Re-read each event from the broker and check it."),
     data_dir: Path = DataDir,
     as_json: bool = JsonFlag,
@@ -123,8 +127,29 @@ def trace_posting(
 def trace_tree(result: dict[str, Any]) -> Tree:
     value = result["value"]
     shown = (value[:120] + "…") if isinstance(value, str) and len(value) > 120 else value
-    root = Tree(f"[bold]posting {result['id']}[/] · [cyan]{result['field']}[/] = {shown!r}")
+    version = f" (derivation v{result['derivation_version']})" if "derivation_version" in result else ""
+    root = Tree(f"[bold]posting {result['id']}[/]{version} · [cyan]{result['field']}[/] = {shown!r}")
     checks = {c["event_id"]: c for c in result.get("verification", [])}
+    decision = result.get("decision")
+    if decision:
+        root.add(
+            f"decision: step [bold]{decision['step']}[/] ({decision['task']}) by {decision['engine']}:"
+            f"{decision['model']} · prompt {decision['prompt_version']} {str(decision['prompt_hash'])[:12]} · "
+            f"input {str(decision['input_hash'])[:12]} · {decision['status']}"
+            + (f" (reuses {decision['reused_decision_id']})" if decision.get("reused_decision_id") else "")
+        )
+    run = result.get("run")
+    if run:
+        root.add(
+            f"run {run['run_id']}: [bold]{run['reason']}[/] · {run['trigger']} by {run['requested_by']} · "
+            f"from {run['start_step']} · {run['status']}"
+        )
+    for ev in result.get("related", []):
+        c = checks.get(ev["event_id"])
+        mark = "" if c is None else (" [green]✔[/]" if c["ok"] else f" [red]✘ {c['reason']}[/]")
+        root.add(
+            f"{ev['role']}: {ev['event_type']} {ev['event_id']} {ev['topic']}[{ev['partition']}]@{ev['offset']}{mark}"
+        )
     node = root
     for i, ev in enumerate([result["event"], *result["causes"]]):
         if ev.get("missing"):

@@ -15,12 +15,13 @@ from infra.cli.common import DataDir, JsonFlag, console, friendly, out, print_js
 def up(
     data_dir: Path = DataDir,
     storage: str = typer.Option("s3", help="s3 (durable, on a local SeaweedFS) or memory."),
+    no_worker: bool = typer.Option(False, "--no-worker", help="Do not start the pipeline worker."),
 ) -> None:
-    """Start the embedded stack (or reuse the running one): object store, broker, Postgres, API."""
+    """Start the embedded stack (or reuse it): object store, broker, Postgres, API, pipeline worker."""
     if storage not in ("s3", "memory"):
         raise ValueError(f"--storage must be s3 or memory, not {storage!r}")
     with console.status("starting the embedded stack…") as st:
-        state = stack.up(data_dir, storage=storage, log=lambda m: st.update(m))  # type: ignore[arg-type]
+        state = stack.up(data_dir, storage=storage, log=lambda m: st.update(m), worker=not no_worker)  # type: ignore[arg-type]
     e = state.endpoints()
     out.print(f"[green]stack up[/] in {data_dir}")
     out.print(f"  broker    {e.bootstrap_servers}\n  registry  {e.registry_url}\n  postgres  {e.dsn}")

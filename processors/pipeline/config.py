@@ -16,11 +16,15 @@ class PipelineConfig(BaseModel):
     """Settings file section `[pipeline]`; `turing reprocess --model` overrides per command."""
 
     default_engine: str = Field(default=DEFAULT_ENGINE, description="ENGINE:MODEL for tasks not listed")
-    engines: dict[str, str] = Field(default_factory=dict, description="task (or lily.validator) -> ENGINE:MODEL")
+    engines: dict[str, str] = Field(
+        default_factory=dict, description="task (or lily.validator) -> ENGINE:MODEL"
+    )
     engine_options: dict[str, dict[str, Any]] = Field(
         default_factory=dict, description="engine name -> options (e.g. openai base_url, timeout_s)"
     )
-    retries: int = Field(default=1, ge=0, le=5, description="extra attempts after a failed or rejected output")
+    retries: int = Field(
+        default=1, ge=0, le=5, description="extra attempts after a failed or rejected output"
+    )
     batch_size: int = Field(default=64, ge=1, le=10_000, description="commands handled per engine batch")
 
     @field_validator("default_engine")

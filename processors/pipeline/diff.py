@@ -49,7 +49,9 @@ def diff(a: PriorDerivation, b: PriorDerivation) -> dict[str, Any]:
                 old, new = _layer(xa, layer), _layer(xb, layer)
                 if old != new:
                     where = f"requirements[{i}]" + (f"/{alt}" if alt else "")
-                    changes.append({"field": f"{where}.{layer}", "text": new_r["text"], "from": old, "to": new})
+                    changes.append(
+                        {"field": f"{where}.{layer}", "text": new_r["text"], "from": old, "to": new}
+                    )
     skills_a = {(s.get("code"), s.get("name")) for s in a.skills}
     skills_b = {(s.get("code"), s.get("name")) for s in b.skills}
     if skills_a != skills_b:

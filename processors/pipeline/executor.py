@@ -81,7 +81,9 @@ def execute(
 def _begin(run: RunInput, config: PipelineConfig) -> RunWork:
     cmd = run.command
     start = cmd.start_step if run.prior is not None else STEPS[0]
-    w = RunWork(input=run, run_id=run_id_for(cmd), engines=config.effective(cmd.model_overrides), start_step=start)
+    w = RunWork(
+        input=run, run_id=run_id_for(cmd), engines=config.effective(cmd.model_overrides), start_step=start
+    )
     if run.posting is None:
         w.fail(start, f"posting {cmd.posting_id!r} is not in the projection (was it ingested?)")
     elif run.posting.status != "open":
@@ -182,15 +184,28 @@ def _apply_reuse(phase: Phase, pending: list[_Pending], reuse: ReuseLookup) -> l
             continue
         output = p.task.output_model.model_validate(hit.output)
         _record(
-            phase, p.work, p.ask, p.spec, p.reads, keys[id(p)].input_hash, _prompt(p), output, "reused",
+            phase,
+            p.work,
+            p.ask,
+            p.spec,
+            p.reads,
+            keys[id(p)].input_hash,
+            _prompt(p),
+            output,
+            "reused",
             reused=hit.decision_id,
         )
     return rest
 
 
 def _key(p: _Pending) -> ReuseKey:
-    return ReuseKey(p.ask.engine_key, input_hash(p.ask.task, p.request.payload), p.spec.engine, p.spec.model,
-                    p.request.prompt.hash)
+    return ReuseKey(
+        p.ask.engine_key,
+        input_hash(p.ask.task, p.request.payload),
+        p.spec.engine,
+        p.spec.model,
+        p.request.prompt.hash,
+    )
 
 
 def _prompt(p: _Pending) -> tuple[str, str]:
@@ -204,7 +219,9 @@ def _generate(engines: EngineProvider, spec: str, chunk: list[_Pending]) -> list
             raise EngineError(f"engine {spec} returned {len(results)} results for {len(chunk)} requests")
         return results
     except (EngineError, ValueError, LookupError, OSError) as exc:
-        return [LLMResult(request_id=p.request.request_id, ok=False, error=f"engine {spec}: {exc}") for p in chunk]
+        return [
+            LLMResult(request_id=p.request.request_id, ok=False, error=f"engine {spec}: {exc}") for p in chunk
+        ]
 
 
 def _settle(phase: Phase, p: _Pending, result: LLMResult, config: PipelineConfig) -> _Pending | None:
@@ -222,8 +239,19 @@ def _settle(phase: Phase, p: _Pending, result: LLMResult, config: PipelineConfig
     status = "ok" if output is not None else ("rejected" if flags else "failed")
     can_retry = output is None and p.spec.engine != "rules" and p.attempt <= config.retries
     _record(
-        phase, p.work, p.ask, p.spec, p.reads, _key(p).input_hash, _prompt(p), output, status,
-        error=error or ("no output" if output is None else None), result=result, flags=flags, attempt=p.attempt,
+        phase,
+        p.work,
+        p.ask,
+        p.spec,
+        p.reads,
+        _key(p).input_hash,
+        _prompt(p),
+        output,
+        status,
+        error=error or ("no output" if output is None else None),
+        result=result,
+        flags=flags,
+        attempt=p.attempt,
         final=not can_retry,
     )
     if can_retry:
@@ -275,7 +303,9 @@ def _record(
     if output is not None:
         w.sources.setdefault(phase.step, [])
         if decision_id not in w.sources[phase.step]:
-            w.sources[phase.step] = [*w.sources[phase.step], decision_id] if _same_run(w, phase) else [decision_id]
+            w.sources[phase.step] = (
+                [*w.sources[phase.step], decision_id] if _same_run(w, phase) else [decision_id]
+            )
     phase.apply(w, Outcome(ask, decision_id, output, error))
 
 

@@ -113,8 +113,14 @@ def _grade_apply(w: RunWork, o: Outcome) -> None:
 def _improve_asks(w: RunWork) -> list[Ask]:
     if w.summary_passed and w.start_step != "improve_summary":
         return []
-    reasons = [r for g in w.summary_grades if not g["passed"] for r in g["reasons"]] or ["reprocess requested"]
-    return [Ask("improve_summary", ImproveInput(**_text(w).model_dump(), summary=w.summary or "", reasons=reasons))]
+    reasons = [r for g in w.summary_grades if not g["passed"] for r in g["reasons"]] or [
+        "reprocess requested"
+    ]
+    return [
+        Ask(
+            "improve_summary", ImproveInput(**_text(w).model_dump(), summary=w.summary or "", reasons=reasons)
+        )
+    ]
 
 
 def _improve_apply(w: RunWork, o: Outcome) -> None:
@@ -199,7 +205,10 @@ def _role_apply(w: RunWork, o: Outcome) -> None:
     if doubt:
         stacks = [
             s.model_copy(
-                update={"parse_confidence": round(s.parse_confidence * 0.7, 3), "flags": sorted({*s.flags, flag})}
+                update={
+                    "parse_confidence": round(s.parse_confidence * 0.7, 3),
+                    "flags": sorted({*s.flags, flag}),
+                }
             )
             for s in mine.proof_stacks
         ]

@@ -51,7 +51,9 @@ def parse_overrides(items: list[str]) -> dict[str, str]:
         target, sep, spec = item.partition("=")
         target = target.strip()
         if not sep:
-            raise ValueError(f"--model {item!r} must look like STEP=ENGINE:MODEL, e.g. lily=rules:rules-broad")
+            raise ValueError(
+                f"--model {item!r} must look like STEP=ENGINE:MODEL, e.g. lily=rules:rules-broad"
+            )
         parsed = str(EngineSpec.parse(spec))
         if target in STEP_TASKS:
             for task in STEP_TASKS[target]:
