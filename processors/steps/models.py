@@ -77,6 +77,9 @@ class FlagReview(_Model):
     code: str = Field(pattern=r"^[a-z_]{2,40}$")
     upheld: bool
     reason: str = Field(pattern=TEXT, max_length=400)
+    severity: float | None = Field(
+        default=None, ge=0.0, le=1.0, description="the skeptic's revised severity, when upheld but weaker"
+    )
 
 
 class SkepticOutput(_Model):

@@ -1,0 +1,52 @@
+"""`ENGINE:MODEL` plus options -> an engine. Configuration picks the engine per step.
+
+Engines that need optional packages (torch, xgrammar, Ray, vLLM) are imported only when
+asked for, and fail with an EngineError naming the extra to install.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from processors.llm.options import OPTIONS_BY_ENGINE, OpenAIOptions, TransformersOptions, VLLMOptions
+from processors.llm.output_parsing import DEFAULT_TASK_LOOKUP, TaskLookup
+from processors.llm.protocol import Engine, EngineSpec
+
+KNOWN_ENGINES = tuple(OPTIONS_BY_ENGINE)
+
+
+def build_engine(
+    spec: EngineSpec, options: dict[str, Any] | None = None, *, task_lookup: TaskLookup = DEFAULT_TASK_LOOKUP
+) -> Engine:
+    """Build the engine `spec` names; options come from the spec, then `options` (which win).
+
+    `pool=N` hosts N copies as Ray actors (Ray must be running: `ray_jobs.engine_pool.ray_runtime`).
+    """
+    if spec.engine not in OPTIONS_BY_ENGINE:
+        raise ValueError(f"unknown engine {spec.engine!r}; known engines: {', '.join(KNOWN_ENGINES)}")
+    merged = {**spec.options, **(options or {})}
+    validated = OPTIONS_BY_ENGINE[spec.engine].model_validate(merged)
+    if validated.pool:
+        from ray_jobs.engine_pool import EnginePool
+
+        return EnginePool.from_spec(
+            spec, merged, size=validated.pool, num_cpus=validated.pool_num_cpus, task_lookup=task_lookup
+        )
+    if spec.engine == "rules":
+        from processors.llm.rules_engine import RulesEngine
+
+        return RulesEngine(spec.model, task_lookup=task_lookup)
+    if spec.engine == "openai":
+        from processors.llm.openai_engine import OpenAIEngine
+
+        assert isinstance(validated, OpenAIOptions)
+        return OpenAIEngine(spec.model, validated, task_lookup=task_lookup)
+    if spec.engine == "transformers":
+        from processors.llm.transformers_engine import TransformersEngine
+
+        assert isinstance(validated, TransformersOptions)
+        return TransformersEngine(spec.model, validated, task_lookup=task_lookup)
+    from processors.llm.vllm_engine import VLLMEngine
+
+    assert isinstance(validated, VLLMOptions)
+    return VLLMEngine(spec.model, validated, task_lookup=task_lookup)
