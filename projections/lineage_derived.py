@@ -55,7 +55,7 @@ def trace_derived(dsn: str, posting_id: str, field: str, schema: str) -> dict[st
         d = found[posting_id]
         value, decision_id = _value_and_decision(conn, schema, d, field)
         decision = _decision(conn, schema, decision_id) if decision_id else None
-        if decision is None:
+        if decision is None or decision_id is None:
             raise TraceError(f"no decision recorded for {field!r} of {posting_id!r} (version {d.version})")
         head = _event(conn, schema, decision_id)
         if head is None:

@@ -31,7 +31,8 @@ def list_runs(
     limit: int = 100,
     schema: str = LIVE_SCHEMA,
 ) -> list[dict[str, Any]]:
-    clauses, params = [], []
+    clauses: list[sql.Composable] = []
+    params: list[Any] = []
     for column, value in (("reason", reason), ("status", status), ("posting_id", posting_id)):
         if value is not None:
             clauses.append(sql.SQL("{} = %s").format(sql.Identifier(column)))
@@ -118,7 +119,8 @@ def requiring(
 ) -> list[dict[str, Any]]:
     """Seed 000's questions, answered from the requirement index: containment (`@>`) uses the GIN
     index; the years bound uses the expression index on the experience value."""
-    clauses, params = [], []
+    clauses: list[sql.Composable] = []
+    params: list[Any] = []
     if certification is not None or kind is not None:
         cert: dict[str, Any] = {}
         if certification is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.table import Table
@@ -55,7 +56,7 @@ def decompose_cmd(
             out.print("  " + _describe(s))
 
 
-def _describe(s: dict[str, object]) -> str:
+def _describe(s: Any) -> str:
     parts = []
     for layer in ("skill", "experience", "certification", "track_record"):
         value = s.get(layer)

@@ -118,6 +118,9 @@ def _skill_grounded(stack: ProofStack, source: str, taxonomy: Taxonomy) -> bool:
         names.update((known.name, *known.synonyms))
     if any(_contains(folded, n.casefold()) for n in names):
         return True
+    # The taxonomy's own text matching (separators, accents, case rules) counts as grounding.
+    if known is not None and any(m.skill.code == known.code for m in taxonomy.find_in_text(source)):
+        return True
     # A credential proves its subject ("RN" proves nursing): grounded through the credential.
     cert = stack.certification
     if cert is None or cert.name.casefold() not in folded:

@@ -158,7 +158,7 @@ def _lily_asks(w: RunWork) -> list[Ask]:
 
 def _unparsed(text: str, flag: str) -> Decomposition:
     # A rejected decomposition is never projected as valid: the line stays, its layers empty, flagged.
-    stack = ProofStack(parse_confidence=0.0, flags=[flag])  # type: ignore[list-item]
+    stack = ProofStack(parse_confidence=0.0, flags=[flag])
     return Decomposition(text=text, proof_stacks=[stack])
 
 
@@ -268,7 +268,7 @@ def _skeptic_apply(w: RunWork, o: Outcome) -> None:
 
 
 def _verdict_asks(w: RunWork) -> list[Ask]:
-    vi = VerdictInput(title=w.posting.content.title, flags=w.flags, reviews=w.reviews)  # type: ignore[arg-type]
+    vi = VerdictInput(title=w.posting.content.title, flags=w.flags, reviews=w.reviews)
     return [Ask("red_flags_verdict", vi)]
 
 
