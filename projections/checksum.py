@@ -22,6 +22,8 @@ TABLES: dict[str, tuple[str, ...]] = {
     "derivations": ("posting_id", "version"),
     "derivation_heads": ("posting_id",),
     "requirements": ("posting_id", "version", "idx", "alt"),
+    "taxonomy_skills": ("code",),
+    "taxonomy_edges": ("from_code", "to_code"),
 }
 
 

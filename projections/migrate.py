@@ -42,7 +42,21 @@ def migrate_projection(conn: psycopg.Connection, schema: str) -> list[str]:
             conn.execute(path.read_text())
             conn.execute("INSERT INTO schema_migrations (name) VALUES (%s)", (path.name,))
             applied.append(path.name)
+        _seed_taxonomy(conn, schema)
     return applied
+
+
+def _seed_taxonomy(conn: psycopg.Connection, schema: str) -> None:
+    """Reference data, not events: a fresh schema gets the configured taxonomy (so a rebuild does too)."""
+    from processors.taxonomy.store import current
+    from projections.taxonomy import load_taxonomy
+
+    empty = conn.execute(
+        sql.SQL("SELECT NOT EXISTS (SELECT 1 FROM {}.taxonomy_skills)").format(sql.Identifier(schema))
+    )
+    row = empty.fetchone()
+    if row is not None and row[0]:
+        load_taxonomy(conn, schema, current())
 
 
 def migrate_registry(conn: psycopg.Connection) -> None:

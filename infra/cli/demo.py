@@ -9,11 +9,12 @@ from rich.panel import Panel
 from rich.rule import Rule
 
 from infra import stack
+from infra.cli import demo_pipeline as dp
 from infra.cli.common import DataDir, console, context, friendly, out
 from infra.cli.ingest_cmds import postings_table
 from infra.cli.projection_cmds import trace_tree
 from infra.ingest import ingest_postings
-from projections import lineage, queries
+from projections import lineage, pipeline_reads, queries
 from projections.rebuild import rebuild
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
@@ -24,7 +25,7 @@ def demo(
     data_dir: Path = DataDir,
     samples: Path = typer.Option(SAMPLES, help="Folder with postings.jsonl and postings_update.jsonl."),
 ) -> None:
-    """Bring the stack up, ingest the sample postings and an update, show projections, a verified trace, a rebuild."""
+    """Stack up, ingest samples, run the pipeline, show proof stacks, reprocess with a diff, traces, a rebuild."""
     out.print(Rule("[bold]Turing demo[/]"))
     with console.status("starting the embedded stack (SeaweedFS, Tansu, PostgreSQL, API)…") as st:
         state = stack.up(data_dir, storage="s3", log=lambda m: st.update(str(m)))
@@ -48,6 +49,37 @@ def demo(
         result_trace = lineage.trace_posting(ctx.endpoints.dsn, "gh-brightloom-7731", "salary_min")
         result_trace = lineage.verify(result_trace, ctx.endpoints.bootstrap_servers, ctx.codec)
         out.print(trace_tree(result_trace))
+        out.print(Rule("pipeline: summary, graders, requirements, Lily, skills, red flags, ghost score"))
+        counts = dp.wait_for_pipeline(ctx)
+        out.print(
+            f"runs: {counts['completed']} completed, {counts['failed']} failed (every step a decision event)"
+        )
+        out.print(dp.derived_table(ctx))
+        licensed = pipeline_reads.requiring(ctx.endpoints.dsn, kind="licence") or pipeline_reads.requiring(
+            ctx.endpoints.dsn, kind="degree"
+        )
+        focus = licensed[0]["posting_id"] if licensed else rows[0]["posting_id"]
+        out.print(dp.proof_stack_table(ctx, focus))
+        out.print(Rule("reprocess: re-run Lily for every posting with another model configuration"))
+        out.print(
+            "turing reprocess --step lily --model lily=rules:rules-broad --all --reason 'try the broad ruleset'"
+        )
+        run_ids = dp.reprocess_all(ctx, "lily", {"lily": "rules:rules-broad"}, "try the broad ruleset")
+        counts = dp.wait_for_pipeline(ctx)
+        changed = dp.changed_postings(ctx)
+        out.print(
+            f"{len(run_ids)} runs from step lily (earlier steps reused the version in force); "
+            f"{len(changed)} postings read differently; every earlier version is kept"
+        )
+        for pid, change in changed[:2]:
+            dp.print_diff(pid, change)
+        if licensed:
+            out.print(Rule("lineage: where did this requirement's licence come from?"))
+            field = f"requirements[{licensed[0]['idx']}].certification"
+            req_trace = lineage.trace_posting(ctx.endpoints.dsn, focus, field)
+            req_trace = lineage.verify(req_trace, ctx.endpoints.bootstrap_servers, ctx.codec)
+            out.print(trace_tree(req_trace))
+            result_trace = {**result_trace, "verified": result_trace["verified"] and req_trace["verified"]}
         out.print(Rule("rebuild: replay every topic into a fresh schema"))
         report = rebuild(
             ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, dead_letters=ctx.producer
@@ -64,8 +96,8 @@ def demo(
         )
     )
     out.print(
-        f"The stack keeps running in {data_dir}. Try: turing status · turing trace posting stp-884120 title --verify"
-        f" · turing down"
+        f"The stack keeps running in {data_dir}. Try: turing status · turing runs · "
+        f"turing diff posting {focus} · turing trace posting {focus} summary --verify · turing down"
     )
     if not (report.equal and result_trace["verified"]):
         raise typer.Exit(1)

@@ -28,9 +28,8 @@ def decompose_cmd(
     as_json: bool = JsonFlag,
 ) -> None:
     """Requirement lines in, one JSON object per line out: {"text": ..., "proof_stacks": [...]}, in order."""
-    from processors.taxonomy.store import current
-
     from processors.lily.rules import decompose
+    from processors.taxonomy.store import current
 
     raw = file.read_bytes() if file is not None else sys.stdin.buffer.read()
     try:
@@ -80,11 +79,10 @@ def eval_cmd(
     as_json: bool = JsonFlag,
 ) -> None:
     """Per-layer precision and recall of Lily against a labelled set."""
-    from processors.taxonomy.store import current
-
     from processors.lily.evaluate import evaluate
     from processors.lily.labelled import read_labelled
     from processors.lily.rules import decompose
+    from processors.taxonomy.store import current
 
     taxonomy = current()
     labelled = read_labelled(file)
