@@ -8,6 +8,7 @@ from fastapi import FastAPI, HTTPException, Query
 
 from infra.settings import Endpoints
 from projections import lineage, queries
+from projections.api.pipeline_routes import pipeline_router
 from projections.jsonable import jsonable
 from projections.registry.router import registry_router
 from projections.registry.store import RegistryStore
@@ -20,6 +21,7 @@ def create_app(endpoints: Endpoints) -> FastAPI:
     store.ensure_schema()
     app.include_router(registry_router(store), tags=["schema registry"])
     codec = EventCodec(store)
+    app.include_router(pipeline_router(endpoints.dsn))
 
     @app.get("/health", tags=["ops"])
     def health() -> dict[str, str]:

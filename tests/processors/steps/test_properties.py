@@ -56,7 +56,9 @@ def test_grading_and_improving_never_raise(posting: PostingText, candidate: str)
     improved = summary.IMPROVE_SUMMARY.rules(inp_improve, RULES)  # type: ignore[misc]
     SummaryOutput.model_validate(improved.model_dump())
     # Only a posting with no words at all leaves nothing to summarise.
-    assert summary.IMPROVE_SUMMARY.check(inp_improve, improved) == [] or not improved.summary.strip()
+    assert summary.IMPROVE_SUMMARY.check(inp_improve, improved) == [] or not any(
+        ch.isalnum() for ch in improved.summary
+    )
 
 
 @slow
