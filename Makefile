@@ -34,6 +34,7 @@ unit: $(STAMP)
 ## bench: throughput, latency and memory figures (JSON), ratios against references measured in the same run
 bench: $(STAMP)
 	$(BIN)/python -m infra.bench
+	$(BIN)/python -m infra.bench_pipeline
 
 up: $(STAMP)
 	$(BIN)/turing up
