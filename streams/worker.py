@@ -51,6 +51,11 @@ def main(argv: list[str] | None = None) -> None:
     settings = Settings.load(args.data_dir)
     ctx = Context(settings.endpoints(), component="pipeline", schema=settings.projection_schema)
     service = build_service(ctx, settings)
+    if any(opts.get("pool") for opts in settings.pipeline.engine_options.values()):
+        # Engines hosted as Ray actors need a Ray runtime (local, or RAY_ADDRESS for a cluster).
+        from ray_jobs.engine_pool import start_ray
+
+        start_ray(settings.data_dir)
     stop = threading.Event()
     threads = []
     if not args.no_projector:
