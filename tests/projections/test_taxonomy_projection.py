@@ -91,8 +91,19 @@ def test_a_failed_load_keeps_the_old_taxonomy(schema):
     assert read_taxonomy(conn, name).source == "first"
 
 
-def test_empty_schema_reads_as_empty(schema):
+def test_a_fresh_schema_is_seeded_with_the_configured_taxonomy(schema):
+    from processors.taxonomy.store import current
+
     conn, name = schema
+    seeded = read_taxonomy(conn, name)
+    assert seeded.skills == current().skills
+
+
+def test_empty_tables_read_as_empty(schema):
+    conn, name = schema
+    with conn.transaction():
+        for table in ("taxonomy_edges", "taxonomy_skills", "taxonomy_categories", "taxonomy_source"):
+            conn.execute(f"DELETE FROM {name}.{table}")
     empty = read_taxonomy(conn, name)
     assert empty.skills == {} and empty.source == "empty"
 
