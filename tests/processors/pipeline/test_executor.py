@@ -194,7 +194,7 @@ def test_a_skill_the_posting_does_not_contain_is_rejected_and_never_projected_as
                     "parse_confidence": 0.9,
                 }
             ],
-        }  # fmt: skip
+        }
     )
     config = PipelineConfig(engines={"lily": "openai:fake-llm"}, retries=1)
     r = execute(sample_inputs(1), config, _fake({"lily": hallucinated}))[0]
