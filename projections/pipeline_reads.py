@@ -103,8 +103,8 @@ def derivation(dsn: str, posting_id: str, version: int | None, schema: str = LIV
     with db.connect(dsn) as conn:
         found = pipeline_queries.derivations(conn, schema, [posting_id], version=version)
     if posting_id not in found:
-        what = "a derivation" if version is None else f"derivation version {version}"
-        raise LookupError(f"posting {posting_id!r} has no {what} in the projection")
+        what = "derivation" if version is None else f"derivation version {version}"
+        raise LookupError(f"posting {posting_id!r} has no {what} in the projection (see `turing runs`)")
     return found[posting_id]
 
 

@@ -40,6 +40,16 @@ def run(*args: str, data_dir: Path | None = None, check: bool = True) -> subproc
         ["trace", "posting"],
         ["projections", "rebuild"],
         ["projections", "run"],
+        ["reprocess"],
+        ["runs"],
+        ["diff", "posting"],
+        ["rollback", "posting"],
+        ["worker"],
+        ["lily", "decompose"],
+        ["lily", "eval"],
+        ["taxonomy", "lookup"],
+        ["taxonomy", "import-esco"],
+        ["taxonomy", "load"],
     ],
 )
 def test_every_command_has_help(command: list[str]) -> None:
@@ -89,3 +99,40 @@ def test_ingest_trace_and_rebuild_from_the_command_line(fresh_stack, tmp_path: P
         "postgres",
         "api",
     }
+
+
+def test_lily_decompose_reads_stdin_and_answers_one_json_line_per_input_line() -> None:
+    lines = "Registered Nurse (RN) licence required\n3+ years of relevant experience\nFluent German\n"
+    proc = subprocess.run([TURING, "lily", "decompose", "--json", "--title", "ICU Nurse"], input=lines,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    answers = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [a["text"] for a in answers] == lines.strip().split("\n")
+    assert answers[0]["proof_stacks"][0]["certification"]["kind"] == "licence"
+    assert "NEEDS_CONTEXT" in answers[1]["proof_stacks"][0]["flags"]
+
+
+def test_lily_eval_prints_per_layer_precision_and_recall() -> None:
+    answer = json.loads(run("lily", "eval", str(SAMPLES / "lily_labelled.jsonl"), "--json").stdout)
+    layers = {row["layer"]: row for row in answer["layers"]}
+    assert answer["lines"] >= 150
+    assert {"skill", "experience", "certification", "track_record"} <= set(layers)
+    assert layers["certification"]["recall"] > 0.8
+
+
+def test_reprocess_rejects_bad_arguments_with_a_clear_message(tmp_path: Path) -> None:
+    proc = run("reprocess", "--step", "nope", "--all", "--reason", "x", data_dir=tmp_path, check=False)
+    assert proc.returncode == 1 and "unknown start step 'nope'" in proc.stderr
+    proc = run(
+        "reprocess",
+        "--step",
+        "lily",
+        "--model",
+        "lily",
+        "--all",
+        "--reason",
+        "x",
+        data_dir=tmp_path,
+        check=False,
+    )
+    assert proc.returncode == 1 and "STEP=ENGINE:MODEL" in proc.stderr

@@ -221,3 +221,37 @@ def test_the_api_serves_derivations_runs_and_requirement_queries(pipeline) -> No
     assert httpx.get(f"{api}/postings/nope/derivation", timeout=10).status_code == 404
     runs = httpx.get(f"{api}/runs", params={"posting_id": "probe-nurse-1"}, timeout=10).json()
     assert runs and all(r["posting_id"] == "probe-nurse-1" for r in runs)
+
+
+def test_the_command_line_reprocesses_waits_lists_diffs_and_rolls_back(pipeline) -> None:
+    from tests.infra.test_cli import run
+
+    root, ctx = pipeline
+    wait_runs(ctx, _open_postings(ctx))
+    answer = json.loads(
+        run(
+            "reprocess",
+            "--step",
+            "red_flags",
+            "--posting",
+            "probe-nurse-1",
+            "--reason",
+            "cli check",
+            "--json",
+            data_dir=root,
+        ).stdout
+    )
+    assert answer["commands"] == 1 and list(answer["runs"].values()) == ["completed"]
+    runs = json.loads(run("runs", "--reason", "cli check", "--json", data_dir=root).stdout)
+    assert len(runs) == 1 and runs[0]["start_step"] == "red_flags"
+    version = runs[0]["derivation_version"]
+    changes = json.loads(run("diff", "posting", "probe-nurse-1", "--json", data_dir=root).stdout)
+    assert changes["to_version"] == version and changes["to_reason"] == "cli check"
+    back = json.loads(
+        run(
+            "rollback", "posting", "probe-nurse-1", "--to", "1", "--reason", "cli", "--json", data_dir=root
+        ).stdout
+    )
+    assert back["head"]["version"] == 1
+    missing = run("diff", "posting", "nope", data_dir=root, check=False)
+    assert missing.returncode == 1 and "no derivation" in missing.stderr
