@@ -31,7 +31,7 @@ def demo(
         state = stack.up(data_dir, storage="s3", log=lambda m: st.update(str(m)))
     e = state.endpoints()
     out.print(f"stack: broker {e.bootstrap_servers} (durable S3 storage), postgres {e.dsn}, API {e.api_url}")
-    ctx = context(data_dir, component="intake")
+    ctx = context(data_dir, component="turing-demo")
     try:
         for name in ("postings.jsonl", "postings_update.jsonl"):
             path = samples / name
@@ -73,8 +73,22 @@ def demo(
         )
         for pid, change in changed[:2]:
             dp.print_diff(pid, change)
+        if changed:
+            pid, change = changed[0]
+            out.print(
+                f"[bold]turing rollback posting {pid} --to {change['from_version']}[/] (keep the earlier reading)"
+            )
+            dp.rollback(ctx, pid, change["from_version"], "demo: the broad ruleset read this posting worse")
+            head = pipeline_reads.versions(ctx.endpoints.dsn, pid)["head"]
+            out.print(
+                f"  version {head['version']} is in force again; version {change['to_version']} stays in the history"
+            )
+        licensed = pipeline_reads.requiring(ctx.endpoints.dsn, kind="licence") or pipeline_reads.requiring(
+            ctx.endpoints.dsn, kind="degree"
+        )
         if licensed:
             out.print(Rule("lineage: where did this requirement's licence come from?"))
+            focus = licensed[0]["posting_id"]
             field = f"requirements[{licensed[0]['idx']}].certification"
             req_trace = lineage.trace_posting(ctx.endpoints.dsn, focus, field)
             req_trace = lineage.verify(req_trace, ctx.endpoints.bootstrap_servers, ctx.codec)

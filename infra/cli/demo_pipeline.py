@@ -10,7 +10,7 @@ from rich.table import Table
 from infra.cli.common import console, out
 from infra.context import Context
 from processors.pipeline.diff import diff
-from processors.pipeline.events import reprocess_command, run_id_for
+from processors.pipeline.events import reprocess_command, rollback_event, run_id_for
 from projections import db, pipeline_reads
 
 
@@ -132,3 +132,11 @@ def print_diff(posting_id: str, result: dict[str, Any], limit: int = 6) -> None:
             out.print(f"  {c['field']}: {c['from']} → {c['to']}")
     if len(result["changes"]) > limit:
         out.print(f"  … {len(result['changes']) - limit} more")
+
+
+def rollback(ctx: Context, posting_id: str, version: int, reason: str) -> None:
+    current = pipeline_reads.derivation(ctx.endpoints.dsn, posting_id, None)
+    target = pipeline_reads.derivation(ctx.endpoints.dsn, posting_id, version)
+    ctx.producer.send(rollback_event(posting_id, target, current.version, reason, ctx.producer_meta))
+    ctx.producer.flush()
+    ctx.catch_up()

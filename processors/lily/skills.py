@@ -176,7 +176,7 @@ def fuzzy_skills(text: str, taxonomy: Taxonomy, taken: list[tuple[int, int]]) ->
             phrase = " ".join(w for w, _, _ in group)
             if len(normalise(phrase)) < 4:
                 continue
-            hit = taxonomy.resolve(phrase, cutoff=0.85)
+            hit = taxonomy.resolve(phrase, cutoff=0.88)
             if hit is None:
                 continue
             skill, score = hit
@@ -196,7 +196,7 @@ def subject_skill(subject: str, taxonomy: Taxonomy, broad: bool) -> Found | None
     if skill is not None:
         return Found(skill.name, skill.code, -1, -1, 0.8)
     if broad:
-        hit = taxonomy.resolve(subject, cutoff=0.8)
+        hit = taxonomy.resolve(subject, cutoff=0.88)
         if hit is not None:
             return Found(hit[0].name, hit[0].code, -1, -1, round(0.7 * hit[1], 3))
     return None

@@ -109,6 +109,25 @@ def grounding_problems(data: LilyInput, output: Decomposition, taxonomy: Taxonom
     return problems
 
 
+NEAR = 0.88
+
+
+def _near_mention(source: str, names: set[str]) -> bool:
+    import difflib
+
+    from processors.taxonomy.model import normalise, tokens
+
+    words = tokens(source)[:400]
+    for name in names:
+        key = normalise(name)
+        n = max(1, len(tokens(name)))
+        for size in {n, n + 1} - {0}:
+            for i in range(max(0, len(words) - size + 1)):
+                if difflib.SequenceMatcher(None, key, "_".join(words[i : i + size])).ratio() >= NEAR:
+                    return True
+    return False
+
+
 def _skill_grounded(stack: ProofStack, source: str, taxonomy: Taxonomy) -> bool:
     assert stack.skill is not None
     folded = source.casefold()
@@ -120,6 +139,9 @@ def _skill_grounded(stack: ProofStack, source: str, taxonomy: Taxonomy) -> bool:
         return True
     # The taxonomy's own text matching (separators, accents, case rules) counts as grounding.
     if known is not None and any(m.skill.code == known.code for m in taxonomy.find_in_text(source)):
+        return True
+    # A misspelt mention ("Kubernets") is still a mention; a merely similar word is not.
+    if _near_mention(source, names):
         return True
     # A credential proves its subject ("RN" proves nursing): grounded through the credential.
     cert = stack.certification
