@@ -332,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
             result["generate_seconds"] = round(time.perf_counter() - t0, 3)
         say(f"generated {args.postings} postings ({len(data) / MIB:.1f} MiB); stack in {data_dir}")
         t0 = time.perf_counter()
-        state = up(data_dir, storage=args.storage, log=say)
+        state = up(data_dir, storage=args.storage, log=say, worker=False)
         pids = state.component_pids()
         result["stack_up_seconds"] = round(time.perf_counter() - t0, 3)
         run_phases(state, data, args, result)

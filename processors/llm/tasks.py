@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
@@ -43,7 +44,13 @@ class Task(Generic[I, O]):
     check: Callable[[I, O], list[str]] = field(default=lambda _i, _o: [])
 
     def json_schema(self) -> dict[str, Any]:
-        return self.output_model.model_json_schema()
+        # Generating a schema costs milliseconds; every request of a task shares one (read-only).
+        return _schema_of(self.output_model)
+
+
+@cache
+def _schema_of(model: type[BaseModel]) -> dict[str, Any]:
+    return model.model_json_schema()
 
 
 _REGISTRY: dict[str, Task[Any, Any]] = {}
