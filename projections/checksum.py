@@ -24,6 +24,8 @@ TABLES: dict[str, tuple[str, ...]] = {
     "requirements": ("posting_id", "version", "idx", "alt"),
     "taxonomy_skills": ("code",),
     "taxonomy_edges": ("from_code", "to_code"),
+    "profiles": ("profile_id",),
+    "profile_versions": ("profile_id", "version"),
 }
 
 

@@ -23,6 +23,7 @@ from projections import db
 from projections.jsonable import jsonable
 from projections.migrate import LIVE_SCHEMA, check_schema_name
 from projections.pipeline_projector import apply_pipeline
+from projections.profile_projector import apply_profiles
 from projections.reducers import reduce_posting
 from schemas.codec import EventCodec
 from schemas.models import (
@@ -33,6 +34,7 @@ from schemas.models import (
     Meta,
     PostingEvent,
     Producer,
+    ProfileEvent,
     RunEvent,
     deterministic_id,
     model_for,
@@ -152,6 +154,7 @@ class Projector:
             apply_pipeline(
                 conn, [e for e in fresh if isinstance(e, RunEvent | DecisionEvent | DerivationEvent)]
             )
+            apply_profiles(conn, [e for e in fresh if isinstance(e, ProfileEvent)])
             stats.applied += len(fresh)
             if self.dead_letters is not None:
                 # Dead letters must be in the log before the offsets that skip their source commit.

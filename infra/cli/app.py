@@ -7,7 +7,16 @@ import warnings
 
 import typer
 
-from infra.cli import demo, ingest_cmds, lily_cmds, pipeline_cmds, projection_cmds, stack_cmds, taxonomy_cmds
+from infra.cli import (
+    demo,
+    ingest_cmds,
+    lily_cmds,
+    pipeline_cmds,
+    projection_cmds,
+    score_cmds,
+    stack_cmds,
+    taxonomy_cmds,
+)
 
 app = typer.Typer(
     name="turing",
@@ -32,6 +41,7 @@ app.add_typer(pipeline_cmds.rollback_app, name="rollback")
 app.command("worker")(pipeline_cmds.worker)
 app.add_typer(lily_cmds.lily_app, name="lily")
 app.add_typer(taxonomy_cmds.taxonomy_app, name="taxonomy")
+app.command("score")(score_cmds.score)
 
 
 def main() -> None:

@@ -161,3 +161,35 @@ def postings_table(rows: list[dict[str, object]], title: str = "postings") -> Ta
 
 def _k(v: object) -> str:
     return "?" if v is None else f"{float(v) / 1000:,.0f}k"  # type: ignore[arg-type]
+
+
+@ingest_app.command("profiles")
+@friendly
+def ingest_profiles(
+    file: Path = typer.Argument(
+        ..., help="A JSON object, a JSON array or JSONL of profiles (see sample_data)."
+    ),
+    data_dir: Path = DataDir,
+    as_json: bool = JsonFlag,
+) -> None:
+    """Validate candidate profiles and emit profile events: created, changed, or nothing if unchanged."""
+    from infra.ingest_profiles import ingest_profiles as run
+
+    data = file.read_bytes()
+    ctx = context(data_dir, component="intake")
+    try:
+        result = run(ctx, file.name, data)
+    finally:
+        ctx.close()
+    for r in result.rejected[:20]:
+        console.print(f"[yellow]rejected[/] {file.name}: record {r.message()}", highlight=False, markup=False)
+    summary = result.summary()
+    if as_json:
+        print_json({**summary, "rejected_records": [
+            {"record": r.line, "id": r.record_id, "errors": [str(e) for e in r.errors]} for r in result.rejected
+        ]})  # fmt: skip
+        return
+    out.print(
+        f"[green]{summary['new']} new[/], [cyan]{summary['changed']} changed[/], {summary['unchanged']} unchanged, "
+        f"[red]{summary['rejected']} rejected[/]"
+    )

@@ -1,0 +1,147 @@
+"""`turing score --profile P.json --posting Q.json`: one explained match, no stack needed."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from infra.cli.common import JsonFlag, friendly, out, print_json
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
+    from processors.scoring.result import ScoreResult
+
+_COLOURS = {
+    "Top Priority": "bold green",
+    "Safe Bet": "green",
+    "Stretch Opportunity": "cyan",
+    "Worth a Look": "yellow",
+    "Likely Skip": "red",
+    "Blocked": "bold red",
+}
+
+
+def _read_json(path: Path, what: str) -> dict[str, Any]:
+    text = path.read_text(encoding="utf-8")
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        ) from None
+    if not isinstance(doc, dict):
+        raise ValueError(f"{path}: the {what} must be a JSON object, got {type(doc).__name__}")
+    return doc
+
+
+def _field_errors(path: Path, exc: ValidationError) -> str:
+    lines = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        lines.append(f"{path}: {where}: {err['msg']}")
+    return "\n".join(lines)
+
+
+def _load(path: Path, model: type[BaseModel], what: str) -> Any:
+    from pydantic import ValidationError
+
+    doc = _read_json(path, what)
+    try:
+        return model.model_validate(doc)
+    except ValidationError as exc:
+        raise ValueError(_field_errors(path, exc)) from None
+
+
+def _load_posting(path: Path) -> Any:
+    from pydantic import ValidationError
+
+    from processors.scoring.from_posting import derive, is_derived
+    from processors.scoring.models import DerivedPosting
+    from processors.taxonomy.store import current
+
+    doc = _read_json(path, "posting")
+    if is_derived(doc):
+        return _load(path, DerivedPosting, "posting")
+    try:
+        return derive(doc, current())
+    except ValidationError as exc:
+        raise ValueError(_field_errors(path, exc)) from None
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+
+
+def _fmt(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0f}"
+
+
+def _render(result: ScoreResult) -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+
+    colour = _COLOURS.get(result.recommendation, "bold")
+    scores = Table.grid(padding=(0, 2))
+    scores.add_row("[bold]Fit[/]", _fmt(result.fit.total), result.fit.label)
+    scores.add_row("[bold]Stretch[/]", _fmt(result.stretch.total), result.stretch.label)
+    gate = "hard gate failed" if result.practical.hard_fail else ""
+    scores.add_row("[bold]Practical[/]", _fmt(result.practical.total), gate)
+    if result.ghost_score is not None:
+        scores.add_row("[bold]Ghost risk[/]", _fmt(result.ghost_score), "")
+    body = Table.grid()
+    body.add_row(f"[{colour}]{result.recommendation}[/]" + ("  (auto-draft)" if result.auto_draft else ""))
+    body.add_row(result.explanation.summary)
+    body.add_row("")
+    body.add_row(scores)
+    ex = result.explanation
+    sections = (
+        ("Blocked by", "red", result.non_negotiables.failed_reasons),
+        ("Strengths", "green", ex.strengths[:3]),
+        ("Gaps", "yellow", ex.gaps[:3]),
+        ("Growth", "cyan", ex.stretch_opportunities[:2]),
+        ("Warnings", "magenta", ex.warnings[:3]),
+    )
+    for title, style, items in sections:
+        if items:
+            body.add_row("")
+            body.add_row(f"[{style}]{title}[/]")
+            for item in items:
+                body.add_row(f"  • {item}")
+    if result.suggestions:
+        body.add_row("")
+        body.add_row("[bold]To improve[/]")
+        for s in result.suggestions[:3]:
+            body.add_row(f"  +{s.delta:.2f} fit  {s.type.replace('_', ' ')}: {s.target} — {s.rationale}")
+    who = f"{result.profile_id} vs {result.posting_id or 'posting'}"
+    out.print(Panel(body, title=who, border_style=colour.split()[-1], expand=False))
+
+
+@friendly
+def score(
+    profile: Path = typer.Option(..., "--profile", help="Profile JSON file."),
+    posting: Path = typer.Option(
+        ..., "--posting", help="Posting JSON: a derived posting (with extracted_skills) or a raw one."
+    ),
+    baseline: bool = typer.Option(
+        False, "--baseline", help="Switch the extensions off: the seed formulas only."
+    ),
+    as_json: bool = JsonFlag,
+) -> None:
+    """Score one profile against one posting: fit, stretch, practical fit, explained, with suggestions."""
+    from processors.scoring.config import DEFAULT
+    from processors.scoring.models import Profile
+    from processors.scoring.score import score as score_pair
+
+    who = _load(profile, Profile, "profile")
+    what = _load_posting(posting)
+    config = DEFAULT.model_copy(update={"as_of": date.today()})
+    if baseline:
+        config = config.baseline()
+    result = score_pair(who, what, config)
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+        return
+    _render(result)

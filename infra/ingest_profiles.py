@@ -1,0 +1,68 @@
+"""The profile ingest use case: a JSON or JSONL file in, profile events on the log, projected."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from psycopg import sql
+from pydantic import ValidationError
+
+from infra.context import Context
+from infra.ingest import targets_of
+from processors.intake.profiles import KnownProfile, ProfilePlan, plan_profiles, read_profile_records
+from processors.intake.records import FieldError
+from projections import db
+from schemas.models import now_utc
+
+
+def validate_profile(data: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None, list[FieldError]]:
+    """The scoring model is the contract: every field it names, checked and normalised."""
+    from processors.scoring.models import Profile
+
+    raw_id = data.get("id")
+    profile_id = str(raw_id) if isinstance(raw_id, str | int) and str(raw_id).strip() else None
+    try:
+        profile = Profile.model_validate(data)
+    except ValidationError as exc:
+        errors = [
+            FieldError(".".join(str(p) for p in err["loc"]) or "(record)", err["msg"])
+            for err in exc.errors()[:10]
+        ]
+        return profile_id, None, errors
+    return profile.id, profile.model_dump(mode="json"), []
+
+
+def known_profiles(ctx: Context) -> dict[str, KnownProfile]:
+    with db.connect(ctx.endpoints.dsn) as conn:
+        rows = conn.execute(
+            sql.SQL("SELECT profile_id, version, content_hash, last_event_id FROM {}.profiles").format(
+                sql.Identifier(ctx.schema)
+            )
+        ).fetchall()
+    return {
+        r["profile_id"]: KnownProfile(r["version"], r["content_hash"], str(r["last_event_id"])) for r in rows
+    }
+
+
+def ingest_profiles(ctx: Context, name: str, data: bytes) -> ProfilePlan:
+    ctx.catch_up()
+    result = plan_profiles(
+        read_profile_records(name, data), known_profiles(ctx), validate_profile, ctx.producer_meta, now_utc()
+    )
+    for event in result.events:
+        ctx.producer.send(event)
+    deliveries = ctx.producer.flush()
+    ctx.catch_up(targets_of(deliveries))
+    return result
+
+
+def profile_document(ctx: Context, profile_id: str) -> dict[str, Any] | None:
+    with db.connect(ctx.endpoints.dsn) as conn:
+        row = conn.execute(
+            sql.SQL("SELECT document FROM {}.profiles WHERE profile_id = %s").format(
+                sql.Identifier(ctx.schema)
+            ),
+            (profile_id,),
+        ).fetchone()
+    return None if row is None else json.loads(json.dumps(row["document"]))

@@ -1,0 +1,114 @@
+"""A raw posting (id, title, company, description...) turned into a derived posting, in process.
+
+The same rules engines the pipeline runs: intake validation and cleaning, requirement
+extraction, then Lily's decomposition of each requirement line into proof stacks with the
+taxonomy. From the stacks:
+- each stack with a skill becomes an extracted skill: Soft when the taxonomy says soft,
+  required when its requirement strength is "required", years from its experience layer;
+  language skills become `languages_required` instead;
+- the posting's years of experience are the largest stated experience (its upper bound
+  when a range or "at most" is given);
+- the stacks themselves travel as `requirements`, for proof-layer matching.
+Fields a derived posting has and a raw one may carry (company_industry, visa_sponsorship,
+benefits_offered...) are passed through.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from processors.intake.validate import validate
+from processors.lily.model import Decomposition, ProofStack
+from processors.lily.rules import decompose
+from processors.scoring.models import DerivedPosting
+from processors.steps.models import PostingText
+from processors.steps.requirements import extract
+from processors.taxonomy.model import Taxonomy
+
+PASS_THROUGH = (
+    "company_industry",
+    "visa_sponsorship",
+    "sponsorship_countries",
+    "required_availability",
+    "languages_required",
+    "benefits_offered",
+    "lat",
+    "lon",
+    "timezone",
+    "ghost_score",
+)
+
+
+def is_derived(doc: dict[str, Any]) -> bool:
+    return "extracted_skills" in doc
+
+
+def _years(stack: ProofStack) -> tuple[float, float | None] | None:
+    e = stack.experience
+    if e is None:
+        return None
+    scale = 1 / 12 if e.unit == "months" else 1.0
+    upper = e.value_max if e.op == "range" else e.value if e.op == "<=" else None
+    low = 0.0 if e.op == "<=" else e.value
+    return low * scale, None if upper is None else upper * scale
+
+
+def derive(raw: dict[str, Any], taxonomy: Taxonomy) -> DerivedPosting:
+    """Raises ValueError naming each bad field when the raw posting does not validate."""
+    doc = {"source": "file", **raw}
+    posting_id, content, errors = validate(doc)
+    if content is None:
+        raise ValueError("; ".join(str(e) for e in errors))
+    lines = extract(
+        PostingText(title=content.title, company=content.company, description=content.description)
+    ).requirements
+    requirements: list[Decomposition] = []
+    skills: dict[tuple[str, bool], dict[str, Any]] = {}
+    languages: list[dict[str, Any]] = []
+    lo: float | None = None
+    hi: float | None = None
+    for i, line in enumerate(lines):
+        stacks = decompose(line, taxonomy, title=content.title, neighbours=[*lines[:i], *lines[i + 1 :]])
+        requirements.append(Decomposition(text=line, proof_stacks=stacks))
+        for stack in stacks:
+            span = _years(stack)
+            if span is not None:
+                lo = max(lo or 0.0, span[0])
+                if span[1] is not None:
+                    hi = max(hi or 0.0, span[1])
+            if stack.skill is None:
+                continue
+            known = taxonomy.skills.get(stack.skill.code or "")
+            kind = known.kind if known else "hard"
+            if kind == "language":
+                languages.append({"name": stack.skill.name})
+                continue
+            required = stack.requirement_strength == "required"
+            slot = skills.setdefault(
+                (stack.skill.name, required),
+                {
+                    "name": stack.skill.name,
+                    "type": "Soft" if kind == "soft" else "Hard",
+                    "is_required": required,
+                    "years_experience": None,
+                },
+            )
+            if span is not None and stack.skill is not None:
+                slot["years_experience"] = max(slot["years_experience"] or 0.0, span[0])
+    fields: dict[str, Any] = {
+        "id": posting_id,
+        "title": content.title,
+        "company": content.company,
+        "work_model": content.work_model,
+        "location": content.location or None,
+        "salary_min": content.salary_min,
+        "salary_max": content.salary_max,
+        "currency": content.currency,
+        "years_experience_min": lo if lo else None,
+        "years_experience_max": hi if hi is not None and (lo is None or hi >= lo) else None,
+        "extracted_skills": list(skills.values()),
+        "languages_required": languages,
+        "requirements": requirements,
+    }
+    fields.update({k: raw[k] for k in PASS_THROUGH if k in raw})
+    return DerivedPosting.model_validate(fields)

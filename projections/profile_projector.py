@@ -1,0 +1,32 @@
+"""Fold profile events into `profiles` (current document) and `profile_versions` (every one)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from schemas.models import ProfileEvent
+
+
+def apply_profiles(conn: psycopg.Connection[Any], events: list[ProfileEvent]) -> None:
+    if not events:
+        return
+    with conn.cursor() as cur:
+        for e in events:
+            document = Jsonb(json.loads(e.document))
+            cur.execute(
+                "INSERT INTO profile_versions (profile_id, version, event_id, content_hash, document, occurred_at) "
+                "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                (e.profile_id, e.version, e.meta.event_id, e.content_hash, document, e.meta.occurred_at),
+            )
+            # Log order per profile is the partition's order: the later event always wins.
+            cur.execute(
+                "INSERT INTO profiles (profile_id, version, content_hash, document, updated_at, last_event_id) "
+                "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (profile_id) DO UPDATE SET version = EXCLUDED.version, "
+                "content_hash = EXCLUDED.content_hash, document = EXCLUDED.document, "
+                "updated_at = EXCLUDED.updated_at, last_event_id = EXCLUDED.last_event_id",
+                (e.profile_id, e.version, e.content_hash, document, e.meta.occurred_at, e.meta.event_id),
+            )
