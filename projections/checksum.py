@@ -26,6 +26,9 @@ TABLES: dict[str, tuple[str, ...]] = {
     "taxonomy_edges": ("from_code", "to_code"),
     "profiles": ("profile_id",),
     "profile_versions": ("profile_id", "version"),
+    "matches": ("profile_id", "posting_id"),
+    "match_history": ("event_id",),
+    "profile_atoms": ("profile_id", "atom_id"),
 }
 
 

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from projections import db
 from projections.jsonable import jsonable
+from projections.match_projector import apply_matches
 from projections.migrate import LIVE_SCHEMA, check_schema_name
 from projections.pipeline_projector import apply_pipeline
 from projections.profile_projector import apply_profiles
@@ -31,6 +32,7 @@ from schemas.models import (
     DecisionEvent,
     DerivationEvent,
     Event,
+    MatchEvent,
     Meta,
     PostingEvent,
     Producer,
@@ -155,6 +157,7 @@ class Projector:
                 conn, [e for e in fresh if isinstance(e, RunEvent | DecisionEvent | DerivationEvent)]
             )
             apply_profiles(conn, [e for e in fresh if isinstance(e, ProfileEvent)])
+            apply_matches(conn, [e for e in fresh if isinstance(e, MatchEvent)])
             stats.applied += len(fresh)
             if self.dead_letters is not None:
                 # Dead letters must be in the log before the offsets that skip their source commit.

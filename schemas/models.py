@@ -177,6 +177,11 @@ class MatchEvent(Event):
     recommendation: str
     detail: str
     supersedes: str | None = None
+    profile_event_id: str | None = None
+    derivation_event_id: str | None = None
+    practical_total: float | None = None
+    fit_label: str = ""
+    blocked: bool = False
 
 
 class FeedbackEvent(Event):

@@ -3,6 +3,8 @@
 - `orchestrate` reads `postings` and turns new or changed postings into commands.
 - `pipeline` reads `commands` in batches (one engine call per task per batch) and emits
   runs, decisions and derivations.
+- `match_postings` and `match_profiles` read new derivation and profile versions and emit
+  match events for their candidates.
 
 Offsets are acknowledged only after a batch's events are flushed to the log, so a
 crash re-delivers the batch and the deterministic event ids make the replay a no-op
@@ -19,7 +21,8 @@ from typing import Any
 import faust
 
 from schemas.codec import EventCodec
-from schemas.models import CommandEvent, PostingEvent
+from schemas.models import CommandEvent, DerivationEvent, PostingEvent, ProfileEvent
+from streams.matching_service import MatchingService
 from streams.pipeline_service import PipelineService
 from streams.quirks import GROUP_SESSION_TIMEOUT_MS
 
@@ -27,7 +30,12 @@ log = logging.getLogger("turing.worker")
 
 
 def build_app(
-    bootstrap: str, data_dir: Path, service: PipelineService, codec: EventCodec, group: str
+    bootstrap: str,
+    data_dir: Path,
+    service: PipelineService,
+    codec: EventCodec,
+    group: str,
+    matcher: MatchingService | None = None,
 ) -> faust.App:
     app = faust.App(
         group,
@@ -67,5 +75,21 @@ def build_app(
         async for values in stream.take(batch, within=1.0):
             events = [e for e in decode("commands", values) if isinstance(e, CommandEvent)]
             await asyncio.get_running_loop().run_in_executor(None, service.handle_commands, events)
+
+    if matcher is not None:
+        derivations = app.topic("derivations", value_type=bytes, key_type=bytes)
+        profiles = app.topic("profiles", value_type=bytes, key_type=bytes)
+
+        @app.agent(derivations)
+        async def match_postings(stream: Any) -> None:
+            async for values in stream.take(256, within=1.0):
+                events = [e for e in decode("derivations", values) if isinstance(e, DerivationEvent)]
+                await asyncio.get_running_loop().run_in_executor(None, matcher.handle_derivations, events)
+
+        @app.agent(profiles)
+        async def match_profiles(stream: Any) -> None:
+            async for values in stream.take(256, within=1.0):
+                events = [e for e in decode("profiles", values) if isinstance(e, ProfileEvent)]
+                await asyncio.get_running_loop().run_in_executor(None, matcher.handle_profiles, events)
 
     return app

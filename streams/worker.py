@@ -14,6 +14,7 @@ from pathlib import Path
 from infra.context import Context
 from infra.settings import Settings
 from projections.projector import Projector
+from streams.matching_service import MatchingService
 from streams.pipeline_service import PipelineService
 
 log = logging.getLogger("turing.worker")
@@ -68,7 +69,8 @@ def main(argv: list[str] | None = None) -> None:
 
     from streams.faust_app import build_app
 
-    app = build_app(ctx.endpoints.bootstrap_servers, settings.data_dir, service, ctx.codec, GROUP)
+    matcher = MatchingService(ctx.endpoints.dsn, ctx.schema, ctx.producer, catch_up=ctx.catch_up)
+    app = build_app(ctx.endpoints.bootstrap_servers, settings.data_dir, service, ctx.codec, GROUP, matcher)
     worker = Worker(app, loglevel=args.log_level, quiet=True, override_logging=False)
     try:
         worker.execute_from_commandline()

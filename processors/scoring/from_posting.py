@@ -24,6 +24,7 @@ from processors.scoring.models import DerivedPosting
 from processors.steps.models import PostingText
 from processors.steps.requirements import extract
 from processors.taxonomy.model import Taxonomy
+from schemas.models import PostingContent
 
 PASS_THROUGH = (
     "company_industry",
@@ -53,24 +54,18 @@ def _years(stack: ProofStack) -> tuple[float, float | None] | None:
     return low * scale, None if upper is None else upper * scale
 
 
-def derive(raw: dict[str, Any], taxonomy: Taxonomy) -> DerivedPosting:
-    """Raises ValueError naming each bad field when the raw posting does not validate."""
-    doc = {"source": "file", **raw}
-    posting_id, content, errors = validate(doc)
-    if content is None:
-        raise ValueError("; ".join(str(e) for e in errors))
-    lines = extract(
-        PostingText(title=content.title, company=content.company, description=content.description)
-    ).requirements
-    requirements: list[Decomposition] = []
+def derived_fields(
+    posting_id: str | None, content: PostingContent, requirements: list[Decomposition], taxonomy: Taxonomy
+) -> dict[str, Any]:
+    """A posting's content and its requirements' proof stacks as DerivedPosting fields.
+
+    Shared by `turing score` on a raw posting and by the matcher on a derivation version."""
     skills: dict[tuple[str, bool], dict[str, Any]] = {}
     languages: list[dict[str, Any]] = []
     lo: float | None = None
     hi: float | None = None
-    for i, line in enumerate(lines):
-        stacks = decompose(line, taxonomy, title=content.title, neighbours=[*lines[:i], *lines[i + 1 :]])
-        requirements.append(Decomposition(text=line, proof_stacks=stacks))
-        for stack in stacks:
+    for req in requirements:
+        for stack in req.proof_stacks:
             span = _years(stack)
             if span is not None:
                 lo = max(lo or 0.0, span[0])
@@ -93,9 +88,9 @@ def derive(raw: dict[str, Any], taxonomy: Taxonomy) -> DerivedPosting:
                     "years_experience": None,
                 },
             )
-            if span is not None and stack.skill is not None:
+            if span is not None:
                 slot["years_experience"] = max(slot["years_experience"] or 0.0, span[0])
-    fields: dict[str, Any] = {
+    return {
         "id": posting_id,
         "title": content.title,
         "company": content.company,
@@ -110,5 +105,26 @@ def derive(raw: dict[str, Any], taxonomy: Taxonomy) -> DerivedPosting:
         "languages_required": languages,
         "requirements": requirements,
     }
+
+
+def derive(raw: dict[str, Any], taxonomy: Taxonomy) -> DerivedPosting:
+    """Raises ValueError naming each bad field when the raw posting does not validate."""
+    doc = {"source": "file", **raw}
+    posting_id, content, errors = validate(doc)
+    if content is None:
+        raise ValueError("; ".join(str(e) for e in errors))
+    lines = extract(
+        PostingText(title=content.title, company=content.company, description=content.description)
+    ).requirements
+    requirements = [
+        Decomposition(
+            text=line,
+            proof_stacks=decompose(
+                line, taxonomy, title=content.title, neighbours=[*lines[:i], *lines[i + 1 :]]
+            ),
+        )
+        for i, line in enumerate(lines)
+    ]
+    fields = derived_fields(posting_id, content, requirements, taxonomy)
     fields.update({k: raw[k] for k in PASS_THROUGH if k in raw})
     return DerivedPosting.model_validate(fields)

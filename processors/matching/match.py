@@ -1,0 +1,105 @@
+"""Matching: score (profile version, derivation version) pairs and state each result as a match event.
+
+Pure: the versions come in, events go out. A match event names the versions it was
+computed from and the match event it supersedes for the same pair; its id derives from
+the two version events, so a re-delivered trigger yields the same event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from processors.lily.model import Decomposition
+from processors.scoring.config import ScoringConfig
+from processors.scoring.from_posting import derived_fields
+from processors.scoring.models import DerivedPosting, Profile
+from processors.scoring.result import ScoreResult
+from processors.scoring.score import score
+from processors.taxonomy.model import Taxonomy
+from schemas.models import MatchEvent, Meta, PostingContent, Producer, deterministic_id, now_utc
+
+MATCHER = Producer(component="matcher", version="1")
+
+
+@dataclass(frozen=True)
+class ProfileVersion:
+    profile_id: str
+    version: int
+    event_id: str
+    profile: Profile
+
+
+@dataclass(frozen=True)
+class PostingVersion:
+    posting_id: str
+    version: int
+    event_id: str
+    posting: DerivedPosting
+
+
+def posting_version(
+    posting_id: str,
+    version: int,
+    event_id: str,
+    content: PostingContent,
+    requirements: list[Decomposition],
+    ghost_score: float | None,
+    taxonomy: Taxonomy,
+) -> PostingVersion:
+    fields = derived_fields(posting_id, content, requirements, taxonomy)
+    fields["ghost_score"] = ghost_score
+    return PostingVersion(posting_id, version, event_id, DerivedPosting.model_validate(fields))
+
+
+def match_event(
+    p: ProfileVersion, q: PostingVersion, result: ScoreResult, supersedes: str | None, trigger: str
+) -> MatchEvent:
+    blocked = result.fit.total is None
+    return MatchEvent(
+        meta=Meta(
+            event_id=deterministic_id("match", p.event_id, q.event_id),
+            event_type="match.scored",
+            occurred_at=now_utc(),
+            producer=MATCHER,
+            causation_id=trigger,
+            correlation_id=p.profile_id,
+        ),
+        profile_id=p.profile_id,
+        posting_id=q.posting_id,
+        profile_version=p.version,
+        derivation_version=q.version,
+        fit_total=float(result.fit.total or 0.0),
+        stretch_total=float(result.stretch.total or 0.0),
+        ghost_score=result.ghost_score,
+        recommendation=result.recommendation,
+        detail=result.model_dump_json(),
+        supersedes=supersedes,
+        profile_event_id=p.event_id,
+        derivation_event_id=q.event_id,
+        practical_total=result.practical.total,
+        fit_label=result.fit.label or "",
+        blocked=blocked,
+    )
+
+
+Previous = Callable[[str, str], tuple[str, str, str] | None]
+"""(profile id, posting id) -> (match event id, profile event id, derivation event id) of the latest match."""
+
+
+def match_pairs(
+    pairs: Iterable[tuple[ProfileVersion, PostingVersion]],
+    previous: Previous,
+    trigger: str,
+    config: ScoringConfig,
+    taxonomy: Taxonomy,
+) -> list[MatchEvent]:
+    """Score each pair whose versions changed since its last match; skip the ones already scored."""
+    events = []
+    for p, q in pairs:
+        before = previous(p.profile_id, q.posting_id)
+        if before is not None and before[1:] == (p.event_id, q.event_id):
+            continue  # this very pair of versions was scored already
+        result = score(p.profile, q.posting, config, taxonomy=taxonomy)
+        events.append(match_event(p, q, result, before[0] if before else None, trigger))
+    return events

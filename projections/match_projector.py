@@ -1,0 +1,55 @@
+"""Fold match events into `matches` (latest per pair) and `match_history` (every one)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from schemas.models import MatchEvent
+
+_LATEST = (
+    "INSERT INTO matches (profile_id, posting_id, event_id, profile_version, derivation_version, "
+    "profile_event_id, derivation_event_id, fit_total, stretch_total, practical_total, fit_label, blocked, "
+    "ghost_score, recommendation, detail, supersedes, scored_at) VALUES "
+    "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) "
+    "ON CONFLICT (profile_id, posting_id) DO UPDATE SET event_id = EXCLUDED.event_id, "
+    "profile_version = EXCLUDED.profile_version, derivation_version = EXCLUDED.derivation_version, "
+    "profile_event_id = EXCLUDED.profile_event_id, derivation_event_id = EXCLUDED.derivation_event_id, "
+    "fit_total = EXCLUDED.fit_total, stretch_total = EXCLUDED.stretch_total, "
+    "practical_total = EXCLUDED.practical_total, fit_label = EXCLUDED.fit_label, blocked = EXCLUDED.blocked, "
+    "ghost_score = EXCLUDED.ghost_score, recommendation = EXCLUDED.recommendation, detail = EXCLUDED.detail, "
+    "supersedes = EXCLUDED.supersedes, scored_at = EXCLUDED.scored_at"
+)
+_HISTORY = (
+    "INSERT INTO match_history (event_id, profile_id, posting_id, profile_version, derivation_version, "
+    "fit_total, stretch_total, recommendation, supersedes, scored_at) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) "
+    "ON CONFLICT DO NOTHING"
+)
+
+
+def apply_matches(conn: psycopg.Connection[Any], events: list[MatchEvent]) -> None:
+    if not events:
+        return
+    with conn.cursor() as cur:
+        # Matches are keyed by profile: the log's order per profile is the order of application.
+        for e in events:
+            cur.execute(
+                _LATEST,
+                (
+                    e.profile_id, e.posting_id, e.meta.event_id, e.profile_version, e.derivation_version,
+                    e.profile_event_id, e.derivation_event_id, e.fit_total, e.stretch_total, e.practical_total,
+                    e.fit_label, e.blocked, e.ghost_score, e.recommendation, Jsonb(json.loads(e.detail)),
+                    e.supersedes, e.meta.occurred_at,
+                ),
+            )  # fmt: skip
+        cur.executemany(
+            _HISTORY,
+            [
+                (e.meta.event_id, e.profile_id, e.posting_id, e.profile_version, e.derivation_version, e.fit_total,
+                 e.stretch_total, e.recommendation, e.supersedes, e.meta.occurred_at)
+                for e in events
+            ],
+        )  # fmt: skip

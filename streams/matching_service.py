@@ -1,0 +1,125 @@
+"""The matcher's shell: on a new derivation version or profile version, find candidates, score,
+emit match events (key: profile id), flush."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from processors.matching.match import PostingVersion, ProfileVersion, match_pairs
+from processors.scoring.config import DEFAULT, ScoringConfig
+from processors.taxonomy.model import Taxonomy
+from processors.taxonomy.store import current
+from projections import db, matching_queries
+from schemas.models import DerivationEvent, MatchEvent, ProfileEvent
+from streams.producer import EventProducer
+
+log = logging.getLogger("turing.matcher")
+
+
+def profile_codes(profile: ProfileVersion, taxonomy: Taxonomy) -> list[str]:
+    codes = []
+    for skill in profile.profile.skills:
+        hit = taxonomy.resolve(skill.name)
+        if hit is not None:
+            codes.append(hit[0].code)
+    return codes
+
+
+def posting_codes(posting: PostingVersion, taxonomy: Taxonomy) -> set[str]:
+    codes = set()
+    for skill in posting.posting.extracted_skills:
+        hit = taxonomy.resolve(skill.name)
+        if hit is not None:
+            codes.add(hit[0].code[:8])
+    return codes
+
+
+class MatchingService:
+    def __init__(
+        self,
+        dsn: str,
+        schema: str,
+        producer: EventProducer,
+        catch_up: Callable[[], object] | None = None,
+        config: ScoringConfig = DEFAULT,
+        candidates: int = 50,
+    ):
+        self.dsn, self.schema, self.producer = dsn, schema, producer
+        self._catch_up = catch_up
+        self.config = config
+        self.k = candidates
+        self._lock = threading.Lock()
+
+    def _config_for(self, day: date) -> ScoringConfig:
+        # Recency is measured at the trigger's date, so the same trigger scores the same way.
+        return self.config.model_copy(update={"as_of": day})
+
+    def handle_derivations(self, events: Iterable[DerivationEvent]) -> list[MatchEvent]:
+        events = list(events)
+        if not events:
+            return []
+        with self._lock:
+            if self._catch_up is not None:
+                self._catch_up()
+            taxonomy = current()
+            out: list[MatchEvent] = []
+            with db.connect(self.dsn) as conn:
+                ids = sorted({e.posting_id for e in events})
+                postings = matching_queries.posting_versions(conn, self.schema, ids, taxonomy)
+                profiles = matching_queries.profile_versions(conn, self.schema)
+                previous = matching_queries.previous_matches(
+                    conn, self.schema, [p.profile_id for p in profiles]
+                )
+            codes = {p.profile_id: {c[:8] for c in profile_codes(p, taxonomy)} for p in profiles}
+            trigger = {e.posting_id: str(e.meta.event_id) for e in events}
+            day = max(e.meta.occurred_at for e in events).date()
+            for q in postings:
+                wanted = posting_codes(q, taxonomy)
+                pairs = [(p, q) for p in profiles if codes[p.profile_id] & wanted]
+                out += match_pairs(pairs, lambda a, b: previous.get((a, b)), trigger[q.posting_id],
+                                   self._config_for(day), taxonomy)  # fmt: skip
+            self._emit(out)
+        return out
+
+    def handle_profiles(self, events: Iterable[ProfileEvent]) -> list[MatchEvent]:
+        events = list(events)
+        if not events:
+            return []
+        with self._lock:
+            if self._catch_up is not None:
+                self._catch_up()
+            taxonomy = current()
+            out: list[MatchEvent] = []
+            with db.connect(self.dsn) as conn:
+                ids = sorted({e.profile_id for e in events})
+                profiles = matching_queries.profile_versions(conn, self.schema, ids)
+                previous = matching_queries.previous_matches(conn, self.schema, ids)
+                wanted = {
+                    p.profile_id: matching_queries.postings_sharing_codes(
+                        conn, self.schema, profile_codes(p, taxonomy), self.k
+                    )
+                    for p in profiles
+                }
+                all_ids = sorted({pid for ids_ in wanted.values() for pid in ids_})
+                postings = {
+                    q.posting_id: q
+                    for q in matching_queries.posting_versions(conn, self.schema, all_ids, taxonomy)
+                }
+            trigger = {e.profile_id: str(e.meta.event_id) for e in events}
+            day = max(e.meta.occurred_at for e in events).date()
+            for p in profiles:
+                pairs = [(p, postings[q]) for q in wanted[p.profile_id] if q in postings]
+                out += match_pairs(pairs, lambda a, b: previous.get((a, b)), trigger[p.profile_id],
+                                   self._config_for(day), taxonomy)  # fmt: skip
+            self._emit(out)
+        return out
+
+    def _emit(self, events: list[MatchEvent]) -> None:
+        for event in events:
+            self.producer.send(event)
+        if events:
+            self.producer.flush()
+            log.info("emitted %d match events", len(events))

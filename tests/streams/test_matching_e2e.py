@@ -1,0 +1,101 @@
+"""Matching end to end: postings through the pipeline, profiles in, match events out through Kafka."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from infra.context import Context
+from infra.ingest import ingest_postings
+from infra.ingest_profiles import ingest_profiles
+from schemas.models import MatchEvent
+from streams.reader import drain
+from tests.conftest import SAMPLES
+from tests.streams.pipeline_helpers import rows, start_worker, stop_worker, wait_runs
+
+pytestmark = pytest.mark.stack
+
+
+def _wait_matches(ctx: Context, at_least: int, timeout: float = 180.0) -> list[dict]:
+    deadline = time.monotonic() + timeout
+    found: list[dict] = []
+    while time.monotonic() < deadline:
+        ctx.catch_up()
+        found = rows(ctx, "SELECT * FROM proj.matches ORDER BY profile_id, fit_total DESC")
+        if len(found) >= at_least:
+            return found
+        time.sleep(0.5)
+    raise AssertionError(f"{len(found)} matches after {timeout}s, wanted {at_least}")
+
+
+@pytest.fixture(scope="module")
+def matched(module_stack) -> Iterator[tuple[Path, Context]]:  # type: ignore[no-untyped-def]
+    root, endpoints = module_stack
+    ctx = Context(endpoints, component="tests")
+    worker = start_worker(root)
+    try:
+        ingest_postings(ctx, "postings.jsonl", (SAMPLES / "postings.jsonl").read_bytes())
+        n = rows(ctx, "SELECT count(*) AS n FROM proj.postings")[0]["n"]
+        wait_runs(ctx, n)
+        ingest_profiles(ctx, "profiles.jsonl", (SAMPLES / "profiles.jsonl").read_bytes())
+        _wait_matches(ctx, 10)
+        yield root, ctx
+    finally:
+        stop_worker(worker)
+        ctx.close()
+
+
+def test_match_events_name_their_versions_and_carry_the_full_score(matched) -> None:
+    _, ctx = matched
+    found = _wait_matches(ctx, 10)
+    profiles = {m["profile_id"] for m in found}
+    assert len(profiles) >= 8  # most sample profiles have candidates among the sample postings
+    nurse = [m for m in found if m["profile_id"] == "pr-siobhan-kelly"]
+    assert nurse and nurse[0]["posting_id"] in {"sk-51944120", "cs-kestrelvale-20418"}
+    for m in found:
+        detail = m["detail"]
+        assert set(detail) >= {"fit", "stretch", "practical", "non_negotiables", "explanation", "suggestions"}
+        assert m["blocked"] == (detail["fit"]["total"] is None)
+        assert m["profile_event_id"] and m["derivation_event_id"]
+
+
+def test_match_events_are_avro_on_the_matches_topic_keyed_by_profile(matched) -> None:
+    _, ctx = matched
+    _wait_matches(ctx, 10)
+    records = [
+        r
+        for batch in drain(ctx.endpoints.bootstrap_servers, {("matches", p): 0 for p in range(3)})
+        for r in batch
+    ]
+    assert records
+    for rec in records[:20]:
+        _, event = ctx.codec.decode("matches", rec.value or b"")
+        assert isinstance(event, MatchEvent) and rec.key == event.profile_id.encode()
+
+
+def test_a_profile_change_rescores_and_supersedes_the_earlier_match(matched) -> None:
+    _, ctx = matched
+    before = {(m["profile_id"], m["posting_id"]): m for m in _wait_matches(ctx, 10)}
+    row = json.loads((SAMPLES / "profiles.jsonl").read_text().splitlines()[0])
+    row["skills"].append({"name": "Terraform", "type": "Hard", "proficiency": "Proficient"})
+    ingest_profiles(ctx, "change.json", json.dumps(row).encode())
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        ctx.catch_up()
+        mine = rows(
+            ctx, "SELECT * FROM proj.matches WHERE profile_id = %s AND profile_version = 2", row["id"]
+        )
+        if mine:
+            break
+        time.sleep(0.5)
+    assert mine, "no rescored match for the changed profile"
+    m = mine[0]
+    old = before.get((m["profile_id"], m["posting_id"]))
+    if old is not None:
+        assert m["supersedes"] == str(old["event_id"])
+    history = rows(ctx, "SELECT count(*) AS n FROM proj.match_history WHERE profile_id = %s", row["id"])
+    assert history[0]["n"] > len([k for k in before if k[0] == row["id"]])
