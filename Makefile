@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,transformers,ray]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,transformers,ray,embeddings]'
 	touch $(STAMP)
 
 ## demo: start the embedded stack and run the end-to-end demo
@@ -35,6 +35,7 @@ unit: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m infra.bench
 	$(BIN)/python -m infra.bench_pipeline
+	$(BIN)/python -m infra.bench_embeddings
 
 up: $(STAMP)
 	$(BIN)/turing up

@@ -194,6 +194,21 @@ class FeedbackEvent(Event):
     reason: str | None = None
 
 
+class AccessEvent(Event):
+    key_field: ClassVar[str] = "viewer_id"
+    topic: ClassVar[str] = "access"
+    viewer_id: str
+    posting_id: str
+    field: str
+    stage: str
+    visibility: str
+    strategy: str | None = None
+    revealed: bool
+    purpose: str
+    reason: str = ""
+    channel: str = "api"
+
+
 class DeadLetter(Event):
     topic: ClassVar[str] = "deadletters"
     source_topic: str
@@ -219,6 +234,7 @@ TOPIC_MODELS: dict[str, type[Event]] = {
         DerivationEvent,
         MatchEvent,
         FeedbackEvent,
+        AccessEvent,
         DeadLetter,
     )
 }

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from schemas import catalog, compat, wire
 from schemas.models import (
     TOPIC_MODELS,
+    AccessEvent,
     CommandEvent,
     DeadLetter,
     DecisionEvent,
@@ -134,6 +135,17 @@ SAMPLES: dict[str, Event] = {
     ),
     "feedback": FeedbackEvent(
         meta=meta("feedback.given"), profile_id="u-1", posting_id="p-1", match_event_id="m", verdict="wrong"
+    ),
+    "access": AccessEvent(
+        meta=meta("access.read"),
+        viewer_id="u-1",
+        posting_id="p-1",
+        field="salary_max",
+        stage="discovery",
+        visibility="hidden_used_for_matching",
+        strategy="generic_label",
+        revealed=False,
+        purpose="view",
     ),
     "deadletters": DeadLetter(
         meta=meta("deadletter.recorded"),
