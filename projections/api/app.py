@@ -8,11 +8,13 @@ from fastapi import FastAPI, HTTPException, Query
 
 from infra.settings import Endpoints
 from projections import lineage, queries
+from projections.api.match_routes import match_router
 from projections.api.pipeline_routes import pipeline_router
 from projections.jsonable import jsonable
 from projections.registry.router import registry_router
 from projections.registry.store import RegistryStore
 from schemas.codec import EventCodec
+from streams.producer import EventProducer
 
 
 def create_app(endpoints: Endpoints) -> FastAPI:
@@ -22,6 +24,15 @@ def create_app(endpoints: Endpoints) -> FastAPI:
     app.include_router(registry_router(store), tags=["schema registry"])
     codec = EventCodec(store)
     app.include_router(pipeline_router(endpoints.dsn))
+    producers: list[EventProducer] = []
+
+    def producer() -> EventProducer:
+        # Created on first use: reads that touch no sensitive field never need the broker.
+        if not producers:
+            producers.append(EventProducer(endpoints.bootstrap_servers, codec, client_id="turing-api"))
+        return producers[0]
+
+    app.include_router(match_router(endpoints.dsn, producer))
 
     @app.get("/health", tags=["ops"])
     def health() -> dict[str, str]:

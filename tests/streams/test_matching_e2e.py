@@ -99,3 +99,37 @@ def test_a_profile_change_rescores_and_supersedes_the_earlier_match(matched) -> 
         assert m["supersedes"] == str(old["event_id"])
     history = rows(ctx, "SELECT count(*) AS n FROM proj.match_history WHERE profile_id = %s", row["id"])
     assert history[0]["n"] > len([k for k in before if k[0] == row["id"]])
+
+
+def test_the_api_ranks_explains_and_redacts_by_stage_and_logs_every_sensitive_read(matched) -> None:
+    import httpx
+
+    _, ctx = matched
+    _wait_matches(ctx, 10)
+    api = ctx.endpoints.api_url
+    profile = "pr-amara-okafor"
+    ranked = httpx.get(f"{api}/profiles/{profile}/matches", timeout=30).json()
+    assert ranked and [m["rank"] for m in ranked] == list(range(1, len(ranked) + 1))
+    fits = [m["fit"]["total"] for m in ranked]
+    assert fits == sorted(fits, reverse=True)
+    top = ranked[0]
+    assert top["explanation"]["summary"] and top["fit"]["label"]
+    posting = rows(ctx, "SELECT salary_max FROM proj.postings WHERE posting_id = %s", top["posting_id"])[0]
+    if posting["salary_max"] is not None:
+        shown = json.dumps(top)
+        assert top["posting"]["salary_max"] == "Competitive salary"
+        assert f"{posting['salary_max']:.0f}" not in shown.replace(",", "")
+    one = httpx.get(
+        f"{api}/matches/{profile}/{top['posting_id']}", params={"stage": "conversation_started"}, timeout=30
+    )
+    assert one.status_code == 200 and one.json()["fit"]["components"]
+    assert httpx.get(f"{api}/matches/{profile}/nope", timeout=30).status_code == 404
+    assert (
+        httpx.get(f"{api}/profiles/{profile}/matches", params={"stage": "later"}, timeout=30).status_code
+        == 422
+    )
+    ctx.catch_up()
+    logged = rows(ctx, "SELECT record FROM proj.audit_log WHERE topic = 'access' AND key = %s", profile)
+    fields = {r["record"]["field"] for r in logged}
+    assert {"salary_max", "salary_min"} <= fields
+    assert any(r["record"]["revealed"] is False for r in logged)
