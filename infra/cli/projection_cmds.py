@@ -124,11 +124,42 @@ def trace_posting(
         raise typer.Exit(2)
 
 
+@trace_app.command("match")
+@friendly
+def trace_match_cmd(
+    profile_id: str = typer.Argument(..., metavar="PROFILE"),
+    posting_id: str = typer.Argument(..., metavar="POSTING"),
+    field: str = typer.Argument(
+        "fit", metavar="FIELD", help="fit, fit.components.hard_skills, stretch, recommendation…"
+    ),
+    verify: bool = typer.Option(False, "--verify", help="Re-read each event from the broker and check it."),
+    data_dir: Path = DataDir,
+    as_json: bool = JsonFlag,
+) -> None:
+    """A match's number, the match event, and the profile and posting versions it came from."""
+    from projections.lineage_match import trace_match
+
+    ctx = context(data_dir, component="trace")
+    try:
+        result = trace_match(ctx.endpoints.dsn, profile_id, posting_id, field, schema=ctx.schema)
+        if verify:
+            result = lineage.verify(result, ctx.endpoints.bootstrap_servers, ctx.codec)
+    finally:
+        ctx.close()
+    if as_json:
+        print_json(result)
+    else:
+        out.print(trace_tree(result))
+    if verify and not result["verified"]:
+        raise typer.Exit(2)
+
+
 def trace_tree(result: dict[str, Any]) -> Tree:
     value = result["value"]
     shown = (value[:120] + "…") if isinstance(value, str) and len(value) > 120 else value
     version = f" (derivation v{result['derivation_version']})" if "derivation_version" in result else ""
-    root = Tree(f"[bold]posting {result['id']}[/]{version} · [cyan]{result['field']}[/] = {shown!r}")
+    entity = result.get("entity", "posting")
+    root = Tree(f"[bold]{entity} {result['id']}[/]{version} · [cyan]{result['field']}[/] = {shown!r}")
     checks = {c["event_id"]: c for c in result.get("verification", [])}
     decision = result.get("decision")
     if decision:

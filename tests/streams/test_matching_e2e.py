@@ -133,3 +133,17 @@ def test_the_api_ranks_explains_and_redacts_by_stage_and_logs_every_sensitive_re
     fields = {r["record"]["field"] for r in logged}
     assert {"salary_max", "salary_min"} <= fields
     assert any(r["record"]["revealed"] is False for r in logged)
+
+
+def test_a_fit_score_traces_to_the_profile_and_posting_events_and_verifies(matched) -> None:
+    from projections import lineage
+    from projections.lineage_match import trace_match
+
+    _, ctx = matched
+    m = next(m for m in _wait_matches(ctx, 10) if not m["blocked"])
+    trace = trace_match(ctx.endpoints.dsn, m["profile_id"], m["posting_id"], "fit.total")
+    assert trace["value"] == m["detail"]["fit"]["total"]
+    topics = {e["topic"] for e in [trace["event"], *trace["causes"], *trace["related"]]}
+    assert {"matches", "profiles", "derivations", "postings"} <= topics
+    verified = lineage.verify(trace, ctx.endpoints.bootstrap_servers, ctx.codec)
+    assert verified["verified"], verified["verification"]
