@@ -9,12 +9,15 @@ from rich.panel import Panel
 from rich.rule import Rule
 
 from infra import stack
+from infra.cli import demo_matching as dm
 from infra.cli import demo_pipeline as dp
 from infra.cli.common import DataDir, console, context, friendly, out
 from infra.cli.ingest_cmds import postings_table
 from infra.cli.projection_cmds import trace_tree
 from infra.ingest import ingest_postings
-from projections import lineage, pipeline_reads, queries
+from processors.sensitive.model import Stage
+from projections import lineage, match_reads, pipeline_reads, queries
+from projections.lineage_match import trace_match
 from projections.rebuild import rebuild
 
 SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
@@ -23,7 +26,9 @@ SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
 @friendly
 def demo(
     data_dir: Path = DataDir,
-    samples: Path = typer.Option(SAMPLES, help="Folder with postings.jsonl and postings_update.jsonl."),
+    samples: Path = typer.Option(
+        SAMPLES, help="Folder with postings.jsonl, postings_update.jsonl, profiles.jsonl."
+    ),
 ) -> None:
     """Stack up, ingest samples, run the pipeline, show proof stacks, reprocess with a diff, traces, a rebuild."""
     out.print(Rule("[bold]Turing demo[/]"))
@@ -94,6 +99,25 @@ def demo(
             req_trace = lineage.verify(req_trace, ctx.endpoints.bootstrap_servers, ctx.codec)
             out.print(trace_tree(req_trace))
             result_trace = {**result_trace, "verified": result_trace["verified"] and req_trace["verified"]}
+        out.print(Rule("matching: candidate profiles in, ranked explained matches out"))
+        counts = dm.ingest_and_wait(ctx, samples / "profiles.jsonl")
+        out.print(
+            f"ingested {counts['new']} profiles; {counts['matches']} match events for {counts['profiles']} profiles"
+        )
+        shown = dm.best_profiles(ctx, 3)
+        for profile_id in shown:
+            out.print(dm.ranked_table(ctx, profile_id, limit=3))
+        top = match_reads.ranked_matches(ctx.endpoints.dsn, shown[0], Stage.DISCOVERY, 1)[0] if shown else []
+        if top:
+            pid = top[0]["posting_id"]
+            out.print(Rule(f"lineage: where did this fit score come from? ({shown[0]} and {pid})"))
+            fit_trace = lineage.verify(
+                trace_match(ctx.endpoints.dsn, shown[0], pid, "fit.total"),
+                ctx.endpoints.bootstrap_servers,
+                ctx.codec,
+            )
+            out.print(trace_tree(fit_trace))
+            result_trace = {**result_trace, "verified": result_trace["verified"] and fit_trace["verified"]}
         out.print(Rule("rebuild: replay every topic into a fresh schema"))
         report = rebuild(
             ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, dead_letters=ctx.producer
