@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(BIN)/python -m infra.bench
 	$(BIN)/python -m infra.bench_pipeline
 	$(BIN)/python -m infra.bench_embeddings
+	$(BIN)/python -m infra.bench_scoring
 
 up: $(STAMP)
 	$(BIN)/turing up

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from processors.embeddings.provider import EmbeddingConfig
 from processors.pipeline.config import PipelineConfig
 
 DEFAULT_DATA_DIR = Path(".data/stack")
@@ -38,6 +39,10 @@ class Settings(BaseSettings):
     dsn: str | None = Field(default=None, description="PostgreSQL connection string")
     projection_schema: str = "proj"
     pipeline: PipelineConfig = Field(default_factory=PipelineConfig, description="engines per task, retries")
+    embeddings: EmbeddingConfig = Field(default_factory=EmbeddingConfig, description="embedding provider")
+    semantic_matching: bool = Field(
+        default=True, description="kNN candidates and embedding similarity in matching (needs the provider)"
+    )
     producer_name: str = "turing"
 
     @classmethod

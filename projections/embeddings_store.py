@@ -16,6 +16,7 @@ import numpy as np
 import psycopg
 from pgvector.psycopg import register_vector
 from psycopg import sql
+from psycopg.rows import tuple_row
 
 from processors.embeddings.provider import Vectors
 from projections.migrate import check_schema_name
@@ -83,7 +84,8 @@ class PgVectorStore:
         if not hashes:
             return {}
         query = sql.SQL("SELECT content_hash, vector FROM {}.embedding_cache WHERE content_hash = ANY(%s)")
-        rows = self.conn.execute(query.format(sql.Identifier(self.schema)), (list(hashes),)).fetchall()
+        with self.conn.cursor(row_factory=tuple_row) as cur:  # callers' connections may yield dict rows
+            rows = cur.execute(query.format(sql.Identifier(self.schema)), (list(hashes),)).fetchall()
         return {h: _from_db(v) for h, v in rows}
 
     def put_many(self, items: Sequence[tuple[str, str, Vectors]]) -> None:
@@ -167,7 +169,8 @@ def load_embeddings(
         sql.Identifier(check_schema_name(schema)), sql.Identifier(table), sql.Identifier(id_col)
     )
     ensure_vector_type(conn)
-    rows = conn.execute(query, (entity_id,)).fetchall()
+    with conn.cursor(row_factory=tuple_row) as cur:
+        rows = cur.execute(query, (entity_id,)).fetchall()
     return {kind: (version, h, _from_db(v)) for kind, version, h, v in rows}
 
 
@@ -207,6 +210,7 @@ def knn(
         # SET LOCAL cannot take bind parameters; ef is an int we computed.
         conn.execute(sql.SQL("SET LOCAL hnsw.ef_search = {}").format(sql.Literal(ef)))
         conn.execute("SET LOCAL hnsw.iterative_scan = strict_order")
-        rows = conn.execute(query, (query_vec, kind, query_vec, k)).fetchall()
+        with conn.cursor(row_factory=tuple_row) as cur:
+            rows = cur.execute(query, (query_vec, kind, query_vec, k)).fetchall()
     # Stored zero vectors give NaN distances when the planner picks a sequential scan.
     return [(str(i), float(d)) for i, d in rows if not math.isnan(d)]

@@ -8,12 +8,15 @@ import threading
 from collections.abc import Callable, Iterable
 from datetime import date
 
+from processors.embeddings.similarity import EmbeddingSimilarity
 from processors.matching.match import PostingVersion, ProfileVersion, match_pairs
 from processors.scoring.config import DEFAULT, ScoringConfig
+from processors.scoring.similarity import Similarity
 from processors.taxonomy.model import Taxonomy
 from processors.taxonomy.store import current
 from projections import db, matching_queries
 from schemas.models import DerivationEvent, MatchEvent, ProfileEvent
+from streams.embedding_index import EmbeddingIndex
 from streams.producer import EventProducer
 
 log = logging.getLogger("turing.matcher")
@@ -46,12 +49,21 @@ class MatchingService:
         catch_up: Callable[[], object] | None = None,
         config: ScoringConfig = DEFAULT,
         candidates: int = 50,
+        index: EmbeddingIndex | None = None,
     ):
         self.dsn, self.schema, self.producer = dsn, schema, producer
         self._catch_up = catch_up
         self.config = config
         self.k = candidates
+        self.index = index
+        self._similarity: Similarity | None = None
         self._lock = threading.Lock()
+
+    def similarity(self) -> Similarity | None:
+        """Embedding similarity when an index is configured, else the scorer's lexical default."""
+        if self.index is not None and self._similarity is None:
+            self._similarity = EmbeddingSimilarity(self.index.embedder())
+        return self._similarity
 
     def _config_for(self, day: date) -> ScoringConfig:
         # Recency is measured at the trigger's date, so the same trigger scores the same way.
@@ -74,13 +86,15 @@ class MatchingService:
                     conn, self.schema, [p.profile_id for p in profiles]
                 )
             codes = {p.profile_id: {c[:8] for c in profile_codes(p, taxonomy)} for p in profiles}
+            near = self.index.profiles_near(postings, self.k) if self.index is not None else {}
             trigger = {e.posting_id: str(e.meta.event_id) for e in events}
             day = max(e.meta.occurred_at for e in events).date()
             for q in postings:
                 wanted = posting_codes(q, taxonomy)
-                pairs = [(p, q) for p in profiles if codes[p.profile_id] & wanted]
+                semantic = set(near.get(q.posting_id, []))
+                pairs = [(p, q) for p in profiles if codes[p.profile_id] & wanted or p.profile_id in semantic]
                 out += match_pairs(pairs, lambda a, b: previous.get((a, b)), trigger[q.posting_id],
-                                   self._config_for(day), taxonomy)  # fmt: skip
+                                   self._config_for(day), taxonomy, self.similarity())  # fmt: skip
             self._emit(out)
         return out
 
@@ -103,6 +117,10 @@ class MatchingService:
                     )
                     for p in profiles
                 }
+                if self.index is not None:
+                    # Union of lexical (taxonomy codes) and semantic (pgvector kNN) candidates.
+                    for pid, ids_ in self.index.postings_near(profiles, self.k).items():
+                        wanted[pid] = list(dict.fromkeys([*wanted[pid], *ids_]))
                 all_ids = sorted({pid for ids_ in wanted.values() for pid in ids_})
                 postings = {
                     q.posting_id: q
@@ -113,7 +131,7 @@ class MatchingService:
             for p in profiles:
                 pairs = [(p, postings[q]) for q in wanted[p.profile_id] if q in postings]
                 out += match_pairs(pairs, lambda a, b: previous.get((a, b)), trigger[p.profile_id],
-                                   self._config_for(day), taxonomy)  # fmt: skip
+                                   self._config_for(day), taxonomy, self.similarity())  # fmt: skip
             self._emit(out)
         return out
 

@@ -36,7 +36,9 @@ CATALOGUE: tuple[Topic, ...] = (
     Topic("derivations", "posting id", 3, what="a new version of a posting's derived state"),
     Topic("matches", "profile id", 3, what="a scored, explained match"),
     Topic("feedback", "profile id", 3, what="a person's verdict on a match"),
-    Topic("access", "viewer (profile) id", 3, what="a read of a sensitive posting field: stage, what was shown"),
+    Topic(
+        "access", "viewer (profile) id", 3, what="a read of a sensitive posting field: stage, what was shown"
+    ),
     Topic(
         "deadletters",
         "original key",

@@ -14,6 +14,7 @@ from pathlib import Path
 from infra.context import Context
 from infra.settings import Settings
 from projections.projector import Projector
+from streams.embedding_index import EmbeddingIndex
 from streams.matching_service import MatchingService
 from streams.pipeline_service import PipelineService
 
@@ -40,6 +41,20 @@ def build_service(ctx: Context, settings: Settings) -> PipelineService:
         settings.pipeline,
         catch_up=ctx.catch_up,
     )
+
+
+def semantic_index(ctx: Context, settings: Settings) -> EmbeddingIndex | None:
+    """The matcher's pgvector index, unless switched off or the provider is not installed."""
+    import importlib.util
+
+    if not settings.semantic_matching:
+        return None
+    if settings.embeddings.provider == "minilm" and importlib.util.find_spec("sentence_transformers") is None:
+        log.warning("semantic matching is off: install the `embeddings` extra for MiniLM")
+        return None
+    from processors.embeddings.provider import provider_from_config
+
+    return EmbeddingIndex(ctx.endpoints.dsn, ctx.schema, lambda: provider_from_config(settings.embeddings))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -69,7 +84,13 @@ def main(argv: list[str] | None = None) -> None:
 
     from streams.faust_app import build_app
 
-    matcher = MatchingService(ctx.endpoints.dsn, ctx.schema, ctx.producer, catch_up=ctx.catch_up)
+    matcher = MatchingService(
+        ctx.endpoints.dsn,
+        ctx.schema,
+        ctx.producer,
+        catch_up=ctx.catch_up,
+        index=semantic_index(ctx, settings),
+    )
     app = build_app(ctx.endpoints.bootstrap_servers, settings.data_dir, service, ctx.codec, GROUP, matcher)
     worker = Worker(app, loglevel=args.log_level, quiet=True, override_logging=False)
     try:

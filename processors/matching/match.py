@@ -16,6 +16,7 @@ from processors.scoring.from_posting import derived_fields
 from processors.scoring.models import DerivedPosting, Profile
 from processors.scoring.result import ScoreResult
 from processors.scoring.score import score
+from processors.scoring.similarity import Similarity
 from processors.taxonomy.model import Taxonomy
 from schemas.models import MatchEvent, Meta, PostingContent, Producer, deterministic_id, now_utc
 
@@ -93,6 +94,7 @@ def match_pairs(
     trigger: str,
     config: ScoringConfig,
     taxonomy: Taxonomy,
+    similarity: Similarity | None = None,
 ) -> list[MatchEvent]:
     """Score each pair whose versions changed since its last match; skip the ones already scored."""
     events = []
@@ -100,6 +102,6 @@ def match_pairs(
         before = previous(p.profile_id, q.posting_id)
         if before is not None and before[1:] == (p.event_id, q.event_id):
             continue  # this very pair of versions was scored already
-        result = score(p.profile, q.posting, config, taxonomy=taxonomy)
+        result = score(p.profile, q.posting, config, similarity, taxonomy=taxonomy)
         events.append(match_event(p, q, result, before[0] if before else None, trigger))
     return events

@@ -1,0 +1,68 @@
+"""The semantic index the matcher keeps: profile and posting embeddings in pgvector (HNSW).
+
+An index, not a projection: it is a deterministic function of the versions it was built
+from (model and text are in each row's content hash) and can be dropped and rebuilt, so it
+stays out of the rebuild checksum, like the embedding cache.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from processors.embeddings.cache import CachedEmbedder, InMemoryVectorStore
+from processors.embeddings.texts import posting_texts, profile_texts
+from processors.matching.match import PostingVersion, ProfileVersion
+from projections import db
+from projections.embeddings_store import (
+    PgVectorStore,
+    knn,
+    upsert_posting_embeddings,
+    upsert_profile_embeddings,
+)
+
+
+class EmbeddingIndex:
+    def __init__(self, dsn: str, schema: str, provider_factory: Any):
+        self.dsn, self.schema = dsn, schema
+        self._factory = provider_factory
+        self._provider: Any = None
+
+    def _embedder(self, conn: Any) -> CachedEmbedder:
+        if self._provider is None:
+            self._provider = self._factory()  # the model loads on first use (seconds, ~1 GB)
+        return CachedEmbedder(self._provider, PgVectorStore(conn, self.schema))
+
+    def embedder(self) -> CachedEmbedder:
+        """A memory-cached embedder on the same model, for scoring similarity between short texts."""
+        if self._provider is None:
+            self._provider = self._factory()
+        return CachedEmbedder(self._provider, InMemoryVectorStore())
+
+    def postings_near(self, profiles: list[ProfileVersion], k: int) -> dict[str, list[str]]:
+        """Index the profiles; the k postings whose requirements are nearest each one's hard skills."""
+        out: dict[str, list[str]] = {}
+        with db.connect(self.dsn) as conn:
+            embedder = self._embedder(conn)
+            for p in profiles:
+                rows = embedder.embed_kinds(profile_texts(p.profile.model_dump(mode="json")))
+                upsert_profile_embeddings(conn, self.schema, p.profile_id, p.version, rows, embedder.model)
+                hard = rows.get("hard_skills")
+                out[p.profile_id] = (
+                    [pid for pid, _ in knn(conn, self.schema, "requirements", hard[1], k)] if hard else []
+                )
+            conn.commit()
+        return out
+
+    def profiles_near(self, postings: list[PostingVersion], k: int) -> dict[str, list[str]]:
+        """Index the postings; the k profiles whose hard skills are nearest each one's requirements."""
+        out: dict[str, list[str]] = {}
+        with db.connect(self.dsn) as conn:
+            embedder = self._embedder(conn)
+            for q in postings:
+                rows = embedder.embed_kinds(posting_texts(q.posting.model_dump(mode="json")))
+                upsert_posting_embeddings(conn, self.schema, q.posting_id, q.version, rows, embedder.model)
+                req = rows.get("requirements")
+                near = knn(conn, self.schema, "hard_skills", req[1], k, entity="profile") if req else []
+                out[q.posting_id] = [pid for pid, _ in near]
+            conn.commit()
+        return out
