@@ -32,6 +32,15 @@ TABLES: dict[str, tuple[str, ...]] = {
 }
 
 
+# Tables whose rows also hold a rebuildable index (vectors filled on demand): hash these columns only.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "profile_atoms": (
+        "profile_id", "atom_id", "version", "title", "text", "source", "domain", "tags", "started", "ended",
+        "verified", "content_hash",
+    ),
+}  # fmt: skip
+
+
 def table_checksums(conn: psycopg.Connection[Any], schema: str) -> dict[str, str]:
     out: dict[str, str] = {}
     with conn.transaction():
@@ -39,10 +48,18 @@ def table_checksums(conn: psycopg.Connection[Any], schema: str) -> dict[str, str
         conn.execute("SET LOCAL TIME ZONE 'UTC'")
         conn.execute("SET LOCAL extra_float_digits = 3")
         for table, order in TABLES.items():
+            row = (
+                sql.SQL("ROW({})").format(
+                    sql.SQL(", ").join(sql.SQL("t.{}").format(sql.Identifier(c)) for c in COLUMNS[table])
+                )
+                if table in COLUMNS
+                else sql.SQL("t")
+            )
             query = sql.SQL(
-                "SELECT count(*) AS n, md5(coalesce(string_agg(md5(t::text), '' ORDER BY {}), '')) AS h "
+                "SELECT count(*) AS n, md5(coalesce(string_agg(md5({}::text), '' ORDER BY {}), '')) AS h "
                 "FROM {}.{} AS t"
             ).format(
+                row,
                 sql.SQL(", ").join(sql.SQL("t.{}").format(sql.Identifier(c)) for c in order),
                 sql.Identifier(schema),
                 sql.Identifier(table),

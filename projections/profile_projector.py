@@ -1,4 +1,5 @@
-"""Fold profile events into `profiles` (current document) and `profile_versions` (every one)."""
+"""Fold profile events into `profiles` (current document), `profile_versions` (every one) and
+`profile_atoms` (the current version's experience atoms, without embeddings)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,18 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from projections.atoms_projector import current_schema, profile_or_none, project_atoms
 from schemas.models import ProfileEvent
 
 
 def apply_profiles(conn: psycopg.Connection[Any], events: list[ProfileEvent]) -> None:
     if not events:
         return
+    schema = current_schema(conn)
     with conn.cursor() as cur:
         for e in events:
-            document = Jsonb(json.loads(e.document))
+            parsed = json.loads(e.document)
+            document = Jsonb(parsed)
             cur.execute(
                 "INSERT INTO profile_versions (profile_id, version, event_id, content_hash, document, occurred_at) "
                 "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
@@ -30,3 +34,4 @@ def apply_profiles(conn: psycopg.Connection[Any], events: list[ProfileEvent]) ->
                 "updated_at = EXCLUDED.updated_at, last_event_id = EXCLUDED.last_event_id",
                 (e.profile_id, e.version, e.content_hash, document, e.meta.occurred_at, e.meta.event_id),
             )
+            project_atoms(conn, e.profile_id, e.version, profile_or_none(e.profile_id, parsed), schema=schema)

@@ -14,6 +14,7 @@ from infra.cli import (
     pipeline_cmds,
     projection_cmds,
     score_cmds,
+    search_cmds,
     stack_cmds,
     taxonomy_cmds,
 )
@@ -42,6 +43,7 @@ app.command("worker")(pipeline_cmds.worker)
 app.add_typer(lily_cmds.lily_app, name="lily")
 app.add_typer(taxonomy_cmds.taxonomy_app, name="taxonomy")
 app.command("score")(score_cmds.score)
+app.add_typer(search_cmds.search_app, name="search")
 
 
 def main() -> None:

@@ -158,7 +158,8 @@ def _from_atoms(items: Iterable[Any]) -> Iterable[ExperienceAtom]:
 
 
 def _joined(value: Any) -> str:
-    if value is None:
+    # A number (an evidence strength in 0-1) is a weight, not a claim anyone can cite.
+    if value is None or isinstance(value, int | float):
         return ""
     if isinstance(value, str):
         return value.strip()

@@ -50,6 +50,10 @@ def run(*args: str, data_dir: Path | None = None, check: bool = True) -> subproc
         ["taxonomy", "lookup"],
         ["taxonomy", "import-esco"],
         ["taxonomy", "load"],
+        ["ingest", "profiles"],
+        ["score"],
+        ["search", "profile"],
+        ["trace", "match"],
     ],
 )
 def test_every_command_has_help(command: list[str]) -> None:
