@@ -7,6 +7,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any
 
 from processors.embeddings.similarity import EmbeddingSimilarity
 from processors.matching.match import PostingVersion, ProfileVersion, match_pairs
@@ -15,6 +16,7 @@ from processors.scoring.similarity import Similarity
 from processors.taxonomy.model import Taxonomy
 from processors.taxonomy.store import current
 from projections import db, matching_queries
+from projections.match_evidence import requirement_evidence
 from schemas.models import DerivationEvent, MatchEvent, ProfileEvent
 from streams.embedding_index import EmbeddingIndex
 from streams.producer import EventProducer
@@ -94,7 +96,7 @@ class MatchingService:
                 semantic = set(near.get(q.posting_id, []))
                 pairs = [(p, q) for p in profiles if codes[p.profile_id] & wanted or p.profile_id in semantic]
                 out += match_pairs(pairs, lambda a, b: previous.get((a, b)), trigger[q.posting_id],
-                                   self._config_for(day), taxonomy, self.similarity())  # fmt: skip
+                                   self._config_for(day), taxonomy, self.similarity(), self._evidence)  # fmt: skip
             self._emit(out)
         return out
 
@@ -131,9 +133,13 @@ class MatchingService:
             for p in profiles:
                 pairs = [(p, postings[q]) for q in wanted[p.profile_id] if q in postings]
                 out += match_pairs(pairs, lambda a, b: previous.get((a, b)), trigger[p.profile_id],
-                                   self._config_for(day), taxonomy, self.similarity())  # fmt: skip
+                                   self._config_for(day), taxonomy, self.similarity(), self._evidence)  # fmt: skip
             self._emit(out)
         return out
+
+    def _evidence(self, p: ProfileVersion, q: PostingVersion) -> list[dict[str, Any]]:
+        with db.connect(self.dsn) as conn:
+            return requirement_evidence(conn, self.schema, p, q)
 
     def _emit(self, events: list[MatchEvent]) -> None:
         for event in events:

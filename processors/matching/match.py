@@ -7,8 +7,10 @@ the two version events, so a re-delivered trigger yields the same event.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from processors.lily.model import Decomposition
 from processors.scoring.config import ScoringConfig
@@ -54,9 +56,17 @@ def posting_version(
 
 
 def match_event(
-    p: ProfileVersion, q: PostingVersion, result: ScoreResult, supersedes: str | None, trigger: str
+    p: ProfileVersion,
+    q: PostingVersion,
+    result: ScoreResult,
+    supersedes: str | None,
+    trigger: str,
+    evidence: list[dict[str, Any]] | None = None,
 ) -> MatchEvent:
     blocked = result.fit.total is None
+    detail = result.model_dump(mode="json")
+    if evidence is not None:
+        detail["evidence"] = evidence
     return MatchEvent(
         meta=Meta(
             event_id=deterministic_id("match", p.event_id, q.event_id),
@@ -74,7 +84,7 @@ def match_event(
         stretch_total=float(result.stretch.total or 0.0),
         ghost_score=result.ghost_score,
         recommendation=result.recommendation,
-        detail=result.model_dump_json(),
+        detail=json.dumps(detail, ensure_ascii=False, sort_keys=True),
         supersedes=supersedes,
         profile_event_id=p.event_id,
         derivation_event_id=q.event_id,
@@ -95,6 +105,7 @@ def match_pairs(
     config: ScoringConfig,
     taxonomy: Taxonomy,
     similarity: Similarity | None = None,
+    evidence: Callable[[ProfileVersion, PostingVersion], list[dict[str, Any]]] | None = None,
 ) -> list[MatchEvent]:
     """Score each pair whose versions changed since its last match; skip the ones already scored."""
     events = []
@@ -103,5 +114,6 @@ def match_pairs(
         if before is not None and before[1:] == (p.event_id, q.event_id):
             continue  # this very pair of versions was scored already
         result = score(p.profile, q.posting, config, similarity, taxonomy=taxonomy)
-        events.append(match_event(p, q, result, before[0] if before else None, trigger))
+        found = evidence(p, q) if evidence is not None and result.fit.total is not None else None
+        events.append(match_event(p, q, result, before[0] if before else None, trigger, found))
     return events

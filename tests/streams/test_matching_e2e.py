@@ -147,3 +147,12 @@ def test_a_fit_score_traces_to_the_profile_and_posting_events_and_verifies(match
     assert {"matches", "profiles", "derivations", "postings"} <= topics
     verified = lineage.verify(trace, ctx.endpoints.bootstrap_servers, ctx.codec)
     assert verified["verified"], verified["verification"]
+
+
+def test_matched_requirements_carry_profile_evidence_with_pointers(matched) -> None:
+    _, ctx = matched
+    found = [m for m in _wait_matches(ctx, 10) if not m["blocked"] and m["detail"].get("evidence")]
+    assert found, "no unblocked match carries evidence"
+    for item in found[0]["detail"]["evidence"]:
+        assert item["source"] and item["text"] and item["found_by"] == "lexical"
+        assert 0 <= item["requirement_index"] and 0 < item["score"] <= 1
