@@ -113,17 +113,31 @@ def _hard_matrix(
                 years[i, v], factor[i, v] = h.years, h.factor
     ent = _entries(postings, taxonomy)
     n_e = len(ent.keys)
+    # One adjacency row per distinct code: entries repeat codes, and each factor costs a lookup.
+    rows: dict[str, np.ndarray] = {}
+
+    def adjacency_row(code: str) -> np.ndarray:
+        if code not in rows:
+            rows[code] = np.array(
+                [
+                    taxonomy.adjacency(code, other, config.adjacency_lambda)
+                    if other and other != code
+                    else 0.0
+                    for other in vcodes
+                ]
+            )
+        return rows[code]
+
     credit = np.zeros((n_p, n_e))
     for start in range(0, n_e, CHUNK):
         stop = min(n_e, start + CHUNK)
         adj = np.zeros((stop - start, n_v))
         for e in range(start, stop):
+            code = ent.codes[e]
+            if config.adjacency_credit and code:
+                adj[e - start] = adjacency_row(code)
             if ent.keys[e] in vocab:
                 adj[e - start, vocab[ent.keys[e]]] = 1.0
-            if config.adjacency_credit and ent.codes[e]:
-                for v, code in enumerate(vcodes):
-                    if code and code != ent.codes[e]:
-                        adj[e - start, v] = taxonomy.adjacency(ent.codes[e], code, config.adjacency_lambda)  # type: ignore[arg-type]
         job_years = ent.years[start:stop][None, :, None]
         user_years = years[:, None, :]
         with np.errstate(invalid="ignore"):
