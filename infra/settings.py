@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from processors.embeddings.provider import EmbeddingConfig
 from processors.pipeline.config import PipelineConfig
+from processors.scoring.config import ScoringConfig
 
 DEFAULT_DATA_DIR = Path(".data/stack")
 
@@ -40,6 +41,9 @@ class Settings(BaseSettings):
     projection_schema: str = "proj"
     pipeline: PipelineConfig = Field(default_factory=PipelineConfig, description="engines per task, retries")
     embeddings: EmbeddingConfig = Field(default_factory=EmbeddingConfig, description="embedding provider")
+    scoring: ScoringConfig = Field(
+        default_factory=ScoringConfig, description="weights, thresholds, extensions"
+    )
     semantic_matching: bool = Field(
         default=True, description="kNN candidates and embedding similarity in matching (needs the provider)"
     )
