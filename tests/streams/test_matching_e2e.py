@@ -155,4 +155,4 @@ def test_matched_requirements_carry_profile_evidence_with_pointers(matched) -> N
     assert found, "no unblocked match carries evidence"
     for item in found[0]["detail"]["evidence"]:
         assert item["source"] and item["text"] and item["found_by"] == "lexical"
-        assert 0 <= item["requirement_index"] and 0 < item["score"] <= 1
+        assert item["requirement_index"] >= 0 and 0 < item["score"] <= 1
