@@ -17,6 +17,7 @@ from projections.projector import Projector
 from streams.embedding_index import EmbeddingIndex
 from streams.matching_service import MatchingService
 from streams.pipeline_service import PipelineService
+from streams.producer import EventProducer
 
 log = logging.getLogger("turing.worker")
 GROUP = "turing-pipeline"
@@ -84,11 +85,14 @@ def main(argv: list[str] | None = None) -> None:
 
     from streams.faust_app import build_app
 
+    # The matcher runs on another executor thread than the pipeline: its own producer keeps
+    # each service's delivery reports (and flush errors) its own.
     matcher = MatchingService(
         ctx.endpoints.dsn,
         ctx.schema,
-        ctx.producer,
+        EventProducer(ctx.endpoints.bootstrap_servers, ctx.codec, client_id="turing-matcher"),
         catch_up=ctx.catch_up,
+        config=settings.scoring,
         index=semantic_index(ctx, settings),
     )
     app = build_app(ctx.endpoints.bootstrap_servers, settings.data_dir, service, ctx.codec, GROUP, matcher)
