@@ -118,14 +118,12 @@ def _hard_matrix(
 
     def adjacency_row(code: str) -> np.ndarray:
         if code not in rows:
-            rows[code] = np.array(
-                [
-                    taxonomy.adjacency(code, other, config.adjacency_lambda)
-                    if other and other != code
-                    else 0.0
-                    for other in vcodes
-                ]
-            )
+            # n_v is at least 1 even with an empty vocabulary: the row keeps the matrix's width.
+            row = np.zeros(n_v)
+            for v, other in enumerate(vcodes):
+                if other and other != code:
+                    row[v] = taxonomy.adjacency(code, other, config.adjacency_lambda)
+            rows[code] = row
         return rows[code]
 
     credit = np.zeros((n_p, n_e))

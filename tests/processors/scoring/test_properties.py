@@ -179,3 +179,21 @@ def test_batch_equals_per_pair(ps, qs, config):
     slow = fit_reference(ps, qs, config, lexical_similarity, TAXONOMY)
     assert np.array_equal(np.isnan(fast), np.isnan(slow))
     assert np.allclose(fast, slow, rtol=0, atol=1e-9, equal_nan=True)
+
+
+def test_batch_handles_an_empty_profile_vocabulary_with_adjacency_on() -> None:
+    # Found by hypothesis in CI: no profile skills at all, one posting skill, adjacency credit on.
+    ps = [
+        Profile(
+            id="p", current_role="Software Engineer", non_negotiables={"remote_preference": "Remote Only"}
+        )
+    ]
+    qs = [
+        DerivedPosting(
+            title="Software Engineer",
+            extracted_skills=[{"name": "Python", "type": "Hard", "is_required": False}],
+        )
+    ]
+    fast = fit_matrix(ps, qs, DEFAULT, lexical_similarity, TAXONOMY)
+    slow = fit_reference(ps, qs, DEFAULT, lexical_similarity, TAXONOMY)
+    assert np.array_equal(fast, slow, equal_nan=True)
