@@ -60,7 +60,9 @@ def _load(path: Path, model: type[BaseModel], what: str) -> Any:
 def _load_posting(path: Path) -> Any:
     from pydantic import ValidationError
 
-    from processors.scoring.from_posting import derive, is_derived
+    from infra.derive_posting import derive_with_pipeline
+    from infra.settings import Settings
+    from processors.scoring.from_posting import is_derived
     from processors.scoring.models import DerivedPosting
     from processors.taxonomy.store import current
 
@@ -68,7 +70,8 @@ def _load_posting(path: Path) -> Any:
     if is_derived(doc):
         return _load(path, DerivedPosting, "posting")
     try:
-        return derive(doc, current())
+        # A raw posting goes through the pipeline's steps with the engines the settings name.
+        return derive_with_pipeline(doc, Settings.load().pipeline, current())
     except ValidationError as exc:
         raise ValueError(_field_errors(path, exc)) from None
     except ValueError as exc:

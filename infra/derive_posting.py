@@ -1,0 +1,58 @@
+"""Derive one raw posting in-process with the configured pipeline engines (for `turing score`).
+
+The same executor and engines as the worker, without the log: nothing is emitted, so the
+result is a preview, not a derivation version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from processors.intake.validate import validate
+from processors.llm.factory import build_engine
+from processors.llm.protocol import Engine, EngineSpec
+from processors.pipeline.config import PipelineConfig
+from processors.pipeline.events import reprocess_command
+from processors.pipeline.executor import execute
+from processors.pipeline.work import PostingState, RunInput
+from processors.scoring.from_posting import derived_fields
+from processors.scoring.models import DerivedPosting
+from processors.taxonomy.model import Taxonomy
+from schemas.models import Producer, now_utc
+
+CLI = Producer(component="turing-score", version="1")
+
+
+def derive_with_pipeline(raw: dict[str, Any], config: PipelineConfig, taxonomy: Taxonomy) -> DerivedPosting:
+    """Raises ValueError naming the bad fields, or the step that failed and why."""
+    posting_id, content, errors = validate({"source": "file", **raw})
+    if content is None or posting_id is None:
+        raise ValueError("; ".join(str(e) for e in errors))
+    command = reprocess_command(
+        posting_id, start_step="extract_summary", overrides={}, reason="turing score", requested_by="cli",
+        priority=0, producer=CLI,
+    )  # fmt: skip
+    state = PostingState(posting_id, "preview", content, "open", now_utc())
+    engines: dict[str, Engine] = {}
+
+    def engine(spec: str) -> Engine:
+        if spec not in engines:
+            parsed = EngineSpec.parse(spec)
+            engines[spec] = build_engine(parsed, config.engine_options.get(parsed.engine))
+        return engines[spec]
+
+    try:
+        (result,) = execute(
+            [RunInput(command=command, posting=state, prior=None, next_version=1)], config, engine
+        )
+    finally:
+        for e in engines.values():
+            e.close()
+    work = result.work
+    if work.failed:
+        raise ValueError(
+            f"the pipeline could not derive this posting at step {work.failed_step}: {work.failed}"
+        )
+    fields = derived_fields(posting_id, content, work.decompositions, taxonomy)
+    fields["ghost_score"] = (work.ghost or {}).get("ghost_score")
+    return DerivedPosting.model_validate(fields)
