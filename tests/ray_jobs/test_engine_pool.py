@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("ray")
-
 from processors.llm.factory import build_engine
 from processors.llm.protocol import EngineError, EngineSpec
 from processors.llm.rules_engine import RulesEngine

@@ -112,8 +112,6 @@ def test_check_rejects_empty_output():
 
 
 def test_rules_with_the_builtin_taxonomy():
-    # Guard only while the built-in taxonomy store is being written.
-    pytest.importorskip("processors.taxonomy.store")
     out = TASK.rules(LilyInput(text="RN required"), "rules-1")
     assert out.proof_stacks[0].certification.kind == "licence"
     assert TASK.check(LilyInput(text="RN required"), out) == []

@@ -9,16 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import torch
 
 from processors.llm.options import TransformersOptions
 from processors.llm.protocol import EngineError
+from processors.llm.transformers_engine import TransformersEngine
 from tests.processors.llm.sample_tasks import EchoOutput, echo_request, lookup
-
-torch = pytest.importorskip("torch")
-transformers = pytest.importorskip("transformers")
-pytest.importorskip("xgrammar")
-
-from processors.llm.transformers_engine import TransformersEngine  # noqa: E402
 
 _CORPUS = [
     '{"label": "hello", "count": 12, "flag": true}',

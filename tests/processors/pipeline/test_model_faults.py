@@ -89,7 +89,6 @@ def test_a_hallucinated_skill_from_the_endpoint_is_rejected_and_flagged() -> Non
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pytest.importorskip("xgrammar")
     from tests.processors.llm.test_transformers_engine import _build_tiny_model
 
     directory = tmp_path_factory.mktemp("tiny-lily")
