@@ -8,7 +8,7 @@ from infra.context import Context
 from processors.intake.changes import IngestPlan, plan
 from processors.intake.records import read_records
 from projections import queries
-from schemas.models import now_utc
+from schemas.models import PostingEvent, now_utc
 from streams.producer import Delivery
 
 
@@ -27,7 +27,7 @@ def ingest_postings(
     data: bytes,
     on_phase: Callable[[str, int | None], None] | None = None,
     on_event: Callable[[], None] | None = None,
-) -> IngestPlan:
+) -> IngestPlan[PostingEvent]:
     phase = on_phase or (lambda _name, _total: None)
     phase("catching up", None)
     # Change detection needs the projection to reflect the whole log first.

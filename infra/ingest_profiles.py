@@ -10,10 +10,11 @@ from pydantic import ValidationError
 
 from infra.context import Context
 from infra.ingest import targets_of
-from processors.intake.profiles import KnownProfile, ProfilePlan, plan_profiles, read_profile_records
+from processors.intake.changes import IngestPlan
+from processors.intake.profiles import KnownProfile, plan_profiles, read_profile_records
 from processors.intake.records import FieldError
 from projections import db
-from schemas.models import now_utc
+from schemas.models import ProfileEvent, now_utc
 
 
 def validate_profile(data: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None, list[FieldError]]:
@@ -45,7 +46,7 @@ def known_profiles(ctx: Context) -> dict[str, KnownProfile]:
     }
 
 
-def ingest_profiles(ctx: Context, name: str, data: bytes) -> ProfilePlan:
+def ingest_profiles(ctx: Context, name: str, data: bytes) -> IngestPlan[ProfileEvent]:
     ctx.catch_up()
     result = plan_profiles(
         read_profile_records(name, data), known_profiles(ctx), validate_profile, ctx.producer_meta, now_utc()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -109,19 +110,12 @@ def trace_posting(
     as_json: bool = JsonFlag,
 ) -> None:
     """The field's value, the event that set it, and its causes down to the first observation."""
-    ctx = context(data_dir, component="trace")
-    try:
-        result = lineage.trace_posting(ctx.endpoints.dsn, posting_id, field, schema=ctx.schema)
-        if verify:
-            result = lineage.verify(result, ctx.endpoints.bootstrap_servers, ctx.codec)
-    finally:
-        ctx.close()
-    if as_json:
-        print_json(result)
-    else:
-        out.print(trace_tree(result))
-    if verify and not result["verified"]:
-        raise typer.Exit(2)
+    _trace(
+        data_dir,
+        lambda dsn, schema: lineage.trace_posting(dsn, posting_id, field, schema=schema),
+        verify,
+        as_json,
+    )
 
 
 @trace_app.command("match")
@@ -139,9 +133,19 @@ def trace_match_cmd(
     """A match's number, the match event, and the profile and posting versions it came from."""
     from projections.lineage_match import trace_match
 
+    _trace(
+        data_dir,
+        lambda dsn, schema: trace_match(dsn, profile_id, posting_id, field, schema=schema),
+        verify,
+        as_json,
+    )
+
+
+def _trace(data_dir: Path, find: Callable[[str, str], dict[str, Any]], verify: bool, as_json: bool) -> None:
+    """Run a trace, optionally verify it against the log, print it; exit 2 when verification fails."""
     ctx = context(data_dir, component="trace")
     try:
-        result = trace_match(ctx.endpoints.dsn, profile_id, posting_id, field, schema=ctx.schema)
+        result = find(ctx.endpoints.dsn, ctx.schema)
         if verify:
             result = lineage.verify(result, ctx.endpoints.bootstrap_servers, ctx.codec)
     finally:

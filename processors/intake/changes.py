@@ -7,11 +7,11 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from processors.intake.records import FieldError, RawRecord, Rejected
 from processors.intake.validate import validate
-from schemas.models import Meta, PostingContent, PostingEvent, Producer, deterministic_id
+from schemas.models import Event, Meta, PostingContent, PostingEvent, Producer, deterministic_id
 
 OBSERVED = "posting.observed"
 CHANGED = "posting.changed"
@@ -34,9 +34,14 @@ def content_dict(content: PostingContent) -> dict[str, Any]:
     return content.model_dump(mode="json")
 
 
-def content_hash(content: PostingContent) -> str:
-    canonical = json.dumps(content_dict(content), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+def canonical_hash(document: Mapping[str, Any]) -> str:
+    """SHA-256 of the document's canonical JSON: key order and spacing never change the hash."""
+    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def content_hash(content: PostingContent) -> str:
+    return canonical_hash(content_dict(content))
 
 
 def changed_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> list[str]:
@@ -113,13 +118,20 @@ def withdraw(
     )
 
 
+E = TypeVar("E", bound=Event)
+
+
 @dataclass
-class IngestPlan:
-    events: list[PostingEvent] = field(default_factory=list)
+class IngestPlan(Generic[E]):
+    """What an ingest decided: the events to emit, the records refused, and the counts."""
+
+    events: list[E] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
     new: int = 0
     changed: int = 0
     unchanged: int = 0
+    # record id -> (line or record number, content hash) of its first appearance in this file
+    first_seen: dict[str, tuple[int, str]] = field(default_factory=dict, repr=False)
 
     def summary(self) -> dict[str, int]:
         return {
@@ -129,6 +141,22 @@ class IngestPlan:
             "rejected": len(self.rejected),
         }
 
+    def repeated(self, record_id: str, line: int, digest: str, unit: str = "line") -> bool:
+        """True when `record_id` already appeared in this file (then it is counted here).
+
+        The same content again is unchanged; other content is refused, because two versions in
+        one file have no order we can trust: the first is kept."""
+        if record_id not in self.first_seen:
+            self.first_seen[record_id] = (line, digest)
+            return False
+        line0, digest0 = self.first_seen[record_id]
+        if digest0 == digest:
+            self.unchanged += 1
+        else:
+            reason = f"duplicate of {unit} {line0} with different content; kept {unit} {line0}"
+            self.rejected.append(Rejected(line, [FieldError("id", reason)], record_id=record_id))
+        return True
+
 
 def plan(
     records: Iterable[RawRecord | Rejected],
@@ -136,10 +164,9 @@ def plan(
     producer: Producer,
     now: datetime,
     source_file: str | None = None,
-) -> IngestPlan:
+) -> IngestPlan[PostingEvent]:
     """Validate every record and decide its event. A bad record is reported and skipped."""
-    result = IngestPlan()
-    first_line: dict[str, tuple[int, str]] = {}
+    result: IngestPlan[PostingEvent] = IngestPlan()
     for rec in records:
         if isinstance(rec, Rejected):
             result.rejected.append(rec)
@@ -148,26 +175,8 @@ def plan(
         if content is None or posting_id is None:
             result.rejected.append(Rejected(rec.line, errors, record_id=posting_id))
             continue
-        digest = content_hash(content)
-        if posting_id in first_line:
-            line0, digest0 = first_line[posting_id]
-            if digest0 == digest:
-                result.unchanged += 1
-            else:
-                # Two versions in one file have no order we can trust: keep the first, report this one.
-                result.rejected.append(
-                    Rejected(
-                        rec.line,
-                        [
-                            FieldError(
-                                "id", f"duplicate of line {line0} with different content; kept line {line0}"
-                            )
-                        ],
-                        record_id=posting_id,
-                    )
-                )
+        if result.repeated(posting_id, rec.line, content_hash(content)):
             continue
-        first_line[posting_id] = (rec.line, digest)
         event = decide(posting_id, content, known.get(posting_id), producer, now, source_file, rec.line)
         if event is None:
             result.unchanged += 1

@@ -7,13 +7,13 @@ field and reason; the rest go on.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from processors.intake.changes import IngestPlan, canonical_hash
 from processors.intake.records import FieldError, RawRecord, Rejected, read_jsonl
 from schemas.models import Meta, Producer, ProfileEvent, deterministic_id
 
@@ -60,37 +60,14 @@ def read_profile_records(name: str, data: bytes) -> Iterator[RawRecord | Rejecte
     yield from read_jsonl(data)
 
 
-def document_hash(document: Mapping[str, Any]) -> str:
-    canonical = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-@dataclass
-class ProfilePlan:
-    events: list[ProfileEvent] = field(default_factory=list)
-    rejected: list[Rejected] = field(default_factory=list)
-    new: int = 0
-    changed: int = 0
-    unchanged: int = 0
-
-    def summary(self) -> dict[str, int]:
-        return {
-            "new": self.new,
-            "changed": self.changed,
-            "unchanged": self.unchanged,
-            "rejected": len(self.rejected),
-        }
-
-
 def plan_profiles(
     records: Iterable[RawRecord | Rejected],
     known: Mapping[str, KnownProfile],
     validate: Validator,
     producer: Producer,
     now: datetime,
-) -> ProfilePlan:
-    result = ProfilePlan()
-    seen: dict[str, tuple[int, str]] = {}
+) -> IngestPlan[ProfileEvent]:
+    result: IngestPlan[ProfileEvent] = IngestPlan()
     for rec in records:
         if isinstance(rec, Rejected):
             result.rejected.append(rec)
@@ -99,16 +76,9 @@ def plan_profiles(
         if document is None or profile_id is None:
             result.rejected.append(Rejected(rec.line, errors, record_id=profile_id))
             continue
-        digest = document_hash(document)
-        if profile_id in seen:
-            first, first_digest = seen[profile_id]
-            if first_digest == digest:
-                result.unchanged += 1
-            else:
-                reason = f"duplicate of record {first} with different content; kept record {first}"
-                result.rejected.append(Rejected(rec.line, [FieldError("id", reason)], record_id=profile_id))
+        digest = canonical_hash(document)
+        if result.repeated(profile_id, rec.line, digest, unit="record"):
             continue
-        seen[profile_id] = (rec.line, digest)
         before = known.get(profile_id)
         if before is not None and before.content_hash == digest:
             result.unchanged += 1
