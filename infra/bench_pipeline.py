@@ -32,8 +32,7 @@ from infra.stack import down, start_worker, up
 from processors.intake.changes import plan
 from processors.intake.records import read_records
 from processors.lily.rules import decompose
-from processors.llm.factory import build_engine
-from processors.llm.protocol import Engine, EngineSpec
+from processors.llm.factory import EngineCache
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import command_for_posting
 from processors.pipeline.executor import execute
@@ -63,19 +62,14 @@ def inputs_for(data: bytes) -> list[RunInput]:
 
 
 def bench_in_process(inputs: list[RunInput], config: PipelineConfig) -> tuple[dict[str, Any], list[str]]:
-    engines: dict[str, Engine] = {}
-
-    def engine(spec: str) -> Engine:
-        if spec not in engines:
-            engines[spec] = build_engine(EngineSpec.parse(spec))
-        return engines[spec]
-
+    engine = EngineCache(config.engine_options)
     t0 = time.perf_counter()
     results = []
     for start in range(0, len(inputs), config.batch_size):
         # The worker's batches: one executor call per batch of commands.
         results += execute(inputs[start : start + config.batch_size], config, engine)
     seconds = time.perf_counter() - t0
+    engine.close()
     decisions = sum(len(r.work.decisions) for r in results)
     lines = [t for r in results for t in r.work.requirements]
     return {

@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from processors.intake.validate import validate
-from processors.llm.factory import build_engine
-from processors.llm.protocol import Engine, EngineSpec
+from processors.llm.factory import EngineCache
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import reprocess_command
 from processors.pipeline.executor import execute
@@ -33,21 +32,13 @@ def derive_with_pipeline(raw: dict[str, Any], config: PipelineConfig, taxonomy: 
         priority=0, producer=CLI,
     )  # fmt: skip
     state = PostingState(posting_id, "preview", content, "open", now_utc())
-    engines: dict[str, Engine] = {}
-
-    def engine(spec: str) -> Engine:
-        if spec not in engines:
-            parsed = EngineSpec.parse(spec)
-            engines[spec] = build_engine(parsed, config.engine_options.get(parsed.engine))
-        return engines[spec]
-
+    engines = EngineCache(config.engine_options)
     try:
         (result,) = execute(
-            [RunInput(command=command, posting=state, prior=None, next_version=1)], config, engine
+            [RunInput(command=command, posting=state, prior=None, next_version=1)], config, engines
         )
     finally:
-        for e in engines.values():
-            e.close()
+        engines.close()
     work = result.work
     if work.failed:
         raise ValueError(

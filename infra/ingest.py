@@ -9,16 +9,7 @@ from processors.intake.changes import IngestPlan, plan
 from processors.intake.records import read_records
 from projections import queries
 from schemas.models import PostingEvent, now_utc
-from streams.producer import Delivery
-
-
-def targets_of(deliveries: list[Delivery]) -> dict[tuple[str, int], int]:
-    """The highest offset we produced per partition: what "caught up" must reach."""
-    targets: dict[tuple[str, int], int] = {}
-    for d in deliveries:
-        tp = (d.topic, d.partition)
-        targets[tp] = max(targets.get(tp, -1), d.offset)
-    return targets
+from streams.producer import targets_of
 
 
 def ingest_postings(

@@ -89,15 +89,15 @@ def postings_sharing_codes(conn: psycopg.Connection[Any], schema: str, codes: li
 
 
 def previous_matches(
-    conn: psycopg.Connection[Any], schema: str, profile_ids: list[str]
+    conn: psycopg.Connection[Any], schema: str, profile_ids: list[str], posting_ids: list[str] | None = None
 ) -> dict[tuple[str, str], tuple[str, str, str]]:
     rows = conn.execute(
         _q(
             schema,
             "SELECT profile_id, posting_id, event_id, profile_event_id, derivation_event_id FROM {s}.matches "
-            "WHERE profile_id = ANY(%s)",
+            "WHERE profile_id = ANY(%s) AND (%s::text[] IS NULL OR posting_id = ANY(%s))",
         ),
-        (profile_ids,),
+        (profile_ids, posting_ids, posting_ids),
     )
     return {
         (r["profile_id"], r["posting_id"]): (

@@ -43,7 +43,7 @@ from schemas.models import (
     now_utc,
 )
 from schemas.wire import WireFormatError
-from streams.admin import partitions_of
+from streams.admin import partitions_of_all
 from streams.producer import EventProducer
 from streams.reader import RawRecord, drain
 from streams.topics import CATALOGUE
@@ -96,8 +96,8 @@ class Projector:
     def starts(self, conn: psycopg.Connection[Any]) -> dict[tuple[str, int], int]:
         stored = self.stored_offsets(conn)
         starts: dict[tuple[str, int], int] = {}
-        for name in self.topics:
-            for p in partitions_of(self.bootstrap, name):
+        for name, partitions in partitions_of_all(self.bootstrap, self.topics).items():
+            for p in partitions:
                 starts[(name, p)] = stored.get((name, p), 0)
         return starts
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from confluent_kafka import KafkaException
@@ -38,12 +39,19 @@ def ensure_topics(bootstrap: str, topics: tuple[Topic, ...] = CATALOGUE, timeout
 
 
 def partitions_of(bootstrap: str, name: str, timeout: float = 10) -> list[int]:
-    admin = admin_client(bootstrap)
-    meta = admin.list_topics(topic=name, timeout=timeout)
-    t = meta.topics.get(name)
-    if t is None or t.error is not None:
-        raise KeyError(f"topic {name!r} does not exist on {bootstrap}")
-    return sorted(t.partitions)
+    return partitions_of_all(bootstrap, [name], timeout)[name]
+
+
+def partitions_of_all(bootstrap: str, names: Iterable[str], timeout: float = 10) -> dict[str, list[int]]:
+    """Every named topic's partitions from one metadata request (catch-ups call this often)."""
+    meta = admin_client(bootstrap).list_topics(timeout=timeout)
+    out: dict[str, list[int]] = {}
+    for name in names:
+        t = meta.topics.get(name)
+        if t is None or t.error is not None:
+            raise KeyError(f"topic {name!r} does not exist on {bootstrap}")
+        out[name] = sorted(t.partitions)
+    return out
 
 
 def describe_topics(bootstrap: str, timeout: float = 10) -> list[dict[str, Any]]:

@@ -24,7 +24,7 @@ from schemas.codec import EventCodec
 from schemas.models import CommandEvent, DerivationEvent, PostingEvent, ProfileEvent
 from streams.matching_service import MatchingService
 from streams.pipeline_service import PipelineService
-from streams.quirks import GROUP_SESSION_TIMEOUT_MS
+from streams.quirks import faust_broker_settings
 
 log = logging.getLogger("turing.worker")
 
@@ -46,10 +46,7 @@ def build_app(
         web_enabled=False,
         topic_allow_declare=False,
         topic_disable_leader=True,
-        consumer_auto_offset_reset="earliest",
-        broker_session_timeout=GROUP_SESSION_TIMEOUT_MS / 1000,
-        broker_heartbeat_interval=1,
-        producer_acks=-1,
+        **faust_broker_settings(),
     )
     postings = app.topic("postings", value_type=bytes, key_type=bytes)
     commands = app.topic("commands", value_type=bytes, key_type=bytes)

@@ -7,10 +7,10 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
+from functools import partial
 
 from processors.embeddings.similarity import EmbeddingSimilarity
-from processors.matching.match import PostingVersion, ProfileVersion, match_pairs
+from processors.matching.match import match_pairs
 from processors.scoring.config import DEFAULT, ScoringConfig
 from processors.scoring.similarity import Similarity
 from processors.taxonomy.model import Taxonomy
@@ -24,22 +24,14 @@ from streams.producer import EventProducer
 log = logging.getLogger("turing.matcher")
 
 
-def profile_codes(profile: ProfileVersion, taxonomy: Taxonomy) -> list[str]:
-    codes = []
-    for skill in profile.profile.skills:
-        hit = taxonomy.resolve(skill.name)
-        if hit is not None:
-            codes.append(hit[0].code)
-    return codes
+def skill_codes(names: Iterable[str], taxonomy: Taxonomy) -> list[str]:
+    """Taxonomy codes of the names that resolve (exactly, by synonym, or fuzzily)."""
+    return [hit[0].code for hit in map(taxonomy.resolve, names) if hit is not None]
 
 
-def posting_codes(posting: PostingVersion, taxonomy: Taxonomy) -> set[str]:
-    codes = set()
-    for skill in posting.posting.extracted_skills:
-        hit = taxonomy.resolve(skill.name)
-        if hit is not None:
-            codes.add(hit[0].code[:8])
-    return codes
+def l3_of(codes: Iterable[str]) -> set[str]:
+    # Same L3 category: the skill itself and its adjacent skills (distance 1).
+    return {c[:8] for c in codes}
 
 
 class MatchingService:
@@ -85,18 +77,24 @@ class MatchingService:
                 postings = matching_queries.posting_versions(conn, self.schema, ids, taxonomy)
                 profiles = matching_queries.profile_versions(conn, self.schema)
                 previous = matching_queries.previous_matches(
-                    conn, self.schema, [p.profile_id for p in profiles]
+                    conn, self.schema, [p.profile_id for p in profiles], posting_ids=ids
                 )
-            codes = {p.profile_id: {c[:8] for c in profile_codes(p, taxonomy)} for p in profiles}
-            near = self.index.profiles_near(postings, self.k) if self.index is not None else {}
-            trigger = {e.posting_id: str(e.meta.event_id) for e in events}
-            day = max(e.meta.occurred_at for e in events).date()
-            for q in postings:
-                wanted = posting_codes(q, taxonomy)
-                semantic = set(near.get(q.posting_id, []))
-                pairs = [(p, q) for p in profiles if codes[p.profile_id] & wanted or p.profile_id in semantic]
-                out += match_pairs(pairs, lambda a, b: previous.get((a, b)), trigger[q.posting_id],
-                                   self._config_for(day), taxonomy, self.similarity(), self._evidence)  # fmt: skip
+                codes = {
+                    p.profile_id: l3_of(skill_codes((s.name for s in p.profile.skills), taxonomy))
+                    for p in profiles
+                }
+                near = self.index.profiles_near(postings, self.k) if self.index is not None else {}
+                trigger = {e.posting_id: str(e.meta.event_id) for e in events}
+                day = max(e.meta.occurred_at for e in events).date()
+                evidence = partial(requirement_evidence, conn, self.schema)
+                for q in postings:
+                    wanted = l3_of(skill_codes((s.name for s in q.posting.extracted_skills), taxonomy))
+                    semantic = set(near.get(q.posting_id, []))
+                    pairs = [
+                        (p, q) for p in profiles if codes[p.profile_id] & wanted or p.profile_id in semantic
+                    ]
+                    out += match_pairs(pairs, lambda a, b: previous.get((a, b)), trigger[q.posting_id],
+                                       self._config_for(day), taxonomy, self.similarity(), evidence)  # fmt: skip
             self._emit(out)
         return out
 
@@ -115,7 +113,7 @@ class MatchingService:
                 previous = matching_queries.previous_matches(conn, self.schema, ids)
                 wanted = {
                     p.profile_id: matching_queries.postings_sharing_codes(
-                        conn, self.schema, profile_codes(p, taxonomy), self.k
+                        conn, self.schema, skill_codes((s.name for s in p.profile.skills), taxonomy), self.k
                     )
                     for p in profiles
                 }
@@ -128,18 +126,16 @@ class MatchingService:
                     q.posting_id: q
                     for q in matching_queries.posting_versions(conn, self.schema, all_ids, taxonomy)
                 }
-            trigger = {e.profile_id: str(e.meta.event_id) for e in events}
-            day = max(e.meta.occurred_at for e in events).date()
-            for p in profiles:
-                pairs = [(p, postings[q]) for q in wanted[p.profile_id] if q in postings]
-                out += match_pairs(pairs, lambda a, b: previous.get((a, b)), trigger[p.profile_id],
-                                   self._config_for(day), taxonomy, self.similarity(), self._evidence)  # fmt: skip
+                trigger = {e.profile_id: str(e.meta.event_id) for e in events}
+                day = max(e.meta.occurred_at for e in events).date()
+                # One connection serves every pair's evidence lookup.
+                evidence = partial(requirement_evidence, conn, self.schema)
+                for p in profiles:
+                    pairs = [(p, postings[q]) for q in wanted[p.profile_id] if q in postings]
+                    out += match_pairs(pairs, lambda a, b: previous.get((a, b)), trigger[p.profile_id],
+                                       self._config_for(day), taxonomy, self.similarity(), evidence)  # fmt: skip
             self._emit(out)
         return out
-
-    def _evidence(self, p: ProfileVersion, q: PostingVersion) -> list[dict[str, Any]]:
-        with db.connect(self.dsn) as conn:
-            return requirement_evidence(conn, self.schema, p, q)
 
     def _emit(self, events: list[MatchEvent]) -> None:
         for event in events:

@@ -11,8 +11,8 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
-from processors.llm.factory import build_engine
-from processors.llm.protocol import Engine, EngineSpec
+from processors.llm.factory import EngineCache
+from processors.llm.protocol import Engine
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import command_for_posting
 from processors.pipeline.executor import Reusable, ReuseKey, RunResult, execute
@@ -20,7 +20,7 @@ from processors.pipeline.work import RunInput
 from projections import db, pipeline_queries
 from schemas.codec import EventCodec
 from schemas.models import CommandEvent, PostingEvent
-from streams.producer import Delivery, EventProducer
+from streams.producer import Delivery, EventProducer, targets_of
 
 log = logging.getLogger("turing.pipeline")
 
@@ -38,9 +38,10 @@ class PipelineService:
         self.dsn, self.schema, self.codec, self.producer = dsn, schema, codec, producer
         self.config = config
         self._catch_up = catch_up
-        self._engines: dict[str, Engine] = {}
+        self._engines = EngineCache(config.engine_options)
         self._lock = threading.Lock()
-        self.deliveries: list[Delivery] = []
+        # highest offset this service produced per partition: what the projection must reach
+        self.emitted: dict[tuple[str, int], int] = {}
 
     # --- orchestration -----------------------------------------------------------------------
 
@@ -52,7 +53,7 @@ class PipelineService:
                 self.producer.send(command)
                 sent += 1
         if sent:
-            self.deliveries.extend(self.producer.flush())
+            self._record(self.producer.flush())
         return sent
 
     # --- the pipeline ------------------------------------------------------------------------
@@ -70,7 +71,7 @@ class PipelineService:
             for result in results:
                 for event in result.events:
                     self.producer.send(event)
-            self.deliveries.extend(self.producer.flush())
+            self._record(self.producer.flush())
         for r in results:
             log.info("run %s for %s: %s%s", r.work.run_id, r.work.posting_id, r.status,
                      f" ({r.work.failed})" if r.work.failed else "")  # fmt: skip
@@ -82,16 +83,16 @@ class PipelineService:
         A drain ends with an idle poll (a broker quirk forbids trusting end offsets), which
         would cost a second per batch; the projector thread usually got there first."""
         ids = sorted({c.posting_id for c in commands})
-        emitted: dict[tuple[str, int], int] = {}
-        for d in self.deliveries:
-            key = (d.topic, d.partition)
-            emitted[key] = max(emitted.get(key, -1), d.offset)
         with db.connect(self.dsn) as conn:
             offsets = db.read_offsets(conn, self.schema)
             known = pipeline_queries.posting_states(conn, self.schema, ids)
         if len(known) < len(ids):
             return False
-        return all(offsets.get(tp, 0) > offset for tp, offset in emitted.items())
+        return all(offsets.get(tp, 0) > offset for tp, offset in self.emitted.items())
+
+    def _record(self, deliveries: list[Delivery]) -> None:
+        for tp, offset in targets_of(deliveries).items():
+            self.emitted[tp] = max(self.emitted.get(tp, -1), offset)
 
     def load_inputs(self, commands: list[CommandEvent]) -> list[RunInput]:
         ids = sorted({c.posting_id for c in commands})
@@ -119,16 +120,11 @@ class PipelineService:
         return inputs
 
     def engine(self, spec: str) -> Engine:
-        if spec not in self._engines:
-            parsed = EngineSpec.parse(spec)
-            self._engines[spec] = build_engine(parsed, self.config.engine_options.get(parsed.engine))
-        return self._engines[spec]
+        return self._engines(spec)
 
     def reuse(self, keys: list[ReuseKey]) -> dict[ReuseKey, Reusable]:
         with db.connect(self.dsn) as conn:
             return pipeline_queries.reusable(conn, self.schema, keys)
 
     def close(self) -> None:
-        for engine in self._engines.values():
-            engine.close()
-        self._engines.clear()
+        self._engines.close()

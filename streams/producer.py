@@ -19,6 +19,15 @@ class Delivery:
     event_id: str
 
 
+def targets_of(deliveries: list[Delivery]) -> dict[tuple[str, int], int]:
+    """The highest offset produced per partition: what "caught up" must reach."""
+    targets: dict[tuple[str, int], int] = {}
+    for d in deliveries:
+        tp = (d.topic, d.partition)
+        targets[tp] = max(targets.get(tp, -1), d.offset)
+    return targets
+
+
 class DeliveryFailed(RuntimeError):
     pass
 

@@ -6,6 +6,7 @@ asked for, and fail with an EngineError naming the extra to install.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from processors.llm.options import OPTIONS_BY_ENGINE, OpenAIOptions, TransformersOptions, VLLMOptions
@@ -13,6 +14,25 @@ from processors.llm.output_parsing import DEFAULT_TASK_LOOKUP, TaskLookup
 from processors.llm.protocol import Engine, EngineSpec
 
 KNOWN_ENGINES = tuple(OPTIONS_BY_ENGINE)
+
+
+class EngineCache:
+    """Engines built once per `ENGINE:MODEL` with their configured options, closed together."""
+
+    def __init__(self, options: Mapping[str, dict[str, Any]] | None = None) -> None:
+        self.options = dict(options or {})
+        self._engines: dict[str, Engine] = {}
+
+    def __call__(self, spec: str) -> Engine:
+        if spec not in self._engines:
+            parsed = EngineSpec.parse(spec)
+            self._engines[spec] = build_engine(parsed, self.options.get(parsed.engine))
+        return self._engines[spec]
+
+    def close(self) -> None:
+        for engine in self._engines.values():
+            engine.close()
+        self._engines.clear()
 
 
 def build_engine(

@@ -72,11 +72,6 @@ def get_task(name: str) -> Task[Any, Any]:
         raise LookupError(f"unknown task {name!r}; known: {', '.join(sorted(_REGISTRY))}") from None
 
 
-def all_tasks() -> dict[str, Task[Any, Any]]:
-    _load_builtin_tasks()
-    return dict(_REGISTRY)
-
-
 def _load_builtin_tasks() -> None:
     # Importing the step modules registers their tasks; done lazily to avoid import cycles.
     import processors.steps.tasks  # noqa: F401

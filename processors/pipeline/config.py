@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import BaseModel, Field, field_validator
 
 from processors.llm.protocol import EngineSpec
-from processors.pipeline.steps import TASK_STEP
+from processors.pipeline.steps import LILY_ROLE_KEYS, TASK_STEP
 
 DEFAULT_ENGINE = "rules:rules-1"
 
@@ -36,7 +36,7 @@ class PipelineConfig(BaseModel):
     @classmethod
     def _specs(cls, v: dict[str, str]) -> dict[str, str]:
         for task, spec in v.items():
-            if task not in TASK_STEP and task not in ("lily.validator", "lily.uncertainty"):
+            if task not in TASK_STEP and task not in LILY_ROLE_KEYS:
                 raise ValueError(f"engines: unknown task {task!r}")
             EngineSpec.parse(spec)
         return v
@@ -44,7 +44,7 @@ class PipelineConfig(BaseModel):
     def effective(self, overrides: dict[str, str]) -> dict[str, str]:
         """task -> ENGINE:MODEL for a run: the command's overrides win over the configuration."""
         chosen = {task: self.engines.get(task, self.default_engine) for task in TASK_STEP}
-        for role in ("lily.validator", "lily.uncertainty"):
+        for role in LILY_ROLE_KEYS:
             if role in self.engines:
                 chosen[role] = self.engines[role]
         chosen.update(overrides)

@@ -120,6 +120,7 @@ class _Pending:
     spec: EngineSpec
     request: LLMRequest
     reads: list[str]
+    key: ReuseKey
     attempt: int = 1
 
 
@@ -170,11 +171,13 @@ def _prepare(phase: Phase, w: RunWork, ask: Ask) -> _Pending | None:
         prompt=prompt,
         json_schema=task.json_schema(),
     )
-    return _Pending(w, ask, task, spec, request, reads)
+    # Hashed once: the payload may hold a long description, and retries reuse the key.
+    key = ReuseKey(ask.engine_key, input_hash(ask.task, payload), spec.engine, spec.model, prompt.hash)
+    return _Pending(w, ask, task, spec, request, reads, key)
 
 
 def _apply_reuse(phase: Phase, pending: list[_Pending], reuse: ReuseLookup) -> list[_Pending]:
-    keys = {id(p): _key(p) for p in pending}
+    keys = {id(p): p.key for p in pending}
     found = reuse(list(keys.values())) if pending else {}
     rest = []
     for p in pending:
@@ -196,16 +199,6 @@ def _apply_reuse(phase: Phase, pending: list[_Pending], reuse: ReuseLookup) -> l
             reused=hit.decision_id,
         )
     return rest
-
-
-def _key(p: _Pending) -> ReuseKey:
-    return ReuseKey(
-        p.ask.engine_key,
-        input_hash(p.ask.task, p.request.payload),
-        p.spec.engine,
-        p.spec.model,
-        p.request.prompt.hash,
-    )
 
 
 def _prompt(p: _Pending) -> tuple[str, str]:
@@ -244,7 +237,7 @@ def _settle(phase: Phase, p: _Pending, result: LLMResult, config: PipelineConfig
         p.ask,
         p.spec,
         p.reads,
-        _key(p).input_hash,
+        p.key.input_hash,
         _prompt(p),
         output,
         status,
@@ -255,7 +248,7 @@ def _settle(phase: Phase, p: _Pending, result: LLMResult, config: PipelineConfig
         final=not can_retry,
     )
     if can_retry:
-        return _Pending(p.work, p.ask, p.task, p.spec, p.request, p.reads, p.attempt + 1)
+        return _Pending(p.work, p.ask, p.task, p.spec, p.request, p.reads, p.key, p.attempt + 1)
     return None
 
 
@@ -297,6 +290,7 @@ def _record(
         flags=flags,
     )
     w.decisions.append(decision)
+    w.own_ids.add(str(decision.meta.event_id))
     if not final:
         return
     decision_id = str(decision.meta.event_id)
@@ -311,8 +305,7 @@ def _record(
 
 def _same_run(w: RunWork, phase: Phase) -> bool:
     # Sources inherited from the prior derivation are replaced, not extended, once the step reruns.
-    mine = {str(d.meta.event_id) for d in w.decisions}
-    return any(i in mine for i in w.sources.get(phase.step, []))
+    return any(i in w.own_ids for i in w.sources.get(phase.step, []))
 
 
 def _finish(w: RunWork) -> RunResult:

@@ -62,8 +62,6 @@ class Phase:
     reads: tuple[str, ...]
     asks: Callable[[RunWork], list[Ask]]
     apply: Callable[[RunWork, Outcome], None]
-    # per-item phases survive a failed item (flagged); whole-posting phases fail the run
-    per_item: bool = False
 
 
 def _text(w: RunWork) -> PostingText:
@@ -305,9 +303,9 @@ PHASES: tuple[Phase, ...] = (
     Phase("improve_summary", ("extract_summary", "grade_summary"), _improve_asks, _improve_apply),
     Phase("improve_summary", ("improve_summary",), _grade_asks(1), _grade_apply),
     Phase("extract_requirements", (), _requirements_asks, _requirements_apply),
-    Phase("lily", ("extract_requirements",), _lily_asks, _lily_apply, per_item=True),
-    Phase("lily", ("extract_requirements",), _role_asks("validator"), _role_apply, per_item=True),
-    Phase("lily", ("extract_requirements",), _role_asks("uncertainty"), _role_apply, per_item=True),
+    Phase("lily", ("extract_requirements",), _lily_asks, _lily_apply),
+    Phase("lily", ("extract_requirements",), _role_asks("validator"), _role_apply),
+    Phase("lily", ("extract_requirements",), _role_asks("uncertainty"), _role_apply),
     Phase("map_skills", ("lily",), _skills_asks, _skills_apply),
     Phase("red_flags", ("extract_summary", "extract_requirements"), _analyst_asks, _analyst_apply),
     Phase("red_flags", ("red_flags",), _skeptic_asks, _skeptic_apply),

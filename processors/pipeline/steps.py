@@ -29,6 +29,8 @@ STEP_TASKS: dict[str, tuple[str, ...]] = {
 TASK_STEP: dict[str, str] = {task: step for step, tasks in STEP_TASKS.items() for task in tasks}
 # Lily's ensemble roles (seed 000) run the lily task under their own engines.
 LILY_ROLES: tuple[str, ...] = ("primary", "validator", "uncertainty")
+# The engine-configuration keys of the second-opinion roles: "lily.validator", "lily.uncertainty".
+LILY_ROLE_KEYS: tuple[str, ...] = tuple(f"lily.{r}" for r in LILY_ROLES[1:])
 
 
 def check_step(step: str) -> str:
@@ -58,9 +60,9 @@ def parse_overrides(items: list[str]) -> dict[str, str]:
         if target in STEP_TASKS:
             for task in STEP_TASKS[target]:
                 out[task] = parsed
-        elif target in TASK_STEP or target in {f"lily.{r}" for r in LILY_ROLES[1:]}:
+        elif target in TASK_STEP or target in LILY_ROLE_KEYS:
             out[target] = parsed
         else:
-            known = sorted({*STEP_TASKS, *TASK_STEP, "lily.validator", "lily.uncertainty"} - {"complete_run"})
+            known = sorted({*STEP_TASKS, *TASK_STEP, *LILY_ROLE_KEYS} - {"complete_run"})
             raise ValueError(f"--model {item!r}: unknown step or task {target!r}; known: {', '.join(known)}")
     return out

@@ -84,6 +84,7 @@ class RunWork:
     verdict: dict[str, Any] | None = None
     ghost: dict[str, Any] | None = None
     decisions: list[DecisionEvent] = field(default_factory=list)
+    own_ids: set[str] = field(default_factory=set)  # ids of `decisions`, for membership tests
     # what each later step read: task -> decision ids
     sources: dict[str, list[str]] = field(default_factory=dict)
     failed: str | None = None
