@@ -14,7 +14,7 @@ from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import reprocess_command
 from processors.pipeline.executor import execute
 from processors.pipeline.work import PostingState, RunInput
-from processors.scoring.from_posting import derived_fields
+from processors.scoring.from_posting import derived_posting
 from processors.scoring.models import DerivedPosting
 from processors.taxonomy.model import Taxonomy
 from schemas.models import Producer, now_utc
@@ -44,6 +44,6 @@ def derive_with_pipeline(raw: dict[str, Any], config: PipelineConfig, taxonomy: 
         raise ValueError(
             f"the pipeline could not derive this posting at step {work.failed_step}: {work.failed}"
         )
-    fields = derived_fields(posting_id, content, work.decompositions, taxonomy)
-    fields["ghost_score"] = (work.ghost or {}).get("ghost_score")
-    return DerivedPosting.model_validate(fields)
+    return derived_posting(
+        posting_id, content, work.decompositions, (work.ghost or {}).get("ghost_score"), taxonomy, extra=raw
+    )

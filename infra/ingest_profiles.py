@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from psycopg import sql
@@ -56,14 +55,3 @@ def ingest_profiles(ctx: Context, name: str, data: bytes) -> IngestPlan[ProfileE
     deliveries = ctx.producer.flush()
     ctx.catch_up(targets_of(deliveries))
     return result
-
-
-def profile_document(ctx: Context, profile_id: str) -> dict[str, Any] | None:
-    with db.connect(ctx.endpoints.dsn) as conn:
-        row = conn.execute(
-            sql.SQL("SELECT document FROM {}.profiles WHERE profile_id = %s").format(
-                sql.Identifier(ctx.schema)
-            ),
-            (profile_id,),
-        ).fetchone()
-    return None if row is None else json.loads(json.dumps(row["document"]))

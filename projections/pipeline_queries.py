@@ -71,10 +71,9 @@ def derivations(
     schema: str,
     ids: list[str],
     version: int | None = None,
-    latest: bool = True,
 ) -> dict[str, PriorDerivation]:
     """The version in force (or a given version) for each posting, with its requirements."""
-    table = "derivations_latest" if latest and version is None else "derivations"
+    table = "derivations_latest" if version is None else "derivations"
     where = "" if version is None else " AND version = %s"
     params: tuple[Any, ...] = (ids,) if version is None else (ids, version)
     rows = conn.execute(_in(schema, f"SELECT * FROM {{s}}.{table} WHERE posting_id = ANY(%s){where}"), params)

@@ -14,7 +14,7 @@ from typing import Any
 
 from processors.lily.model import Decomposition
 from processors.scoring.config import ScoringConfig
-from processors.scoring.from_posting import derived_fields
+from processors.scoring.from_posting import derived_posting
 from processors.scoring.models import DerivedPosting, Profile
 from processors.scoring.result import ScoreResult
 from processors.scoring.score import score
@@ -50,9 +50,8 @@ def posting_version(
     ghost_score: float | None,
     taxonomy: Taxonomy,
 ) -> PostingVersion:
-    fields = derived_fields(posting_id, content, requirements, taxonomy)
-    fields["ghost_score"] = ghost_score
-    return PostingVersion(posting_id, version, event_id, DerivedPosting.model_validate(fields))
+    posting = derived_posting(posting_id, content, requirements, ghost_score, taxonomy)
+    return PostingVersion(posting_id, version, event_id, posting)
 
 
 def match_event(

@@ -1,8 +1,6 @@
-"""A raw posting (id, title, company, description...) turned into a derived posting, in process.
+"""A posting's content and its requirements' proof stacks as the scorer's derived posting.
 
-The same rules engines the pipeline runs: intake validation and cleaning, requirement
-extraction, then Lily's decomposition of each requirement line into proof stacks with the
-taxonomy. From the stacks:
+From the stacks:
 - each stack with a skill becomes an extracted skill: Soft when the taxonomy says soft,
   required when its requirement strength is "required", years from its experience layer;
   language skills become `languages_required` instead;
@@ -17,12 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from processors.intake.validate import validate
 from processors.lily.model import Decomposition, ProofStack
-from processors.lily.rules import decompose
 from processors.scoring.models import DerivedPosting
-from processors.steps.models import PostingText
-from processors.steps.requirements import extract
 from processors.taxonomy.model import Taxonomy
 from schemas.models import PostingContent
 
@@ -107,24 +101,16 @@ def derived_fields(
     }
 
 
-def derive(raw: dict[str, Any], taxonomy: Taxonomy) -> DerivedPosting:
-    """Raises ValueError naming each bad field when the raw posting does not validate."""
-    doc = {"source": "file", **raw}
-    posting_id, content, errors = validate(doc)
-    if content is None:
-        raise ValueError("; ".join(str(e) for e in errors))
-    lines = extract(
-        PostingText(title=content.title, company=content.company, description=content.description)
-    ).requirements
-    requirements = [
-        Decomposition(
-            text=line,
-            proof_stacks=decompose(
-                line, taxonomy, title=content.title, neighbours=[*lines[:i], *lines[i + 1 :]]
-            ),
-        )
-        for i, line in enumerate(lines)
-    ]
+def derived_posting(
+    posting_id: str | None,
+    content: PostingContent,
+    requirements: list[Decomposition],
+    ghost_score: float | None,
+    taxonomy: Taxonomy,
+    extra: dict[str, Any] | None = None,
+) -> DerivedPosting:
+    """The scorer's posting from a derivation; `extra` passes through fields a raw document carries."""
     fields = derived_fields(posting_id, content, requirements, taxonomy)
-    fields.update({k: raw[k] for k in PASS_THROUGH if k in raw})
+    fields["ghost_score"] = ghost_score
+    fields.update({k: v for k, v in (extra or {}).items() if k in PASS_THROUGH})
     return DerivedPosting.model_validate(fields)
