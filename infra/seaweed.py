@@ -33,6 +33,8 @@ def weed_bin() -> str:
 
 def start(data: Path, ports: dict[str, int], log: Path) -> int:
     """Master, volume, filer and S3 in one process; every port (gRPC and metrics too) explicit."""
+    # weed runs with cwd=data: a relative -dir would be resolved twice and not exist.
+    data = data.resolve()
     data.mkdir(parents=True, exist_ok=True)
     argv = [
         weed_bin(),

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from processors.embeddings.provider import EmbeddingConfig
@@ -49,12 +49,17 @@ class Settings(BaseSettings):
     )
     producer_name: str = "turing"
 
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute_data_dir(cls, value: Path) -> Path:
+        return absolute(value)
+
     @classmethod
     def load(cls, data_dir: Path | None = None) -> Settings:
         file_values: dict[str, Any] = {}
         config = os.environ.get("TURING_CONFIG")
         if config:
-            path = Path(config)
+            path = absolute(Path(config))
             if not path.is_file():
                 raise ConfigError(f"TURING_CONFIG points at {path}, which is not a file")
             with path.open("rb") as fh:
@@ -66,7 +71,7 @@ class Settings(BaseSettings):
             raise ConfigError(f"{config}: unknown settings {', '.join(sorted(unknown))}")
         settings = cls(**{k: v for k, v in file_values.items() if k not in overridden})
         if data_dir is not None:
-            settings.data_dir = data_dir
+            settings.data_dir = absolute(data_dir)
         return settings
 
     @property
@@ -91,6 +96,11 @@ class Settings(BaseSettings):
                 "or set TURING_BOOTSTRAP_SERVERS, TURING_REGISTRY_URL and TURING_DSN"
             )
         return state.endpoints()
+
+
+def absolute(path: Path) -> Path:
+    """Resolve a path once, where it is read: relative to the caller's working directory."""
+    return path.expanduser().resolve()
 
 
 class ConfigError(RuntimeError):

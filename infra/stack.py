@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from infra import postgres, seaweed, tansu
 from infra.ports import free_ports, port_open, wait_port
 from infra.procs import alive, spawn, stop
-from infra.settings import Endpoints
+from infra.settings import Endpoints, absolute
 
 Storage = Literal["s3", "memory"]
 STATE_FILE = "stack.json"
@@ -98,6 +98,8 @@ def _new_state(data_dir: Path, storage: Storage) -> StackState:
 def up(data_dir: Path, storage: Storage = "s3", log: object = print, worker: bool = True) -> StackState:
     """Idempotent: a healthy stack is reused; a stale one (after a crash) is cleaned and restarted."""
     say = log if callable(log) else print
+    # Every launcher below gets absolute paths: the servers run with other working directories.
+    data_dir = absolute(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     state = StackState.read(data_dir)
     if state is not None and state.storage != storage:
@@ -232,6 +234,7 @@ def down(data_dir: Path, purge: bool = False) -> bool:
     """Stop every process this data dir's stack started (by PID). Returns False if none was recorded."""
     import shutil
 
+    data_dir = absolute(data_dir)
     state = StackState.read(data_dir)
     if state is None:
         return False
@@ -244,6 +247,7 @@ def down(data_dir: Path, purge: bool = False) -> bool:
 
 
 def status(data_dir: Path) -> dict[str, object]:
+    data_dir = absolute(data_dir)
     state = StackState.read(data_dir)
     if state is None:
         return {"data_dir": str(data_dir), "running": False, "components": []}
