@@ -1,21 +1,55 @@
-"""Clean the text of a posting: HTML, entities, bullets, whitespace, mojibake."""
+"""Clean the text of a posting: markup, entities, bullets, whitespace, mojibake.
+
+The product stores plain text with line structure, never HTML. Markup is parsed and sanitised
+by nh3 (the Ammonia sanitiser, an HTML5 parser): only structural tags survive it, with no
+attribute but an http(s) link target, and those are then read into lines, bullets and
+"text (url)". No tag of any kind is left in the result.
+"""
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
+from html.parser import HTMLParser
 
-# Only formatting tags seen in postings are markup; "<canvas>" in prose is content and stays.
-_TAG_NAMES = (
-    "a|abbr|b|blockquote|br|center|code|div|em|font|h[1-6]|hr|i|li|ol|p|pre|section|small|span|"
-    "strong|sub|sup|table|tbody|td|th|thead|tr|u|ul"
+import nh3
+
+# Recorded on every posting event next to the content hash, so a change of these rules is
+# visible in the log. text-1 stripped a list of known tags with regexes; text-2 is nh3.
+NORMALISER_VERSION = "text-2"
+
+_LINE_TAGS = frozenset(
+    {"p", "div", "br", "hr", "pre", "blockquote", "section", "article", "header", "footer"}
+    | {"ul", "ol", "dl", "dt", "dd", "table", "tr", "caption"}
+    | {f"h{n}" for n in range(1, 7)}
 )
-_BLOCK_TAGS = re.compile(
-    r"<\s*/?\s*(?:br|p|div|ul|ol|h[1-6]|tr|table|section|blockquote|hr|pre)\b[^<>]{0,200}>", re.I
+_CELL_TAGS = frozenset({"td", "th"})
+# Dropped together with everything inside them: code, styling, embedded documents, and the
+# SVG/MathML namespaces whose parsing rules differ from HTML's (the classic mutation tricks).
+_DROPPED_WITH_CONTENT = frozenset(
+    {"script", "style", "template", "noscript", "iframe", "frame", "frameset", "noframes"}
+    | {"object", "embed", "applet", "svg", "math", "select", "textarea", "title", "xmp", "noembed"}
 )
-_LI_TAG = re.compile(r"<\s*li\b[^<>]{0,200}>", re.I)
-_KNOWN_TAG = re.compile(rf"<\s*/?\s*(?:{_TAG_NAMES})\b[^<>]{{0,200}}>", re.I)
+_SANITISER = nh3.Cleaner(
+    tags=_LINE_TAGS | _CELL_TAGS | {"li", "a"},
+    clean_content_tags=_DROPPED_WITH_CONTENT,
+    attributes={"a": {"href"}},
+    url_schemes={"http", "https"},
+    url_relative="deny",
+    link_rel=None,
+    strip_comments=True,
+)
+# A feed that escaped its HTML ("&lt;p&gt;") shows formatting tags once its entities are
+# decoded: that text is one more layer of markup. Other tag-shaped words ("&lt;canvas&gt;")
+# are what the author wanted a reader to see, and stay as prose.
+_FORMATTING_TAG = re.compile(
+    r"<\s*/?\s*(?:a|abbr|b|blockquote|br|center|code|div|em|font|h[1-6]|hr|i|li|ol|p|pre|section|"
+    r"small|span|strong|sub|sup|table|tbody|td|th|thead|tr|u|ul)\b[^<>]{0,200}>",
+    re.I,
+)
+_MAX_LAYERS = 3
+# What an HTML tokenizer reads as the start of markup: "<" then an ASCII letter, "/", "!" or "?".
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])([^<>]*)(>?)")
 _BULLET = re.compile(r"^\s*(?:[•·▪◦‣●○■□–—*]|-(?!-)|\d{1,2}[.)](?=\s))\s*")  # noqa: RUF001
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u200b-\u200d\u2060\ufeff]")
@@ -60,23 +94,78 @@ def _normalise(value: str) -> str:
     return value
 
 
+class _Reader(HTMLParser):
+    """Reads the sanitiser's output (well-formed, escaped, structural tags only) into text."""
+
+    def __init__(self, multiline: bool) -> None:
+        super().__init__(convert_charrefs=True)
+        # One-line fields keep link text only, and list items are just words in the line.
+        self.multiline = multiline
+        self.parts: list[str] = []
+        self.anchors: list[tuple[str | None, int]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "li":
+            self.parts.append("\n- " if self.multiline else " ")
+        elif tag in _LINE_TAGS:
+            self.parts.append("\n")
+        elif tag in _CELL_TAGS:
+            self.parts.append(" ")
+        elif tag == "a":
+            self.anchors.append((dict(attrs).get("href"), len(self.parts)))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _LINE_TAGS:
+            self.parts.append("\n")
+        elif tag == "a" and self.anchors:
+            href, start = self.anchors.pop()
+            label = "".join(self.parts[start:]).strip()
+            if self.multiline and href and href.lower().startswith(("http://", "https://")) and href != label:
+                self.parts.append(f" ({href})")
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def _read(markup: str, multiline: bool) -> str:
+    reader = _Reader(multiline)
+    reader.feed(_SANITISER.clean(markup))
+    reader.close()
+    return "".join(reader.parts)
+
+
+def _plain_text(value: str, multiline: bool) -> str:
+    # Controls go first so "<\x00script>" is read as the tag it becomes, not as text.
+    text = _read(_normalise(value), multiline)
+    for _ in range(_MAX_LAYERS - 1):
+        if not _FORMATTING_TAG.search(text):
+            break
+        text = _read(text, multiline)
+    # Entities can decode to controls or mojibake; normalise what the parser produced, too.
+    return _normalise(text)
+
+
+def _defuse(match: re.Match[str]) -> str:
+    return "\u27e8" + match.group(1) + ("\u27e9" if match.group(2) else "")
+
+
+def defuse_tags(text: str) -> str:
+    """Make tag-shaped prose inert: "<canvas>" becomes "⟨canvas⟩", which no HTML parser reads as markup.
+
+    Runs last, so nothing after it can join a "<" to a letter again."""
+    return _TAG_OPEN.sub(_defuse, text)
+
+
 def clean_inline(value: str) -> str:
     """One-line fields (title, company, location): no tags, single spaces, NFC."""
-    # Feeds often escape their HTML: decode entities first, then drop the markup they reveal.
-    value = _KNOWN_TAG.sub(" ", html.unescape(value))
-    value = _LINE_BREAKS.sub(" ", _normalise(value))
-    return _SPACES.sub(" ", value).strip()
+    value = _LINE_BREAKS.sub(" ", _plain_text(value, multiline=False))
+    return defuse_tags(_SPACES.sub(" ", value).strip())
 
 
 def clean_description(value: str) -> str:
-    """Multi-line text: block tags become line breaks, bullets become "- ", blank runs collapse."""
-    value = html.unescape(value)
-    value = _LI_TAG.sub("\n- ", value)
-    value = _BLOCK_TAGS.sub("\n", value)
-    value = _KNOWN_TAG.sub("", value)
-    value = _normalise(value)
+    """Multi-line text: block tags become line breaks, list items "- " bullets, links "text (url)"."""
     lines: list[str] = []
-    for raw in _LINE_BREAKS.sub("\n", value).split("\n"):
+    for raw in _LINE_BREAKS.sub("\n", _plain_text(value, multiline=True)).split("\n"):
         line = _SPACES.sub(" ", raw).strip()
         if _BULLET.match(line):
             body = _BULLET.sub("", line, count=1).strip()
@@ -91,4 +180,4 @@ def clean_description(value: str) -> str:
         lines.append(line)
     while lines and not lines[-1]:
         lines.pop()
-    return "\n".join(lines)
+    return defuse_tags("\n".join(lines))
