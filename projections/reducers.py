@@ -11,7 +11,21 @@ from schemas.models import PostingContent, PostingEvent
 # The Avro-backed model is the one list of content fields.
 CONTENT_FIELDS: tuple[str, ...] = tuple(PostingContent.model_fields)
 # Fields a trace can ask about: the content, plus the posting's state.
-TRACEABLE_FIELDS = (*CONTENT_FIELDS, "status", "version", "content_hash")
+TRACEABLE_FIELDS = (*CONTENT_FIELDS, "status", "version", "content_hash", "normaliser")
+# The projector writes a batch's rows with the first row's columns, by position: every row
+# must list its columns in one order, whether it is new or was read back from the table.
+ROW_COLUMNS = (
+    "posting_id",
+    "version",
+    "status",
+    "content_hash",
+    *CONTENT_FIELDS,
+    "first_seen_at",
+    "updated_at",
+    "last_event_id",
+    "field_events",
+    "normaliser",
+)
 
 
 @dataclass(frozen=True)
@@ -30,14 +44,14 @@ def reduce_posting(current: dict[str, Any] | None, event: PostingEvent) -> Posti
             return None
         row = {**current, "status": "withdrawn", "updated_at": at, "last_event_id": eid}
         row["field_events"] = {**current["field_events"], "status": eid}
-        return PostingWrite(row, None, "applied")
+        return PostingWrite(_ordered(row), None, "applied")
     if event.content is None or event.content_hash is None:
         return None
     if current is not None and event.version < current["version"]:
         return PostingWrite(current, None, "stale")
     content = event.content.model_dump(mode="python")
     if current is None:
-        touched = [*CONTENT_FIELDS, "status", "version", "content_hash"]
+        touched = [*CONTENT_FIELDS, "status", "version", "content_hash", "normaliser"]
         base: dict[str, Any] = {"posting_id": event.posting_id, "first_seen_at": at, "field_events": {}}
     else:
         touched = [f for f in CONTENT_FIELDS if current.get(f) != content.get(f)]
@@ -45,6 +59,8 @@ def reduce_posting(current: dict[str, Any] | None, event: PostingEvent) -> Posti
             touched.append("status")
         if current["version"] != event.version:
             touched += ["version", "content_hash"]
+        if current.get("normaliser") != event.normaliser:
+            touched.append("normaliser")
         base = current
     row = {
         **base,
@@ -52,6 +68,8 @@ def reduce_posting(current: dict[str, Any] | None, event: PostingEvent) -> Posti
         "version": event.version,
         "status": "open",
         "content_hash": event.content_hash,
+        # Which cleaning rules produced the stored text; kept on withdrawal (the text stays).
+        "normaliser": event.normaliser,
         "updated_at": at,
         "last_event_id": eid,
         "field_events": {**base["field_events"], **{f: eid for f in touched}},
@@ -71,4 +89,9 @@ def reduce_posting(current: dict[str, Any] | None, event: PostingEvent) -> Posti
         if new_version
         else None
     )
-    return PostingWrite(row, version_row, "applied")
+    return PostingWrite(_ordered(row), version_row, "applied")
+
+
+def _ordered(row: dict[str, Any]) -> dict[str, Any]:
+    known = {c: row[c] for c in ROW_COLUMNS if c in row}
+    return known | {c: v for c, v in row.items() if c not in known}

@@ -77,6 +77,7 @@ class PostingEvent(Event):
     reason: str | None = None
     source_line: int | None = None
     source_file: str | None = None
+    normaliser: str | None = None
 
 
 class ProfileEvent(Event):

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from processors.intake.records import FieldError, RawRecord, Rejected
+from processors.intake.text import NORMALISER_VERSION
 from processors.intake.validate import validate
 from schemas.models import Event, Meta, PostingContent, PostingEvent, Producer, deterministic_id
 
@@ -57,7 +58,11 @@ def decide(
     source_file: str | None = None,
     line: int | None = None,
 ) -> PostingEvent | None:
-    """observed for a new posting, changed for new content, seen_again when a withdrawn one returns."""
+    """observed for a new posting, changed for new content, seen_again when a withdrawn one returns.
+
+    The hash covers the normalised content only, not the normaliser's version: after an upgrade
+    a posting whose text now cleans differently gets a `changed` event (naming the new
+    normaliser), and one whose text cleans the same emits nothing."""
     digest = content_hash(content)
     if known is not None and known.content_hash == digest and known.status == "open":
         return None
@@ -90,6 +95,7 @@ def decide(
         changed_fields=fields,
         source_file=source_file,
         source_line=line,
+        normaliser=NORMALISER_VERSION,
     )
 
 

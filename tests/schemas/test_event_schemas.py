@@ -70,6 +70,7 @@ SAMPLES: dict[str, Event] = {
         changed_fields=["salary_min", "title"],
         source_line=7,
         source_file="postings.jsonl",
+        normaliser="text-2",
     ),
     "profiles": ProfileEvent(
         meta=meta("profile.created"), profile_id="u-1", version=1, content_hash="x", document="{}"
