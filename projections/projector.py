@@ -17,7 +17,6 @@ from typing import Any
 import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
-from pydantic import ValidationError
 
 from projections import db
 from projections.jsonable import jsonable
@@ -51,6 +50,17 @@ from streams.topics import CATALOGUE
 COMPONENT = "projector"
 ALL_TOPICS: tuple[str, ...] = tuple(t.name for t in CATALOGUE)
 VERSION = "1"
+
+# Raised by a record's own bytes or values, not by the database being away: such a record is
+# dead-lettered. Connection loss, lock timeouts and the like propagate, so the batch is retried.
+DECODE_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError)
+POISON_ERRORS = (
+    psycopg.DataError,
+    psycopg.IntegrityError,
+    psycopg.errors.ProgramLimitExceeded,
+    *DECODE_ERRORS,
+    AttributeError,
+)
 
 
 def schema_lock_key(schema: str) -> int:
@@ -146,19 +156,12 @@ class Projector:
                         )
                     schema_id, record = self.codec.decode_record(rec.topic, rec.value)
                     event = model_for(rec.topic).model_validate(record)
-                except (WireFormatError, ValidationError, KeyError) as exc:
+                except DECODE_ERRORS as exc:
                     self._reject(conn, rec, f"{type(exc).__name__}: {exc}")
                     stats.dead_lettered += 1
                     continue
                 decoded.append((rec, schema_id, record, event))
-            fresh = self._record_audit(conn, decoded, stats)
-            self._apply_postings(conn, [e for e in fresh if isinstance(e, PostingEvent)])
-            apply_pipeline(
-                conn, [e for e in fresh if isinstance(e, RunEvent | DecisionEvent | DerivationEvent)]
-            )
-            apply_profiles(conn, [e for e in fresh if isinstance(e, ProfileEvent)])
-            apply_matches(conn, [e for e in fresh if isinstance(e, MatchEvent)])
-            stats.applied += len(fresh)
+            self._apply_isolating_poison(conn, decoded, stats)
             if self.dead_letters is not None:
                 # Dead letters must be in the log before the offsets that skip their source commit.
                 self.dead_letters.flush()
@@ -170,13 +173,51 @@ class Projector:
                 )
         stats.batches += 1
 
-    def _record_audit(
+    def _apply_isolating_poison(
         self,
         conn: psycopg.Connection[Any],
         decoded: list[tuple[RawRecord, int, dict[str, Any], Event]],
         stats: ProjectorStats,
-    ) -> list[Event]:
-        """Insert first sightings into the audit log; record re-deliveries. Returns the events to apply."""
+    ) -> None:
+        """Apply the batch in one savepoint; if a record in it cannot be applied, apply the batch
+        again one record per savepoint and dead-letter the ones that fail, so one bad event never
+        stops the projection while offsets and rows still commit together."""
+        try:
+            with conn.transaction():
+                applied, duplicates = self._apply_events(conn, decoded)
+        except POISON_ERRORS:
+            applied = duplicates = 0
+            for item in decoded:
+                try:
+                    with conn.transaction():
+                        one_applied, one_duplicate = self._apply_events(conn, [item])
+                except POISON_ERRORS as exc:
+                    self._reject(conn, item[0], f"cannot apply: {type(exc).__name__}: {exc}")
+                    stats.dead_lettered += 1
+                    continue
+                applied += one_applied
+                duplicates += one_duplicate
+        stats.applied += applied
+        stats.duplicates += duplicates
+
+    def _apply_events(
+        self, conn: psycopg.Connection[Any], decoded: list[tuple[RawRecord, int, dict[str, Any], Event]]
+    ) -> tuple[int, int]:
+        """Returns (events applied, duplicates recorded)."""
+        fresh, duplicates = self._record_audit(conn, decoded)
+        self._apply_postings(conn, [e for e in fresh if isinstance(e, PostingEvent)])
+        apply_pipeline(conn, [e for e in fresh if isinstance(e, RunEvent | DecisionEvent | DerivationEvent)])
+        apply_profiles(conn, [e for e in fresh if isinstance(e, ProfileEvent)])
+        apply_matches(conn, [e for e in fresh if isinstance(e, MatchEvent)])
+        return len(fresh), duplicates
+
+    def _record_audit(
+        self,
+        conn: psycopg.Connection[Any],
+        decoded: list[tuple[RawRecord, int, dict[str, Any], Event]],
+    ) -> tuple[list[Event], int]:
+        """Insert first sightings into the audit log; record re-deliveries. Returns the events to apply
+        and the number of re-deliveries."""
         ids = [str(e.meta.event_id) for _, _, _, e in decoded]
         seen = {
             str(r["event_id"])
@@ -197,7 +238,7 @@ class Projector:
                     rec.topic,
                     rec.partition,
                     rec.offset,
-                    rec.key.decode("utf-8", "replace") if rec.key is not None else None,
+                    _key_text(rec.key),
                     meta.event_type,
                     meta.occurred_at,
                     meta.producer.component,
@@ -222,8 +263,7 @@ class Projector:
                 "ON CONFLICT DO NOTHING",
                 duplicates,
             )
-        stats.duplicates += len(duplicates)
-        return fresh
+        return fresh, len(duplicates)
 
     def _apply_postings(self, conn: psycopg.Connection[Any], events: list[PostingEvent]) -> None:
         """Fold the batch's posting events in memory (in log order), then write each posting once."""
@@ -260,16 +300,26 @@ class Projector:
             )
 
     def _reject(self, conn: psycopg.Connection[Any], rec: RawRecord, error: str) -> None:
+        # The error may quote the bad value; Postgres text (and jsonb, for the letter) cannot hold NUL.
+        error = error.replace("\x00", "\\u0000")
         dl_id = None
-        if rec.topic != "deadletters" and self.dead_letters is not None:
+        if rec.topic != "deadletters":
             letter = dead_letter(rec, error, COMPONENT)
-            self.dead_letters.send(letter)
+            # The id derives from the coordinates, so a replay that sends nothing records the
+            # live projector's letter and the rebuilt rows come out equal.
             dl_id = letter.meta.event_id
+            if self.dead_letters is not None:
+                self.dead_letters.send(letter)
         conn.execute(
             'INSERT INTO rejected_records (topic, partition, "offset", error, dead_letter_event_id) '
             "VALUES (%s,%s,%s,%s,%s) ON CONFLICT DO NOTHING",
             (rec.topic, rec.partition, rec.offset, error[:2000], dl_id),
         )
+
+
+def _key_text(key: bytes | None) -> str | None:
+    # A readable form only (the letter keeps the bytes); text columns cannot hold NUL.
+    return None if key is None else key.decode("utf-8", "replace").replace("\x00", "\\u0000")
 
 
 @lru_cache(maxsize=8)
