@@ -19,7 +19,9 @@ from projections import db, matching_queries
 from projections.match_evidence import requirement_evidence
 from schemas.models import DerivationEvent, MatchEvent, ProfileEvent
 from streams.embedding_index import EmbeddingIndex
-from streams.producer import EventProducer
+from streams.health import HealthBoard
+from streams.pipeline_service import already_logged
+from streams.producer import EventProducer, targets_of
 
 log = logging.getLogger("turing.matcher")
 
@@ -44,12 +46,14 @@ class MatchingService:
         config: ScoringConfig = DEFAULT,
         candidates: int = 50,
         index: EmbeddingIndex | None = None,
+        health: HealthBoard | None = None,
     ):
         self.dsn, self.schema, self.producer = dsn, schema, producer
         self._catch_up = catch_up
         self.config = config
         self.k = candidates
         self.index = index
+        self.health = health
         self._similarity: Similarity | None = None
         self._lock = threading.Lock()
 
@@ -138,8 +142,15 @@ class MatchingService:
         return out
 
     def _emit(self, events: list[MatchEvent]) -> None:
-        for event in events:
+        # The projection was caught up before scoring, so the audit log holds whatever an
+        # earlier delivery of this trigger emitted: that copy stays the only one.
+        with db.connect(self.dsn) as conn:
+            logged = already_logged(conn, self.schema, [str(e.meta.event_id) for e in events])
+        fresh = [e for e in events if str(e.meta.event_id) not in logged]
+        for event in fresh:
             self.producer.send(event)
-        if events:
-            self.producer.flush()
-            log.info("emitted %d match events", len(events))
+        if fresh:
+            deliveries = self.producer.flush()
+            if self.health is not None:
+                self.health.record_produced(targets_of(deliveries))
+            log.info("emitted %d match events", len(fresh))

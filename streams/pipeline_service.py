@@ -1,7 +1,17 @@
 """The thin shell around the pure pipeline: load state, execute, emit, flush.
 
-The same service runs under faust agents (`streams/faust_app.py`), a plain loop, or a
+The same service runs under the worker's consumer loops (`streams/consumer_loop.py`), or a
 test calling it directly.
+
+Re-delivery is normal (a crash between the flush and the commit redelivers the batch), so
+a run's events must come out the same the second time (DESIGN §5):
+- the state a run reads is the state *as of its command*: a command whose derivation is
+  already projected keeps that derivation's version and reads the derivation in force
+  before it, and a decision of the batch's own runs is never offered for reuse;
+- an event whose id is already in the log is not emitted again. After a start-up or a
+  failed attempt the service first catches the projection up, so the audit log holds
+  everything an earlier attempt managed to produce; its recorded bytes (times included)
+  stay the only copy.
 """
 
 from __future__ import annotations
@@ -11,18 +21,54 @@ import threading
 from collections.abc import Iterable
 from typing import Any
 
+from psycopg import sql
+
 from processors.llm.factory import EngineCache
 from processors.llm.protocol import Engine
 from processors.pipeline.config import PipelineConfig
-from processors.pipeline.events import command_for_posting
-from processors.pipeline.executor import Reusable, ReuseKey, RunResult, execute
-from processors.pipeline.work import RunInput
+from processors.pipeline.events import command_for_posting, derivation_id_for, run_id_for
+from processors.pipeline.executor import Reusable, ReuseKey, ReuseLookup, RunResult, execute
+from processors.pipeline.work import PriorDerivation, RunInput
 from projections import db, pipeline_queries
 from schemas.codec import EventCodec
-from schemas.models import CommandEvent, PostingEvent
+from schemas.models import CommandEvent, Event, PostingEvent
+from streams.health import HealthBoard
 from streams.producer import Delivery, EventProducer, targets_of
 
 log = logging.getLogger("turing.pipeline")
+
+
+class Orchestrator:
+    """postings → commands. A command's id and bytes derive from its posting event alone."""
+
+    def __init__(self, producer: EventProducer, health: HealthBoard | None = None):
+        self.producer, self.health = producer, health
+
+    def handle_postings(self, events: Iterable[PostingEvent]) -> int:
+        sent = 0
+        for event in events:
+            command = command_for_posting(event)
+            if command is not None:
+                self.producer.send(command)
+                sent += 1
+        if sent:
+            deliveries = self.producer.flush()
+            if self.health is not None:
+                self.health.record_produced(targets_of(deliveries))
+        return sent
+
+
+def already_logged(conn: Any, schema: str, ids: list[str]) -> set[str]:
+    """The ids among `ids` the projection's audit log holds (i.e. that are in the log)."""
+    if not ids:
+        return set()
+    rows = conn.execute(
+        sql.SQL("SELECT event_id FROM {}.audit_log WHERE event_id = ANY(%s::uuid[])").format(
+            sql.Identifier(schema)
+        ),
+        (ids,),
+    )
+    return {str(r["event_id"]) for r in rows}
 
 
 class PipelineService:
@@ -34,27 +80,22 @@ class PipelineService:
         producer: EventProducer,
         config: PipelineConfig,
         catch_up: Any = None,
+        health: HealthBoard | None = None,
     ):
         self.dsn, self.schema, self.codec, self.producer = dsn, schema, codec, producer
         self.config = config
         self._catch_up = catch_up
+        self.health = health
         self._engines = EngineCache(config.engine_options)
         self._lock = threading.Lock()
         # highest offset this service produced per partition: what the projection must reach
         self.emitted: dict[tuple[str, int], int] = {}
-
-    # --- orchestration -----------------------------------------------------------------------
+        # Until a batch succeeds, an earlier attempt (or process) may have produced part of it.
+        self._suspect = True
+        self.skipped = 0  # events not re-emitted because the log already held them
 
     def handle_postings(self, events: Iterable[PostingEvent]) -> int:
-        sent = 0
-        for event in events:
-            command = command_for_posting(event)
-            if command is not None:
-                self.producer.send(command)
-                sent += 1
-        if sent:
-            self._record(self.producer.flush())
-        return sent
+        return Orchestrator(self.producer, self.health).handle_postings(events)
 
     # --- the pipeline ------------------------------------------------------------------------
 
@@ -63,19 +104,32 @@ class PipelineService:
         if not commands:
             return []
         with self._lock:
-            if self._catch_up is not None and not self._projection_ready(commands):
-                # The projection must hold the postings and our own earlier derivations.
-                self._catch_up()
-            inputs = self.load_inputs(commands)
-            results = execute(inputs, self.config, self.engine, self.reuse)
-            for result in results:
-                for event in result.events:
-                    self.producer.send(event)
-            self._record(self.producer.flush())
+            try:
+                if self._catch_up is not None and (self._suspect or not self._projection_ready(commands)):
+                    # The projection must hold the postings, our own earlier derivations, and
+                    # whatever an interrupted attempt at this batch already produced.
+                    self._catch_up()
+                inputs, mine = self._load(commands)
+                results = execute(inputs, self.config, self.engine, self._reuse_except(mine))
+                self._emit([e for r in results for e in r.events])
+                self._suspect = False
+            except BaseException:
+                self._suspect = True
+                raise
         for r in results:
             log.info("run %s for %s: %s%s", r.work.run_id, r.work.posting_id, r.status,
                      f" ({r.work.failed})" if r.work.failed else "")  # fmt: skip
         return results
+
+    def _emit(self, events: list[Event]) -> None:
+        with db.connect(self.dsn) as conn:
+            logged = already_logged(conn, self.schema, [str(e.meta.event_id) for e in events])
+        for event in events:
+            if str(event.meta.event_id) in logged:
+                self.skipped += 1
+                continue
+            self.producer.send(event)
+        self._record(self.producer.flush())
 
     def _projection_ready(self, commands: list[CommandEvent]) -> bool:
         """True when every posting is projected and so is everything we emitted: no drain needed.
@@ -91,33 +145,76 @@ class PipelineService:
         return all(offsets.get(tp, 0) > offset for tp, offset in self.emitted.items())
 
     def _record(self, deliveries: list[Delivery]) -> None:
-        for tp, offset in targets_of(deliveries).items():
+        targets = targets_of(deliveries)
+        for tp, offset in targets.items():
             self.emitted[tp] = max(self.emitted.get(tp, -1), offset)
+        if self.health is not None:
+            self.health.record_produced(targets)
 
     def load_inputs(self, commands: list[CommandEvent]) -> list[RunInput]:
+        return self._load(commands)[0]
+
+    def _load(self, commands: list[CommandEvent]) -> tuple[list[RunInput], set[str]]:
+        """Each command's input as of the command; also the ids of decisions the batch's runs emitted."""
         ids = sorted({c.posting_id for c in commands})
+        s = sql.Identifier(self.schema)
         with db.connect(self.dsn) as conn:
             postings = pipeline_queries.posting_states(conn, self.schema, ids)
-            priors = pipeline_queries.derivations(conn, self.schema, ids)
+            in_force = pipeline_queries.derivations(conn, self.schema, ids)
             versions = pipeline_queries.max_versions(conn, self.schema, ids)
-            prior_ids = [i for p in priors.values() for i in p.decision_ids]
-            by_step = pipeline_queries.decisions_by_step(conn, self.schema, prior_ids)
+            own = {
+                str(r["event_id"]): (r["posting_id"], r["version"])
+                for r in conn.execute(
+                    sql.SQL(
+                        "SELECT event_id, posting_id, version FROM {}.derivations WHERE event_id = ANY(%s::uuid[])"
+                    ).format(s),
+                    ([str(derivation_id_for(c)) for c in commands],),
+                )
+            }
+            before = {key: self._prior_before(conn, *pv) for key, pv in own.items()}
+            mine = {
+                str(r["event_id"])
+                for r in conn.execute(
+                    sql.SQL("SELECT event_id FROM {}.decisions WHERE run_id = ANY(%s)").format(s),
+                    ([run_id_for(c) for c in commands],),
+                )
+            }
+            priors = [*in_force.values(), *(p for p in before.values() if p is not None)]
+            by_step = pipeline_queries.decisions_by_step(
+                conn, self.schema, sorted({i for p in priors for i in p.decision_ids})
+            )
         inputs = []
-        for cmd in sorted(commands, key=lambda c: -c.priority):
-            # Two commands for one posting in a batch get consecutive versions.
-            versions[cmd.posting_id] = versions.get(cmd.posting_id, 0) + 1
-            prior = priors.get(cmd.posting_id)
-            mine = set(prior.decision_ids) if prior else set()
+        # Versions follow the log order of the commands, whatever order the batch runs in.
+        for cmd in commands:
+            key = str(derivation_id_for(cmd))
+            if key in own:
+                version, prior = own[key][1], before[key]
+            else:
+                versions[cmd.posting_id] = versions.get(cmd.posting_id, 0) + 1
+                version, prior = versions[cmd.posting_id], in_force.get(cmd.posting_id)
+            theirs = set(prior.decision_ids) if prior else set()
             inputs.append(
                 RunInput(
                     command=cmd,
                     posting=postings.get(cmd.posting_id),
                     prior=prior,
-                    next_version=versions[cmd.posting_id],
-                    prior_decisions={s: [i for i in ids_ if i in mine] for s, ids_ in by_step.items()},
+                    next_version=version,
+                    prior_decisions={st: [i for i in ids_ if i in theirs] for st, ids_ in by_step.items()},
                 )
             )
-        return inputs
+        return sorted(inputs, key=lambda i: -i.command.priority), mine
+
+    def _prior_before(self, conn: Any, posting_id: str, version: int) -> PriorDerivation | None:
+        """The derivation a run that produced `version` read: the newest one below it."""
+        row = conn.execute(
+            sql.SQL(
+                "SELECT max(version) AS v FROM {}.derivations WHERE posting_id = %s AND version < %s"
+            ).format(sql.Identifier(self.schema)),
+            (posting_id, version),
+        ).fetchone()
+        if row is None or row["v"] is None:
+            return None
+        return pipeline_queries.derivations(conn, self.schema, [posting_id], row["v"]).get(posting_id)
 
     def engine(self, spec: str) -> Engine:
         return self._engines(spec)
@@ -125,6 +222,13 @@ class PipelineService:
     def reuse(self, keys: list[ReuseKey]) -> dict[ReuseKey, Reusable]:
         with db.connect(self.dsn) as conn:
             return pipeline_queries.reusable(conn, self.schema, keys)
+
+    def _reuse_except(self, mine: set[str]) -> ReuseLookup:
+        # A redelivered run must not "reuse" the decisions its own first attempt emitted.
+        def lookup(keys: list[ReuseKey]) -> dict[ReuseKey, Reusable]:
+            return {k: r for k, r in self.reuse(keys).items() if r.decision_id not in mine}
+
+        return lookup
 
     def close(self) -> None:
         self._engines.close()

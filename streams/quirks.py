@@ -61,16 +61,6 @@ def consumer_config(bootstrap: str, group_id: str | None, client_id: str) -> dic
     return config
 
 
-def faust_broker_settings() -> dict[str, Any]:
-    """faust-streaming worked against Tansu only with these (measured)."""
-    return {
-        "broker_session_timeout": GROUP_SESSION_TIMEOUT_MS / 1000,
-        "broker_heartbeat_interval": GROUP_HEARTBEAT_MS / 1000,
-        "consumer_auto_offset_reset": "earliest",
-        "producer_acks": -1,
-    }
-
-
 def caught_up(last_seen: Mapping[K, int], targets: Mapping[K, int]) -> bool:
     """True when every partition's last seen offset reached the target we know was written.
 

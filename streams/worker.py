@@ -1,35 +1,75 @@
-"""`python -m streams.worker`: the pipeline worker (faust agents plus a projector thread).
+"""`python -m streams.worker`: the pipeline worker — four consumer loops and a projector thread.
 
 Started by `turing up` beside the API; `turing worker` runs it in the foreground.
+
+Loops (each its own consumer group, thread and producer, so one loop's delivery errors are
+never another's): `orchestrator` (postings → commands), `pipeline` (commands → runs,
+decisions, derivations), `matcher` (derivations → matches) and `matcher-profiles`
+(profiles → matches). A loop that crashes is restarted from its last committed offsets;
+one that keeps crashing makes the worker exit with status 1, so whoever supervises it
+(`turing up`, systemd, Kubernetes) restarts the process. The worker's health goes to
+``DATA_DIR/worker-health.json`` (see `streams/health.py`).
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 import threading
+import time
+from collections import deque
 from pathlib import Path
+from typing import Any
 
 from infra.context import Context
 from infra.settings import Settings
-from projections.projector import Projector
+from projections.projector import Projector, ProjectorStats
+from schemas.models import CommandEvent, DerivationEvent, PostingEvent, ProfileEvent
+from streams.consumer_loop import ConsumerLoop
 from streams.embedding_index import EmbeddingIndex
+from streams.health import HEALTH_FILE, HealthBoard
 from streams.matching_service import MatchingService
-from streams.pipeline_service import PipelineService
+from streams.pipeline_service import Orchestrator, PipelineService
 from streams.producer import EventProducer
 
 log = logging.getLogger("turing.worker")
+# The pipeline keeps the group faust used, so an existing stack resumes where it was.
 GROUP = "turing-pipeline"
+GROUPS = {
+    "orchestrator": "turing-orchestrator",
+    "pipeline": GROUP,
+    "matcher": "turing-matcher",
+    "matcher-profiles": "turing-matcher-profiles",
+}
+MAX_RESTARTS = 5
+RESTART_WINDOW_S = 300.0
 
 
-def project_forever(projector: Projector, stop: threading.Event, pause_s: float = 0.5) -> None:
+def project_forever(
+    projector: Projector, stop: threading.Event, health: HealthBoard | None = None, pause_s: float = 0.5
+) -> None:
     """Keep the live projection level with the log so reads (API, CLI) see runs as they finish."""
+    if health is not None:
+        health.consumer("projector", "-", "*")
+
+    def progressed(stats: ProjectorStats) -> None:
+        if health is not None:
+            health.progressed("projector", {}, 0)
+            health.update("projector", records=stats.events, dead_letters=stats.dead_lettered)
+
     while not stop.is_set():
         try:
-            projector.run(stop=stop)
-        except Exception:  # keep projecting after a transient broker or database error
+            if health is not None:
+                health.update("projector", state="running")
+            projector.run(stop=stop, on_batch=progressed)
+            if health is not None:
+                health.progressed("projector", {}, 0)  # caught up is progress too
+        except Exception as exc:  # keep projecting after a transient broker or database error
             log.exception("projector pass failed; retrying")
+            if health is not None:
+                health.error("projector", exc, state="retrying")
         stop.wait(pause_s)
 
 
@@ -58,6 +98,54 @@ def semantic_index(ctx: Context, settings: Settings) -> EmbeddingIndex | None:
     return EmbeddingIndex(ctx.endpoints.dsn, ctx.schema, lambda: provider_from_config(settings.embeddings))
 
 
+def supervise(loop: ConsumerLoop, stop: threading.Event, fatal: threading.Event) -> None:
+    """Run a loop; restart it when it crashes, and give up (fatal) when it crashes too often."""
+    crashes: deque[float] = deque()
+    while not stop.is_set():
+        try:
+            loop.run(stop)
+            return
+        except Exception as exc:
+            log.exception("consumer %s crashed", loop.name)
+            loop.health.error(loop.name, exc, state="crashed")
+            now = time.monotonic()
+            crashes.append(now)
+            while crashes and now - crashes[0] > RESTART_WINDOW_S:
+                crashes.popleft()
+            if len(crashes) > MAX_RESTARTS:
+                log.critical("consumer %s crashed %d times in %.0fs: the worker exits", loop.name,
+                             len(crashes), RESTART_WINDOW_S)  # fmt: skip
+                fatal.set()
+                stop.set()
+                return
+            loop.health.count(loop.name, restarts=1)
+            stop.wait(min(30.0, 2.0 ** len(crashes)))
+
+
+def build_loops(
+    ctx: Context, settings: Settings, service: PipelineService, matcher: MatchingService, health: HealthBoard
+) -> list[ConsumerLoop]:
+    bootstrap = ctx.endpoints.bootstrap_servers
+
+    def producer(name: str) -> EventProducer:
+        return EventProducer(bootstrap, ctx.codec, client_id=f"turing-{name}")
+
+    orchestrator = Orchestrator(producer("orchestrator"), health)
+    service.health = health
+    matcher.health = health
+
+    def loop(name: str, topic: str, handler: Any, accepts: type, batch: int, within: float) -> ConsumerLoop:
+        return ConsumerLoop(name, bootstrap, GROUPS[name], topic, ctx.codec, handler, accepts,
+                            producer(f"{name}-deadletters"), health, batch, within)  # fmt: skip
+
+    return [
+        loop("orchestrator", "postings", orchestrator.handle_postings, PostingEvent, 256, 0.5),
+        loop("pipeline", "commands", service.handle_commands, CommandEvent, service.config.batch_size, 1.0),
+        loop("matcher", "derivations", matcher.handle_derivations, DerivationEvent, 256, 1.0),
+        loop("matcher-profiles", "profiles", matcher.handle_profiles, ProfileEvent, 256, 1.0),
+    ]
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Run the Turing pipeline worker.")
     parser.add_argument("--data-dir", type=Path, default=None)
@@ -73,20 +161,10 @@ def main(argv: list[str] | None = None) -> None:
         from ray_jobs.engine_pool import start_ray
 
         start_ray(settings.data_dir)
-    stop = threading.Event()
-    threads = []
-    if not args.no_projector:
-        t = threading.Thread(
-            target=project_forever, args=(ctx.projector(), stop), daemon=True, name="projector"
-        )
-        t.start()
-        threads.append(t)
-    from faust import Worker
-
-    from streams.faust_app import build_app
-
-    # The matcher runs on another executor thread than the pipeline: its own producer keeps
-    # each service's delivery reports (and flush errors) its own.
+    stop, fatal = threading.Event(), threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    health = HealthBoard(settings.data_dir / HEALTH_FILE)
     matcher = MatchingService(
         ctx.endpoints.dsn,
         ctx.schema,
@@ -95,15 +173,34 @@ def main(argv: list[str] | None = None) -> None:
         config=settings.scoring,
         index=semantic_index(ctx, settings),
     )
-    app = build_app(ctx.endpoints.bootstrap_servers, settings.data_dir, service, ctx.codec, GROUP, matcher)
-    worker = Worker(app, loglevel=args.log_level, quiet=True, override_logging=False)
+    threads = [threading.Thread(target=health.write_forever, args=(stop,), name="health", daemon=True)]
+    if not args.no_projector:
+        threads.append(
+            threading.Thread(
+                target=project_forever, args=(ctx.projector(), stop, health), name="projector", daemon=True
+            )
+        )
+    loops = build_loops(ctx, settings, service, matcher, health)
+    threads += [
+        threading.Thread(target=supervise, args=(lp, stop, fatal), name=lp.name, daemon=True) for lp in loops
+    ]
+    for t in threads:
+        t.start()
+    log.info("worker up: %s", ", ".join(f"{lp.name} ({lp.topic}, group {lp.group})" for lp in loops))
     try:
-        worker.execute_from_commandline()
+        while not stop.wait(1.0):
+            dead = [t.name for t in threads[1:] if not t.is_alive()]
+            if dead:  # a thread that ended without a stop is a bug: don't run on half a worker
+                log.critical("worker threads ended unexpectedly: %s", ", ".join(dead))
+                fatal.set()
+                stop.set()
+        for t in threads:
+            t.join(timeout=20)
     finally:
         stop.set()
         service.close()
         ctx.close()
-        sys.exit(0)
+    sys.exit(1 if fatal.is_set() else 0)
 
 
 if __name__ == "__main__":

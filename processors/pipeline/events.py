@@ -4,6 +4,7 @@ command re-emits the very same events and projections apply them once."""
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 from processors.pipeline.work import PriorDerivation, RunWork
@@ -27,9 +28,14 @@ def run_id_for(command: CommandEvent) -> str:
     return str(deterministic_id("run", command.meta.event_id))
 
 
-def _meta(w: RunWork, event_type: str, *id_parts: object) -> Meta:
+def derivation_id_for(command: CommandEvent) -> uuid.UUID:
+    """The id of the derivation a command's run emits: how a redelivery finds its first emission."""
+    return deterministic_id("derivation", command.meta.event_id)
+
+
+def _meta(w: RunWork, event_type: str, event_id: uuid.UUID) -> Meta:
     return Meta(
-        event_id=deterministic_id(*id_parts),
+        event_id=event_id,
         event_type=event_type,
         occurred_at=now_utc(),
         producer=PIPELINE,
@@ -43,7 +49,7 @@ def run_event(w: RunWork, status: str, derivation_version: int | None = None) ->
     cmd = w.input.command
     return RunEvent.model_validate(
         {
-            "meta": _meta(w, f"run.{status}", "run", cmd.meta.event_id, status),
+            "meta": _meta(w, f"run.{status}", deterministic_id("run", cmd.meta.event_id, status)),
             "run_id": w.run_id,
             "posting_id": cmd.posting_id,
             "status": status,
@@ -82,7 +88,9 @@ def decision_event(
 ) -> DecisionEvent:
     cmd_id = w.input.command.meta.event_id
     return DecisionEvent(
-        meta=_meta(w, f"decision.{status}", "decision", cmd_id, task, role, item_index, attempt),
+        meta=_meta(
+            w, f"decision.{status}", deterministic_id("decision", cmd_id, task, role, item_index, attempt)
+        ),
         subject_id=w.posting_id,
         step=step,
         engine=spec[0],
@@ -116,7 +124,7 @@ def derivation_event(w: RunWork, version: int) -> DerivationEvent:
         "ghost_signals": (w.ghost or {}).get("signals", []),
     }
     return DerivationEvent(
-        meta=_meta(w, "derivation.created", "derivation", w.input.command.meta.event_id),
+        meta=_meta(w, "derivation.created", derivation_id_for(w.input.command)),
         posting_id=w.posting_id,
         version=version,
         posting_event_id=w.posting.event_id,
@@ -200,8 +208,6 @@ def reprocess_command(
     causation_id: str | None = None,
 ) -> CommandEvent:
     """A person's request: a fresh id every time (asking twice means running twice)."""
-    import uuid
-
     return CommandEvent(
         meta=Meta(
             event_id=uuid.uuid4(),
