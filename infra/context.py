@@ -13,7 +13,18 @@ from schemas.models import Producer
 from schemas.registry_client import HttpRegistry
 from streams.producer import EventProducer
 
-VERSION = "0.1.0"
+
+def _version() -> str:
+    # The installed distribution's version; a bare checkout (not installed) falls back.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("turing")
+    except PackageNotFoundError:
+        return "0.1.0"
+
+
+VERSION = _version()
 
 
 @dataclass

@@ -1,11 +1,15 @@
-"""The root `turing` command."""
+"""The root `turing` command: subcommands, `--version`, and the one place errors are reported."""
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
+from collections.abc import Sequence
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from infra.cli import (
     demo,
@@ -18,14 +22,113 @@ from infra.cli import (
     stack_cmds,
     taxonomy_cmds,
 )
+from infra.cli.common import ExitCode, debugging, note, unexpected
+from infra.context import VERSION
+
+
+def quiet_third_party() -> None:
+    """Silence the progress bars of model libraries: the CLI shows its own (rich) progress.
+
+    The environment covers libraries imported later (the hub reads it at import); the calls
+    cover ones already imported, as in a test process.
+    """
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    if "huggingface_hub" in sys.modules:
+        from huggingface_hub.utils import disable_progress_bars
+
+        disable_progress_bars()
+    if "transformers" in sys.modules:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
+    # A library asks for a per-user runtime dir it never uses; its warning is noise here.
+    warnings.filterwarnings("ignore", category=UserWarning, module="platformdirs")
+
+
+class TuringGroup(TyperGroup):
+    """Reports usage errors as one `error:` line (exit 2) and turns any exception nobody
+    expected into one line and exit 1; TURING_DEBUG=1 shows the traceback instead."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            rv = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except typer.TyperException as exc:
+            sys.exit(_usage_error(exc))
+        except typer.Abort:
+            note("error:", "bold red", "aborted")
+            sys.exit(ExitCode.FAILED)
+        except Exception as exc:
+            if debugging():
+                raise
+            try:
+                unexpected(exc, self._where(argv))
+            except typer.Exit as stop:
+                sys.exit(stop.exit_code)
+        # Without standalone mode click returns the code of a typer.Exit, or the command's value.
+        sys.exit(rv if isinstance(rv, int) else ExitCode.OK)
+
+    def _where(self, argv: list[str]) -> str:
+        names, group = ["turing"], self
+        for arg in argv:
+            sub = getattr(group, "commands", {}).get(arg)
+            if sub is None:
+                break
+            names.append(arg)
+            group = sub
+        return " ".join(names)
+
+
+def _usage_error(exc: typer.TyperException) -> int:
+    code = int(getattr(exc, "exit_code", ExitCode.USAGE))
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        return code  # the help was printed already
+    ctx = getattr(exc, "ctx", None)
+    path = ctx.command_path if ctx is not None else "turing"
+    # Typer validates through pydantic, whose messages carry a "Value error, " prefix.
+    message = exc.format_message().replace("Value error, ", "")
+    note("error:", "bold red", f"{message} — `{path}` — see `{path} --help`")
+    return code
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"turing {VERSION}")
+        raise typer.Exit()
+
 
 app = typer.Typer(
     name="turing",
+    cls=TuringGroup,
     help="Turing: job postings to explained matches; every step an immutable, traceable event.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Turing: job postings to explained matches; every step an immutable, traceable event."""
+    quiet_third_party()
+
+
 app.command("up")(stack_cmds.up)
 app.command("down")(stack_cmds.down)
 app.command("status")(stack_cmds.status)
@@ -47,6 +150,5 @@ app.add_typer(search_cmds.search_app, name="search")
 
 
 def main() -> None:
-    # A library asks for a per-user runtime dir it never uses; its warning is noise here.
-    warnings.filterwarnings("ignore", category=UserWarning, module="platformdirs")
-    sys.exit(app())
+    quiet_third_party()
+    app()

@@ -1,17 +1,23 @@
-"""What every subcommand shares: the data-dir option, the context, friendly errors."""
+"""What every subcommand shares: exit codes, the data-dir option, the context, JSON and errors."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime, time
+from decimal import Decimal
+from enum import Enum, IntEnum
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, NoReturn, ParamSpec, TypeVar
+from uuid import UUID
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from infra.context import Context
 from infra.settings import DEFAULT_DATA_DIR, ConfigError, Settings
@@ -22,6 +28,33 @@ out = Console(width=None if sys.stdout.isatty() else 150)
 P = ParamSpec("P")
 R = TypeVar("R")
 
+DEBUG_ENV = "TURING_DEBUG"
+
+
+class ExitCode(IntEnum):
+    """The exit statuses of every `turing` command (docs/cli.md has the table)."""
+
+    OK = 0
+    # The command could not do its work: the stack is down, a service failed, or what was
+    # asked for does not exist (an unknown id, a lookup with no match).
+    FAILED = 1
+    # The command line was wrong: a bad option value, or an input file that is missing,
+    # unreadable, or of the wrong kind. Typer uses 2 for its own usage errors too.
+    USAGE = 2
+    # Input records: some were rejected, the others accepted.
+    PARTIAL = 3
+    # Input records: none was accepted (all rejected, or the input held none).
+    NONE_ACCEPTED = 4
+
+
+class UsageProblem(Exception):
+    """An argument the user can fix (a value, a file's content or kind): exit 2, one line."""
+
+
+class NotFound(LookupError):
+    """What was asked for does not exist: exit 1 (a LookupError, so callers may catch either)."""
+
+
 DataDir = typer.Option(
     Path(os.environ.get("TURING_DATA_DIR", str(DEFAULT_DATA_DIR))),
     "--data-dir",
@@ -30,47 +63,166 @@ DataDir = typer.Option(
 JsonFlag = typer.Option(False, "--json", help="Print the answer as JSON.")
 
 
+def input_file(help_text: str, *, dir_okay: bool = False, default: Any = ...) -> Any:
+    """A positional input path that must exist and be readable (else a usage error, exit 2)."""
+    return typer.Argument(
+        default, help=help_text, exists=True, file_okay=not dir_okay, dir_okay=dir_okay, readable=True
+    )
+
+
+def one_of(values: Iterable[str]) -> Callable[[str], str]:
+    """Option callback for a choice known only at run time: a usage error names the allowed values."""
+    allowed = tuple(values)
+
+    def check(value: str) -> str:
+        if value not in allowed:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(map(repr, allowed))}")
+        return value
+
+    return check
+
+
+def positive(value: float | None) -> float | None:
+    """Option callback: seconds and similar quantities must be greater than zero."""
+    if value is not None and value <= 0:
+        raise typer.BadParameter(f"must be greater than 0, got {value:g}")
+    return value
+
+
 def context(data_dir: Path, component: str = "turing-cli") -> Context:
     settings = Settings.load(data_dir)
     return Context(settings.endpoints(), component=component, schema=settings.projection_schema)
 
 
+def intake_exit(summary: Mapping[str, int]) -> ExitCode:
+    """0 when nothing was rejected and something was read; 3 for a partial, 4 for a total refusal."""
+    accepted = summary["new"] + summary["changed"] + summary["unchanged"]
+    if accepted == 0:
+        return ExitCode.NONE_ACCEPTED
+    return ExitCode.PARTIAL if summary["rejected"] else ExitCode.OK
+
+
+def _encode(value: Any) -> Any:
+    # Called by json.dumps only for what it cannot encode itself.
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, UUID | Path):
+        return str(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="json")
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return str(value)
+
+
+def to_json(obj: Any, *, indent: int | None = None) -> str:
+    """The one JSON encoding of CLI answers: timestamps ISO 8601 with `T` and offset."""
+    return json.dumps(obj, default=_encode, ensure_ascii=False, indent=indent)
+
+
 def print_json(obj: Any) -> None:
-    out.print_json(json.dumps(obj, default=str))
+    """One JSON document on stdout."""
+    sys.stdout.write(to_json(obj, indent=2) + "\n")
+    sys.stdout.flush()
+
+
+def print_json_lines(rows: Iterable[Any]) -> None:
+    """JSON lines on stdout: one compact object per line."""
+    for row in rows:
+        sys.stdout.write(to_json(row) + "\n")
+    sys.stdout.flush()
+
+
+def note(label: str, style: str, message: str) -> None:
+    """A labelled line on stderr; the message is shown as given, never read as markup."""
+    console.print(Text.assemble((label, style), " ", message), highlight=False, soft_wrap=True)
+
+
+def fail(message: str, code: ExitCode = ExitCode.FAILED) -> NoReturn:
+    note("error:", "bold red", message)
+    raise typer.Exit(int(code))
+
+
+def debugging() -> bool:
+    return os.environ.get(DEBUG_ENV, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def unexpected(exc: BaseException, where: str) -> NoReturn:
+    """The last net: any exception nobody expected becomes one line and exit 1, not a traceback."""
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    at = f" ({Path(frames[-1].filename).name}:{frames[-1].lineno})" if frames else ""
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else "no details"
+    fail(
+        f"unexpected {type(exc).__name__}: {detail} — in `{where}`{at} — "
+        f"this is a bug: rerun with {DEBUG_ENV}=1 to see the traceback, and report it"
+    )
 
 
 def friendly(fn: Callable[P, R]) -> Callable[P, R]:
-    """Turn expected failures into one clear message and exit code 1, not a traceback."""
+    """Turn the failures a user can act on into one clear line and the contract's exit code.
+
+    Anything else propagates to the root command, which reports it as unexpected (one line).
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        from confluent_kafka import KafkaException
-        from psycopg import OperationalError
-
-        from schemas.registry_client import RegistryError
-        from streams.producer import DeliveryFailed
-
         try:
             return fn(*args, **kwargs)
-        except typer.Exit:
+        except (typer.Exit, typer.Abort, typer.TyperException):
             raise
-        except ConfigError as exc:
-            _fail(str(exc))
-        except OperationalError as exc:
-            _fail(f"cannot reach PostgreSQL: {str(exc).strip()}. Is the stack up? (`turing status`)")
-        except (KafkaException, DeliveryFailed) as exc:
-            _fail(f"the broker failed: {exc}. Is the stack up? (`turing status`)")
-        except RegistryError as exc:
-            _fail(f"{exc}. Is the API up? (`turing status`)")
-        except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-            _fail(f"{exc.strerror}: {exc.filename}")
-        except (LookupError, ValueError) as exc:
-            _fail(str(exc))
-        raise AssertionError("unreachable")
+        except Exception as exc:
+            known = None if debugging() else explain(exc)
+            if known is None:
+                raise
+            fail(*known)
 
     return wrapper
 
 
-def _fail(message: str) -> None:
-    console.print(f"[bold red]error:[/] {message}")
-    raise typer.Exit(1)
+def explain(exc: Exception) -> tuple[str, ExitCode] | None:
+    """The message and exit code for a failure a user can act on; None for a bug."""
+    from confluent_kafka import KafkaException
+    from psycopg import Error as PgError
+    from psycopg import OperationalError
+
+    from schemas.registry_client import RegistryError
+    from streams.producer import DeliveryFailed
+
+    failed = ExitCode.FAILED
+    if isinstance(exc, UsageProblem):
+        return str(exc), ExitCode.USAGE
+    if isinstance(exc, ConfigError):
+        return str(exc), failed
+    if isinstance(exc, OperationalError):
+        return f"cannot reach PostgreSQL: {_first_line(exc)} — is the stack up? (`turing status`)", failed
+    if isinstance(exc, PgError):
+        return f"PostgreSQL refused the request: {_first_line(exc)} — see `turing status`", failed
+    if isinstance(exc, KafkaException | DeliveryFailed):
+        return f"the broker failed: {exc} — is the stack up? (`turing status`)", failed
+    if isinstance(exc, RegistryError):
+        return f"{exc} — is the API up? (`turing status`)", failed
+    if isinstance(exc, TimeoutError):
+        return str(exc) or "timed out", failed
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if exc.filename else ""
+        return f"{exc.strerror or exc}{where}", failed
+    if isinstance(exc, KeyError | IndexError):
+        # A lookup that says what was not found is meant for the user; a bare key is a bug.
+        message = exc.args[0] if exc.args else None
+        return (message, failed) if isinstance(message, str) and " " in message else None
+    if isinstance(exc, LookupError | ValueError):
+        return str(exc), failed
+    return None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

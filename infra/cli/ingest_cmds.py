@@ -4,15 +4,31 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any, Literal
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from infra import ingest as intake
-from infra.cli.common import DataDir, JsonFlag, console, context, friendly, out, print_json
+from infra.cli.common import (
+    DataDir,
+    JsonFlag,
+    NotFound,
+    console,
+    context,
+    friendly,
+    input_file,
+    intake_exit,
+    note,
+    out,
+    print_json,
+)
+from infra.cli.shapes import expect
 from infra.ingest import targets_of
 from processors.intake.changes import withdraw
+from processors.intake.records import Rejected
 from projections import queries
 from schemas.models import now_utc
 
@@ -34,10 +50,9 @@ def _progress() -> Progress:
 @ingest_app.command("postings")
 @friendly
 def ingest_postings(
-    file: Path = typer.Argument(
-        ...,
-        help="JSONL or CSV (id, source, title, company, location, description, "
-        "salary_min, salary_max, currency, work_model, posted_at, url).",
+    file: Path = input_file(
+        "JSONL or CSV (id, source, title, company, location, description, "
+        "salary_min, salary_max, currency, work_model, posted_at, url)."
     ),
     data_dir: Path = DataDir,
     as_json: bool = JsonFlag,
@@ -45,8 +60,12 @@ def ingest_postings(
         None, help="Write every rejected record and its errors here (JSONL)."
     ),
 ) -> None:
-    """Validate, normalise and emit posting events: observed, changed, or nothing if unchanged."""
+    """Validate, normalise and emit posting events: observed, changed, or nothing if unchanged.
+
+    Exit 0 when every record was accepted, 3 when some were rejected, 4 when none was accepted.
+    """
     data = file.read_bytes()
+    expect(file, data, "posting", "did you mean `turing ingest profiles`?")
     ctx = context(data_dir, component="intake")
     try:
         with _progress() as progress:
@@ -70,17 +89,24 @@ def ingest_postings(
                     json.dumps({"line": r.line, "id": r.record_id, "errors": [str(e) for e in r.errors]})
                     + "\n"
                 )
-    for r in result.rejected[:20]:
-        console.print(f"[yellow]rejected[/] {file.name}: {r.message()}", highlight=False, markup=False)
-    if len(result.rejected) > 20:
-        console.print(
-            f"… and {len(result.rejected) - 20} more rejected records (use --rejects FILE to keep them all)"
-        )
+    _report_rejected(file, result.rejected, "use --rejects FILE to keep them all")
     if as_json:
         print_json(summary)
-        return
-    out.print(
-        f"[bold]{file.name}[/]: [green]{summary['new']} new[/], [cyan]{summary['changed']} changed[/], "
+    else:
+        out.print(f"[bold]{escape(file.name)}[/]: {_counts(summary)}")
+    raise typer.Exit(intake_exit(summary))
+
+
+def _report_rejected(file: Path, rejected: list[Rejected], more_hint: str, shown: int = 20) -> None:
+    for r in rejected[:shown]:
+        note("rejected", "yellow", f"{file.name}: {r.message()}")
+    if len(rejected) > shown:
+        note("…", "yellow", f"and {len(rejected) - shown} more rejected records ({more_hint})")
+
+
+def _counts(summary: dict[str, int]) -> str:
+    return (
+        f"[green]{summary['new']} new[/], [cyan]{summary['changed']} changed[/], "
         f"{summary['unchanged']} unchanged, [red]{summary['rejected']} rejected[/]"
     )
 
@@ -122,17 +148,67 @@ def withdraw_posting(
 @friendly
 def list_postings(
     data_dir: Path = DataDir,
-    limit: int = typer.Option(50, help="At most this many."),
-    status: str | None = typer.Option(None, help="open or withdrawn."),
+    limit: int = typer.Option(50, min=1, help="At most this many."),
+    status: Literal["open", "withdrawn"] | None = typer.Option(None, help="Only postings in this status."),
     as_json: bool = JsonFlag,
 ) -> None:
-    """The projected postings (current content)."""
+    """The projected postings (current content), by id; --json prints them as one JSON array."""
     ctx = context(data_dir)
-    rows = queries.list_postings(ctx.endpoints.dsn, limit=limit, status=status)
+    rows = queries.list_postings(ctx.endpoints.dsn, limit=limit, status=status, schema=ctx.schema)
     if as_json:
         print_json(rows)
         return
     out.print(postings_table(rows))
+
+
+@postings_app.command("show")
+@friendly
+def show_posting(
+    posting_id: str = typer.Argument(..., metavar="ID", help="The posting id (see `turing postings list`)."),
+    data_dir: Path = DataDir,
+    as_json: bool = JsonFlag,
+) -> None:
+    """One posting as projected: content, status, version, content hash, timestamps, its versions."""
+    ctx = context(data_dir)
+    try:
+        # A posting ingested a moment ago is in the log before it is in the projection.
+        ctx.catch_up()
+        row = queries.get_posting(ctx.endpoints.dsn, posting_id, schema=ctx.schema)
+    finally:
+        ctx.close()
+    if row is None:
+        raise NotFound(f"no posting with id {posting_id!r} — see `turing postings list`")
+    row.pop("field_events", None)
+    if as_json:
+        print_json(row)
+        return
+    _print_posting(row)
+
+
+def _print_posting(row: dict[str, Any]) -> None:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for key in ("posting_id", "status", "version", "content_hash", "source", "title", "company",
+                "location", "work_model", "salary", "posted_at", "url", "first_seen_at", "updated_at",
+                "last_event_id"):  # fmt: skip
+        if key == "salary":
+            lo, hi = row.get("salary_min"), row.get("salary_max")
+            value = "-" if lo is None and hi is None else f"{lo} to {hi} {row.get('currency') or ''}".strip()
+        else:
+            raw = row.get(key)
+            value = "-" if raw is None else (raw.isoformat() if hasattr(raw, "isoformat") else str(raw))
+        table.add_row(key, escape(value))
+    out.print(table)
+    description = " ".join(str(row.get("description") or "").split())
+    out.print("[bold]description[/]  " + escape(description[:600] + ("…" if len(description) > 600 else "")))
+    versions = row.get("versions") or []
+    if versions:
+        history = Table("version", "event", "changed", "at", title="versions")
+        for v in versions:
+            history.add_row(str(v["version"]), v["event_type"], ", ".join(v["changed_fields"]) or "-",
+                            v["occurred_at"].isoformat())  # fmt: skip
+        out.print(history)
 
 
 def postings_table(rows: list[dict[str, object]], title: str = "postings") -> Table:
@@ -166,30 +242,29 @@ def _k(v: object) -> str:
 @ingest_app.command("profiles")
 @friendly
 def ingest_profiles(
-    file: Path = typer.Argument(
-        ..., help="A JSON object, a JSON array or JSONL of profiles (see sample_data)."
-    ),
+    file: Path = input_file("A JSON object, a JSON array or JSONL of profiles (see sample_data)."),
     data_dir: Path = DataDir,
     as_json: bool = JsonFlag,
 ) -> None:
-    """Validate candidate profiles and emit profile events: created, changed, or nothing if unchanged."""
+    """Validate candidate profiles and emit profile events: created, changed, or nothing if unchanged.
+
+    Exit 0 when every record was accepted, 3 when some were rejected, 4 when none was accepted.
+    """
     from infra.ingest_profiles import ingest_profiles as run
 
     data = file.read_bytes()
+    expect(file, data, "profile", "did you mean `turing ingest postings`?")
     ctx = context(data_dir, component="intake")
     try:
         result = run(ctx, file.name, data)
     finally:
         ctx.close()
-    for r in result.rejected[:20]:
-        console.print(f"[yellow]rejected[/] {file.name}: record {r.message()}", highlight=False, markup=False)
+    _report_rejected(file, result.rejected, "--json lists them all")
     summary = result.summary()
     if as_json:
         print_json({**summary, "rejected_records": [
             {"record": r.line, "id": r.record_id, "errors": [str(e) for e in r.errors]} for r in result.rejected
         ]})  # fmt: skip
-        return
-    out.print(
-        f"[green]{summary['new']} new[/], [cyan]{summary['changed']} changed[/], {summary['unchanged']} unchanged, "
-        f"[red]{summary['rejected']} rejected[/]"
-    )
+    else:
+        out.print(f"[bold]{escape(file.name)}[/]: {_counts(summary)}")
+    raise typer.Exit(intake_exit(summary))

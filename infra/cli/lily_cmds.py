@@ -2,32 +2,52 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
-from infra.cli.common import JsonFlag, friendly, out, print_json
+from infra.cli.common import (
+    JsonFlag,
+    UsageProblem,
+    friendly,
+    input_file,
+    one_of,
+    out,
+    print_json,
+    print_json_lines,
+)
+from processors.lily.rules import RULESETS
 
 lily_app = typer.Typer(help="Lily, the SECT requirement decomposer.", no_args_is_help=True)
 
-RulesetOpt = typer.Option("rules-1", "--ruleset", help="rules-1 (default) or rules-broad.")
+
+RulesetOpt = typer.Option(
+    "rules-1", "--ruleset", callback=one_of(RULESETS), help=f"The ruleset: {' or '.join(RULESETS)}."
+)
 
 
 @lily_app.command("decompose")
 @friendly
 def decompose_cmd(
     file: Path | None = typer.Option(
-        None, "--file", help="Requirement lines, one per line (default: stdin)."
+        None,
+        "--file",
+        exists=True,
+        dir_okay=False,
+        readable=True,
+        help="Requirement lines, one per line (default: stdin).",
     ),
     title: str = typer.Option("", "--title", help="The posting's title (context for vague lines)."),
     ruleset: str = RulesetOpt,
     as_json: bool = JsonFlag,
 ) -> None:
-    """Requirement lines in, one JSON object per line out: {"text": ..., "proof_stacks": [...]}, in order."""
+    """Requirement lines in, their proof stacks out, in order: readable lines (S skill · E experience ·
+    C certification · T track record), or with --json one JSON object per input line:
+    {"text": ..., "proof_stacks": [...]}."""
     from processors.lily.rules import decompose
     from processors.taxonomy.store import current
 
@@ -37,45 +57,57 @@ def decompose_cmd(
     except UnicodeDecodeError as exc:
         where = file or "stdin"
         line = raw[: exc.start].count(b"\n") + 1
-        raise ValueError(f"{where}: line {line} is not valid UTF-8 (byte {exc.start})") from None
+        raise UsageProblem(
+            f"{where}: line {line} is not valid UTF-8 (byte {exc.start}) — re-save it as UTF-8"
+        ) from None
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     taxonomy = current()
-    results = []
+    results: list[dict[str, Any]] = []
     for i, line in enumerate(lines):
         neighbours = [lines[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
         stacks = decompose(line, taxonomy, title=title, neighbours=neighbours, ruleset=ruleset)
         results.append({"text": line, "proof_stacks": [s.model_dump(mode="json") for s in stacks]})
     if as_json:
-        for r in results:
-            sys.stdout.write(json.dumps(r, ensure_ascii=False) + "\n")
+        print_json_lines(results)
         return
-    for r in results:
-        out.print(f"[bold]{r['text']}[/]")
+    for number, r in enumerate(results, start=1):
+        out.print(f"[bold]{number}. {escape(r['text'])}[/]")
         for s in r["proof_stacks"]:
-            out.print("  " + _describe(s))
+            out.print("   " + escape(describe_stack(s)), highlight=False)
 
 
-def _describe(s: Any) -> str:
+def describe_stack(s: dict[str, Any]) -> str:
+    """One proof stack on one line: `S Python · E ≥ 5 years · C RN (licence) · T …  (required)`."""
     parts = []
-    for layer in ("skill", "experience", "certification", "track_record"):
-        value = s.get(layer)
-        if isinstance(value, dict):
-            shown = {k: v for k, v in value.items() if v is not None and k != "confidence"}
-            parts.append(f"{layer[0].upper()}={shown}")
+    skill, exp, cert, track = (s.get(k) for k in ("skill", "experience", "certification", "track_record"))
+    if isinstance(skill, dict):
+        parts.append(f"S {skill['name']}" + (f" [{skill['code']}]" if skill.get("code") else ""))
+    if isinstance(exp, dict):
+        upper = f"-{exp['value_max']:g}" if exp.get("value_max") is not None else ""
+        op = {">=": "≥ ", "<=": "≤ ", "=": "", "range": ""}.get(exp["op"], f"{exp['op']} ")
+        qualifier = f" ({exp['qualifier']})" if exp.get("qualifier") else ""
+        parts.append(f"E {op}{exp['value']:g}{upper} {exp['unit']}{qualifier}")
+    if isinstance(cert, dict):
+        parts.append(f"C {cert['name']} ({cert['kind']})")
+    if isinstance(track, dict):
+        amount = f" {track['value']:g}" if track.get("value") is not None else ""
+        unit = f" {track['unit']}" if track.get("unit") else ""
+        where = f" @ {track['context']}" if track.get("context") else ""
+        parts.append(f"T {track['category']}{amount}{unit}{where}")
     flags = s.get("flags") or []
     return (
-        " ".join(parts or ["(nothing recognised)"])
-        + f"  [{s.get('requirement_strength')}, parse {s.get('parse_confidence')}]"
-        + (f" {flags}" if flags else "")
+        " · ".join(parts or ["(nothing recognised)"])
+        + f"  ({s.get('requirement_strength')}, parse {s.get('parse_confidence')})"
+        + (f"  ⚑ {', '.join(flags)}" if flags else "")
     )
 
 
 @lily_app.command("eval")
 @friendly
 def eval_cmd(
-    file: Path = typer.Argument(..., help="Labelled JSONL (e.g. sample_data/lily_labelled.jsonl)."),
+    file: Path = input_file("Labelled JSONL (e.g. sample_data/lily_labelled.jsonl)."),
     ruleset: str = RulesetOpt,
-    misses: int = typer.Option(0, "--misses", help="Also print the first N misses."),
+    misses: int = typer.Option(0, "--misses", min=0, help="Also print the first N misses."),
     as_json: bool = JsonFlag,
 ) -> None:
     """Per-layer precision and recall of Lily against a labelled set."""
@@ -85,7 +117,12 @@ def eval_cmd(
     from processors.taxonomy.store import current
 
     taxonomy = current()
-    labelled = read_labelled(file)
+    try:
+        labelled = read_labelled(file)
+    except ValueError as exc:  # a malformed line, or bytes that are not UTF-8
+        raise UsageProblem(f"{file}: {exc}") from None
+    if not labelled:
+        raise UsageProblem(f"{file} holds no labelled line (see sample_data/lily_labelled.jsonl)")
     report = evaluate(labelled, lambda text: decompose(text, taxonomy, ruleset=ruleset), taxonomy)
     if as_json:
         print_json({"ruleset": ruleset, "lines": report.lines, "layers": report.rows(),
@@ -99,4 +136,7 @@ def eval_cmd(
                       str(row["support"]))  # fmt: skip
     out.print(table)
     for m in report.misses[:misses]:
-        out.print(f"[dim]{m.layer}[/] {m.text}\n    expected {m.expected}\n    got      {m.got}")
+        out.print(
+            f"[dim]{m.layer}[/] {escape(m.text)}\n    expected {escape(str(m.expected))}\n"
+            f"    got      {escape(str(m.got))}"
+        )

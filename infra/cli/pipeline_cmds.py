@@ -3,47 +3,101 @@
 from __future__ import annotations
 
 import getpass
+import re
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from infra.cli.common import DataDir, JsonFlag, console, context, friendly, out, print_json
+from infra.cli.common import (
+    DataDir,
+    JsonFlag,
+    NotFound,
+    UsageProblem,
+    console,
+    context,
+    friendly,
+    out,
+    positive,
+    print_json,
+)
 from processors.pipeline.diff import diff
 from processors.pipeline.events import reprocess_command, rollback_event, run_id_for
-from processors.pipeline.steps import check_step, parse_overrides
+from processors.pipeline.steps import STEPS, check_step, parse_overrides
 from projections import pipeline_reads
+
+INT32 = 2**31 - 1  # runs.priority is a Postgres integer
 
 diff_app = typer.Typer(help="Compare derivation versions.", no_args_is_help=True)
 rollback_app = typer.Typer(help="Put an earlier derivation version back in force.", no_args_is_help=True)
 
 
+def _step(value: str) -> str:
+    try:
+        return check_step(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+def _where(values: list[str]) -> list[str]:
+    # The same grammar the query applies, checked before any service is contacted.
+    for value in values:
+        for part in value.split(","):
+            m = re.match(r"^\s*([a-z_]+)\s*(=|~|!=)\s*(.+?)\s*$", part)
+            if m is None or m.group(1) not in pipeline_reads.FILTER_COLUMNS:
+                raise typer.BadParameter(
+                    f"{part!r}: expected COLUMN=VALUE, COLUMN!=VALUE or COLUMN~TEXT with COLUMN one of "
+                    + ", ".join(pipeline_reads.FILTER_COLUMNS)
+                )
+    return values
+
+
 @friendly
 def reprocess(
     step: str = typer.Option(
-        ..., "--step", help="Start step, e.g. lily; earlier steps reuse the latest version."
+        ...,
+        "--step",
+        callback=_step,
+        help="Start step: "
+        + ", ".join(s for s in STEPS if s != "complete_run")
+        + "; earlier steps reuse the version in force.",
     ),
     model: list[str] = typer.Option([], "--model", help="STEP=ENGINE:MODEL, e.g. lily=rules:rules-broad."),
     posting: list[str] = typer.Option([], "--posting", help="A posting id (repeatable)."),
-    where: list[str] = typer.Option([], "--where", help="COLUMN=VALUE, COLUMN!=VALUE or COLUMN~TEXT."),
+    where: list[str] = typer.Option(
+        [], "--where", callback=_where, help="COLUMN=VALUE, COLUMN!=VALUE or COLUMN~TEXT (repeatable, ANDed)."
+    ),
     all_: bool = typer.Option(False, "--all", help="Every open posting."),
     reason: str = typer.Option(..., "--reason", help="Why: recorded on every run and derivation."),
-    priority: int = typer.Option(0, "--priority", help="Higher runs first within a batch."),
+    priority: int = typer.Option(
+        0,
+        "--priority",
+        min=-INT32 - 1,
+        max=INT32,
+        help="Higher runs first within a batch (a 32-bit integer).",
+    ),
     no_wait: bool = typer.Option(False, "--no-wait", help="Emit the commands and return."),
-    timeout: float = typer.Option(900.0, "--timeout", help="Seconds to wait for the runs."),
+    timeout: float = typer.Option(
+        900.0, "--timeout", callback=positive, help="Seconds to wait for the runs."
+    ),
     data_dir: Path = DataDir,
     as_json: bool = JsonFlag,
 ) -> None:
-    """Re-run the pipeline from STEP for chosen postings, with optional model overrides."""
-    check_step(step)
-    overrides = parse_overrides(model)
+    """Re-run the pipeline from STEP for chosen postings, with optional model overrides.
+
+    Waits for the runs (with progress) unless --no-wait; exit 1 when they do not finish in time.
+    """
+    try:
+        overrides = parse_overrides(model)
+    except ValueError as exc:
+        raise UsageProblem(str(exc)) from None
     if sum(bool(x) for x in (posting, where, all_)) != 1:
-        raise ValueError("choose the postings with exactly one of --posting, --where or --all")
+        raise UsageProblem("choose the postings with exactly one of --posting, --where or --all")
     if not reason.strip():
-        raise ValueError("--reason must say why (it is recorded on every run)")
+        raise UsageProblem("--reason must say why (it is recorded on every run)")
     ctx = context(data_dir)
     try:
         dsn = ctx.endpoints.dsn
@@ -53,11 +107,11 @@ def reprocess(
             known = set(pipeline_reads.postings_where(dsn, [], ctx.schema))
             missing = [p for p in ids if p not in known]
             if missing:
-                raise LookupError(f"unknown posting ids: {', '.join(missing)} (see `turing postings list`)")
+                raise NotFound(f"unknown posting ids: {', '.join(missing)} — see `turing postings list`")
         else:
             ids = pipeline_reads.postings_where(dsn, where or ["status=open"], ctx.schema)
         if not ids:
-            raise LookupError("no posting matches; nothing to reprocess")
+            raise NotFound("no posting matches; nothing to reprocess")
         who = getpass.getuser()
         commands = [
             reprocess_command(
@@ -126,13 +180,15 @@ def _wait(ctx: Any, run_ids: list[str], timeout: float) -> dict[str, str]:
 @friendly
 def runs(
     reason: str | None = typer.Option(None, "--reason", help="Only runs with this reason."),
-    status: str | None = typer.Option(None, "--status", help="started, completed or failed."),
+    status: Literal["started", "completed", "failed"] | None = typer.Option(
+        None, "--status", help="Only runs in this status."
+    ),
     posting: str | None = typer.Option(None, "--posting", help="Only this posting's runs."),
-    limit: int = typer.Option(100, "--limit"),
+    limit: int = typer.Option(100, "--limit", min=1, help="At most this many."),
     data_dir: Path = DataDir,
     as_json: bool = JsonFlag,
 ) -> None:
-    """List pipeline runs, newest first."""
+    """List pipeline runs, newest first; --json prints them as one JSON array."""
     ctx = context(data_dir)
     try:
         ctx.catch_up()
@@ -163,8 +219,10 @@ def runs(
 @friendly
 def diff_posting(
     posting_id: str = typer.Argument(..., help="The posting."),
-    from_: int | None = typer.Option(None, "--from", help="Older version (default: the one before --to)."),
-    to: int | None = typer.Option(None, "--to", help="Newer version (default: the version in force)."),
+    from_: int | None = typer.Option(
+        None, "--from", min=1, help="Older version (default: the one before --to)."
+    ),
+    to: int | None = typer.Option(None, "--to", min=1, help="Newer version (default: the version in force)."),
     data_dir: Path = DataDir,
     as_json: bool = JsonFlag,
 ) -> None:
@@ -176,7 +234,7 @@ def diff_posting(
         b = pipeline_reads.derivation(dsn, posting_id, to, ctx.schema)
         older = from_ if from_ is not None else b.version - 1
         if older < 1:
-            raise LookupError(f"posting {posting_id!r} has only version {b.version}: nothing to compare")
+            raise NotFound(f"posting {posting_id!r} has only version {b.version}: nothing to compare")
         a = pipeline_reads.derivation(dsn, posting_id, older, ctx.schema)
         info = pipeline_reads.versions(dsn, posting_id, ctx.schema)
     finally:
@@ -209,7 +267,7 @@ def diff_posting(
 @friendly
 def rollback_posting(
     posting_id: str = typer.Argument(..., help="The posting."),
-    to: int = typer.Option(..., "--to", help="The version to put back in force."),
+    to: int = typer.Option(..., "--to", min=1, help="The version to put back in force."),
     reason: str = typer.Option("rollback", "--reason", help="Why (recorded on the event)."),
     data_dir: Path = DataDir,
     as_json: bool = JsonFlag,

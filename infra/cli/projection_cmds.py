@@ -13,7 +13,7 @@ import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.tree import Tree
 
-from infra.cli.common import DataDir, JsonFlag, console, context, friendly, out, print_json
+from infra.cli.common import DataDir, ExitCode, JsonFlag, console, context, friendly, note, out, print_json
 from projections import lineage
 from projections.rebuild import rebuild
 
@@ -109,7 +109,10 @@ def trace_posting(
     data_dir: Path = DataDir,
     as_json: bool = JsonFlag,
 ) -> None:
-    """The field's value, the event that set it, and its causes down to the first observation."""
+    """The field's value, the event that set it, and its causes down to the first observation.
+
+    --verify re-reads every event from the broker; exit 1 when one does not match.
+    """
     _trace(
         data_dir,
         lambda dsn, schema: lineage.trace_posting(dsn, posting_id, field, schema=schema),
@@ -142,7 +145,7 @@ def trace_match_cmd(
 
 
 def _trace(data_dir: Path, find: Callable[[str, str], dict[str, Any]], verify: bool, as_json: bool) -> None:
-    """Run a trace, optionally verify it against the log, print it; exit 2 when verification fails."""
+    """Run a trace, optionally verify it against the log, print it; exit 1 when verification fails."""
     ctx = context(data_dir, component="trace")
     try:
         result = find(ctx.endpoints.dsn, ctx.schema)
@@ -155,7 +158,8 @@ def _trace(data_dir: Path, find: Callable[[str, str], dict[str, Any]], verify: b
     else:
         out.print(trace_tree(result))
     if verify and not result["verified"]:
-        raise typer.Exit(2)
+        note("error:", "bold red", "verification failed: the log does not say what the projection says")
+        raise typer.Exit(ExitCode.FAILED)
 
 
 def trace_tree(result: dict[str, Any]) -> Tree:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import typer
 
-from infra.cli.common import JsonFlag, friendly, out, print_json
+from infra.cli.common import JsonFlag, UsageProblem, friendly, out, print_json
+from infra.cli.shapes import expect
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -26,16 +27,22 @@ _COLOURS = {
 }
 
 
-def _read_json(path: Path, what: str) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
+_SWAPPED = "did you swap --profile and --posting?"
+
+
+def _read_json(path: Path, what: Literal["profile", "posting"]) -> dict[str, Any]:
+    data = path.read_bytes()
     try:
-        doc = json.loads(text)
+        doc = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise UsageProblem(f"{path}: not valid UTF-8 at byte {exc.start} — re-save it as UTF-8") from None
     except json.JSONDecodeError as exc:
-        raise ValueError(
+        raise UsageProblem(
             f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
         ) from None
     if not isinstance(doc, dict):
-        raise ValueError(f"{path}: the {what} must be a JSON object, got {type(doc).__name__}")
+        raise UsageProblem(f"{path}: the {what} must be a JSON object, got {type(doc).__name__}")
+    expect(path, data, what, _SWAPPED)
     return doc
 
 
@@ -47,14 +54,14 @@ def _field_errors(path: Path, exc: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def _load(path: Path, model: type[BaseModel], what: str) -> Any:
+def _load(path: Path, model: type[BaseModel], what: Literal["profile", "posting"]) -> Any:
     from pydantic import ValidationError
 
     doc = _read_json(path, what)
     try:
         return model.model_validate(doc)
     except ValidationError as exc:
-        raise ValueError(_field_errors(path, exc)) from None
+        raise UsageProblem(_field_errors(path, exc)) from None
 
 
 def _load_posting(path: Path) -> Any:
@@ -69,13 +76,14 @@ def _load_posting(path: Path) -> Any:
     doc = _read_json(path, "posting")
     if is_derived(doc):
         return _load(path, DerivedPosting, "posting")
+    # A raw posting goes through the pipeline's steps with the engines the settings name.
+    engines, taxonomy = Settings.load().pipeline, current()
     try:
-        # A raw posting goes through the pipeline's steps with the engines the settings name.
-        return derive_with_pipeline(doc, Settings.load().pipeline, current())
+        return derive_with_pipeline(doc, engines, taxonomy)
     except ValidationError as exc:
-        raise ValueError(_field_errors(path, exc)) from None
+        raise UsageProblem(_field_errors(path, exc)) from None
     except ValueError as exc:
-        raise ValueError(f"{path}: {exc}") from None
+        raise UsageProblem(f"{path}: {exc}") from None
 
 
 def _fmt(value: float | None) -> str:
@@ -124,9 +132,16 @@ def _render(result: ScoreResult) -> None:
 
 @friendly
 def score(
-    profile: Path = typer.Option(..., "--profile", help="Profile JSON file."),
+    profile: Path = typer.Option(
+        ..., "--profile", exists=True, dir_okay=False, readable=True, help="Profile JSON file."
+    ),
     posting: Path = typer.Option(
-        ..., "--posting", help="Posting JSON: a derived posting (with extracted_skills) or a raw one."
+        ...,
+        "--posting",
+        exists=True,
+        dir_okay=False,
+        readable=True,
+        help="Posting JSON: a derived posting (with extracted_skills) or a raw one.",
     ),
     baseline: bool = typer.Option(
         False, "--baseline", help="Switch the extensions off: the seed formulas only."

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from infra.cli.common import DataDir, JsonFlag, console, context, friendly, out, print_json
+from infra.cli.common import DataDir, JsonFlag, console, context, fail, friendly, one_of, out, print_json
 from processors.embeddings.cache import CachedEmbedder
 from processors.embeddings.provider import EmbeddingError, MiniLMProvider
 from processors.retrieval.model import PRESETS
@@ -18,6 +18,7 @@ from projections.embeddings_store import PgVectorStore
 from projections.search import search_profile
 
 search_app = typer.Typer(help="Search a profile's evidence (hybrid retrieval).", no_args_is_help=True)
+
 
 _FOUND_BY = {"both": "[green]both[/]", "lexical": "[cyan]lexical[/]", "semantic": "[magenta]semantic[/]"}
 
@@ -28,7 +29,10 @@ def profile(
     profile_id: str = typer.Argument(..., metavar="ID", help="The profile id, e.g. pr-amara-okafor."),
     query: str = typer.Argument(..., metavar="QUERY", help="What to look for, in plain words."),
     preset: str = typer.Option(
-        "job_matching", "--preset", help=f"Blend weights: {' or '.join(sorted(PRESETS))}."
+        "job_matching",
+        "--preset",
+        callback=one_of(sorted(PRESETS)),
+        help=f"Blend weights: {' or '.join(sorted(PRESETS))}.",
     ),
     k: int = typer.Option(20, "--k", "-k", min=1, help="How many results to show."),
     lexical_only: bool = typer.Option(
@@ -65,8 +69,7 @@ def _hybrid(dsn: str, schema: str, profile_id: str, query: str, preset: str, k: 
             with console.status("loading the embedding model and searching…"):
                 return search_profile(dsn, schema, profile_id, query, preset=preset, k=k, embedder=embedder)
         except EmbeddingError as exc:
-            console.print(f"[bold red]error:[/] {exc} (or search with --lexical-only)")
-            raise typer.Exit(1) from exc
+            fail(f"{exc} — or search with --lexical-only")
 
 
 def _print(answer: dict[str, Any]) -> None:

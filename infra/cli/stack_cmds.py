@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import typer
 from rich.table import Table
@@ -14,17 +15,19 @@ from infra.cli.common import DataDir, JsonFlag, console, friendly, out, print_js
 @friendly
 def up(
     data_dir: Path = DataDir,
-    storage: str = typer.Option("s3", help="s3 (durable, on a local SeaweedFS) or memory."),
+    storage: Literal["s3", "memory"] = typer.Option(
+        "s3", help="s3 (durable, on a local SeaweedFS) or memory (lost when the broker stops)."
+    ),
     no_worker: bool = typer.Option(False, "--no-worker", help="Do not start the pipeline worker."),
 ) -> None:
     """Start the embedded stack (or reuse it): object store, broker, Postgres, API, pipeline worker."""
-    if storage not in ("s3", "memory"):
-        raise ValueError(f"--storage must be s3 or memory, not {storage!r}")
     with console.status("starting the embedded stack…") as st:
-        state = stack.up(data_dir, storage=storage, log=lambda m: st.update(m), worker=not no_worker)  # type: ignore[arg-type]
+        state = stack.up(data_dir, storage=storage, log=lambda m: st.update(m), worker=not no_worker)
     e = state.endpoints()
     out.print(f"[green]stack up[/] in {data_dir}")
-    out.print(f"  broker    {e.bootstrap_servers}\n  registry  {e.registry_url}\n  postgres  {e.dsn}")
+    out.print(
+        f"  broker    {e.bootstrap_servers}\n  registry  {e.registry_url}\n  postgres  {e.printable_dsn}"
+    )
 
 
 @friendly
@@ -32,7 +35,7 @@ def down(
     data_dir: Path = DataDir,
     purge: bool = typer.Option(False, "--purge", help="Also delete the data dir (all events are lost)."),
 ) -> None:
-    """Stop every process the stack in DATA_DIR started (by PID)."""
+    """Stop every process the stack in DATA_DIR started (by PID); nothing to stop is not an error."""
     with console.status("stopping the embedded stack…"):
         found = stack.down(data_dir, purge=purge)
     out.print("[green]stack stopped[/]" if found else f"no stack recorded in {data_dir}")
@@ -40,7 +43,7 @@ def down(
 
 @friendly
 def status(data_dir: Path = DataDir, as_json: bool = JsonFlag) -> None:
-    """Each component, its address and health; the topics and their partitions."""
+    """Each component, its address and health; the topics and their partitions. Exit 1 when not running."""
     info = stack.status(data_dir)
     if as_json:
         print_json(info)

@@ -7,7 +7,18 @@ from pathlib import Path
 
 import typer
 
-from infra.cli.common import DataDir, JsonFlag, context, friendly, out, print_json
+from infra.cli.common import (
+    DataDir,
+    ExitCode,
+    JsonFlag,
+    UsageProblem,
+    context,
+    fail,
+    friendly,
+    input_file,
+    out,
+    print_json,
+)
 
 taxonomy_app = typer.Typer(help="The skill taxonomy (built in, or imported from ESCO).", no_args_is_help=True)
 
@@ -18,7 +29,10 @@ def lookup(
     name: str = typer.Argument(..., help="A skill name or synonym, e.g. 'JS' or 'CI-CD'."),
     as_json: bool = JsonFlag,
 ) -> None:
-    """Normalise a name and find its skill (synonyms, then fuzzy), with its path in the taxonomy."""
+    """Normalise a name and find its skill (synonyms, then fuzzy), with its path in the taxonomy.
+
+    Exit 1 when no skill matches (with --json the answer says "found": false).
+    """
     from processors.taxonomy.model import normalise
     from processors.taxonomy.store import current
 
@@ -31,10 +45,11 @@ def lookup(
                        "path": taxonomy.path(skill.code), "synonyms": list(skill.synonyms)})  # fmt: skip
     if as_json:
         print_json(answer)
+        if hit is None:
+            raise typer.Exit(ExitCode.FAILED)
         return
     if hit is None:
-        out.print(f"no skill matches {name!r} (key {answer['key']})")
-        return
+        fail(f"no skill matches {name!r} (key {answer['key']!r}) — try another spelling or a synonym")
     out.print(f"{answer['code']} [bold]{answer['name']}[/] ({answer['kind']}, match {answer['match']})")
     out.print("  " + " > ".join(answer["path"]))  # type: ignore[arg-type]
 
@@ -42,8 +57,9 @@ def lookup(
 @taxonomy_app.command("import-esco")
 @friendly
 def import_esco(
-    directory: Path = typer.Argument(
-        ..., help="Folder with skills_en.csv, skillsHierarchy_en.csv, broaderRelationsSkillPillar_en.csv."
+    directory: Path = input_file(
+        "Folder with skills_en.csv, skillsHierarchy_en.csv, broaderRelationsSkillPillar_en.csv.",
+        dir_okay=True,
     ),
     out_file: Path = typer.Option(
         Path("taxonomy-esco.json"), "--out", help="Where to write the converted taxonomy."
@@ -53,9 +69,12 @@ def import_esco(
     as_json: bool = JsonFlag,
 ) -> None:
     """Convert the ESCO CSV downloads into Turing's taxonomy format (codes L1.L2.L3.L4)."""
-    from processors.taxonomy.esco import convert
+    from processors.taxonomy.esco import EscoError, convert
 
-    report = convert(directory, out_file)
+    try:
+        report = convert(directory, out_file)
+    except EscoError as exc:
+        raise UsageProblem(str(exc)) from None
     answer = {**dataclasses.asdict(report), "file": str(out_file)}
     if apply:
         answer["loaded"] = _load(data_dir, out_file)
@@ -73,8 +92,8 @@ def import_esco(
 @taxonomy_app.command("load")
 @friendly
 def load(
-    file: Path | None = typer.Argument(
-        None, help="A taxonomy file (default: TURING_TAXONOMY or the built-in one)."
+    file: Path | None = input_file(
+        "A taxonomy file (default: TURING_TAXONOMY or the built-in one).", default=None
     ),
     data_dir: Path = DataDir,
     as_json: bool = JsonFlag,
@@ -92,7 +111,13 @@ def _load(data_dir: Path, file: Path | None) -> dict[str, int]:
     from projections import db
     from projections.taxonomy import load_taxonomy
 
-    taxonomy = store.load(file) if file is not None else store.current()
+    try:
+        taxonomy = store.load(file) if file is not None else store.current()
+    except store.TaxonomyFileError as exc:
+        # A FILE argument is the user's input; a bad TURING_TAXONOMY is configuration.
+        if file is None:
+            raise
+        raise UsageProblem(str(exc)) from None
     ctx = context(data_dir)
     try:
         with db.connect(ctx.endpoints.dsn) as conn:

@@ -37,6 +37,7 @@ def run(*args: str, data_dir: Path | None = None, check: bool = True) -> subproc
         ["ingest", "postings"],
         ["postings", "withdraw"],
         ["postings", "list"],
+        ["postings", "show"],
         ["trace", "posting"],
         ["projections", "rebuild"],
         ["projections", "run"],
@@ -75,13 +76,16 @@ def test_ingest_trace_and_rebuild_from_the_command_line(fresh_stack, tmp_path: P
         b"\n".join([*good, b"{broken", b'{"id": "x-1", "title": 7}', b"\xff\xfe bad bytes"]) + b"\n"
     )
     rejects = tmp_path / "rejects.jsonl"
-    proc = run("ingest", "postings", str(bad), "--json", "--rejects", str(rejects), data_dir=root)
+    proc = run(
+        "ingest", "postings", str(bad), "--json", "--rejects", str(rejects), data_dir=root, check=False
+    )
+    assert proc.returncode == 3, proc.stderr  # some records rejected, the others accepted
     assert json.loads(proc.stdout) == {"new": 3, "changed": 0, "unchanged": 0, "rejected": 3}
     assert "line 4" in proc.stderr and "line 5" in proc.stderr and "UTF-8" in proc.stderr
     kept = [json.loads(line) for line in rejects.read_text().splitlines()]
     assert [r["line"] for r in kept] == [4, 5, 6]
     assert any("title: must be text" in e for e in kept[1]["errors"])
-    again = run("ingest", "postings", str(bad), "--json", data_dir=root)
+    again = run("ingest", "postings", str(bad), "--json", data_dir=root, check=False)
     assert json.loads(again.stdout)["unchanged"] == 3
     posting_id = json.loads(good[0])["id"]
     trace = json.loads(
@@ -126,7 +130,7 @@ def test_lily_eval_prints_per_layer_precision_and_recall() -> None:
 
 def test_reprocess_rejects_bad_arguments_with_a_clear_message(tmp_path: Path) -> None:
     proc = run("reprocess", "--step", "nope", "--all", "--reason", "x", data_dir=tmp_path, check=False)
-    assert proc.returncode == 1 and "unknown start step 'nope'" in proc.stderr
+    assert proc.returncode == 2 and "unknown start step 'nope'" in proc.stderr and "lily" in proc.stderr
     proc = run(
         "reprocess",
         "--step",
@@ -139,4 +143,4 @@ def test_reprocess_rejects_bad_arguments_with_a_clear_message(tmp_path: Path) ->
         data_dir=tmp_path,
         check=False,
     )
-    assert proc.returncode == 1 and "STEP=ENGINE:MODEL" in proc.stderr
+    assert proc.returncode == 2 and "STEP=ENGINE:MODEL" in proc.stderr

@@ -113,7 +113,7 @@ def test_bad_json_names_the_file(tmp_path):
     bad = _write(tmp_path, "bad.json", '{"id": 1')
     res = runner.invoke(app, ["score", "--profile", bad, "--posting", _write(tmp_path, "q.json", DERIVED)])
     assert (
-        res.exit_code == 1 and "bad.json" in res.output and "not valid JSON" in " ".join(res.output.split())
+        res.exit_code == 2 and "bad.json" in res.output and "not valid JSON" in " ".join(res.output.split())
     )
 
 
@@ -129,4 +129,4 @@ def test_bad_field_names_the_field(tmp_path):
             _write(tmp_path, "q.json", DERIVED),
         ],
     )
-    assert res.exit_code == 1 and "availability" in res.output and "336" in res.output
+    assert res.exit_code == 2 and "availability" in res.output and "336" in res.output
