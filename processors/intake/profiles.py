@@ -14,7 +14,17 @@ from datetime import datetime
 from typing import Any
 
 from processors.intake.changes import IngestPlan, canonical_hash
-from processors.intake.records import FieldError, RawRecord, Rejected, read_jsonl
+from processors.intake.records import (
+    ArrayError,
+    FieldError,
+    JsonInputError,
+    RawRecord,
+    Rejected,
+    parse_json,
+    read_jsonl,
+    split_array,
+)
+from schemas.limits import MAX_ID_CHARS, MAX_SKILLS, MAX_URL_CHARS, id_problem, text_problem, value_problems
 from schemas.models import Meta, Producer, ProfileEvent, deterministic_id
 
 CREATED = "profile.created"
@@ -33,31 +43,67 @@ class KnownProfile:
 
 def read_profile_records(name: str, data: bytes) -> Iterator[RawRecord | Rejected]:
     """A JSON array, a single JSON object, or JSONL. Records are numbered from 1."""
-    text_head = data.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
-    if text_head == b"[" or (name.lower().endswith(".json") and text_head == b"{"):
-        try:
-            whole = json.loads(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8"))
-        except UnicodeDecodeError as exc:
-            yield Rejected(
-                1, [FieldError("", f"not valid UTF-8 at byte {exc.start}; re-save the file as UTF-8")]
-            )
-            return
-        except json.JSONDecodeError as exc:
-            if text_head == b"{":
-                yield from read_jsonl(data)  # a JSONL file named .json
-                return
-            yield Rejected(
-                exc.lineno, [FieldError("", f"malformed JSON at line {exc.lineno}, column {exc.colno}")]
-            )
-            return
-        items = whole if isinstance(whole, list) else [whole]
-        for number, obj in enumerate(items, start=1):
-            if isinstance(obj, dict):
-                yield RawRecord(number, obj)
-            else:
-                yield Rejected(number, [FieldError("", f"expected a JSON object, got {type(obj).__name__}")])
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    text_head = body.lstrip()[:1]
+    if text_head not in (b"[", b"{") or (text_head == b"{" and not name.lower().endswith(".json")):
+        yield from read_jsonl(data)
         return
-    yield from read_jsonl(data)
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        yield Rejected(1, [FieldError("", f"not valid UTF-8 at byte {exc.start}; re-save the file as UTF-8")])
+        return
+    if text_head == b"{":
+        try:
+            whole = parse_json(text)
+        except json.JSONDecodeError:
+            yield from read_jsonl(data)  # a JSONL file named .json
+            return
+        except JsonInputError as exc:
+            yield Rejected(1, [FieldError(exc.field, exc.reason)])
+            return
+        yield _object(1, whole)
+        return
+    yield from _read_array(text)
+
+
+def _read_array(text: str) -> Iterator[RawRecord | Rejected]:
+    """Each element of a top-level array parsed on its own: one bad element is one rejected record."""
+    number = 0
+    for item in split_array(text):
+        if isinstance(item, ArrayError):
+            yield Rejected(number + 1, [FieldError("", item.reason)])
+            return
+        number += 1
+        try:
+            obj = parse_json(item.text)
+        except json.JSONDecodeError as exc:
+            yield Rejected(
+                number, [FieldError("", f"malformed JSON at line {item.line + exc.lineno - 1}: {exc.msg}")]
+            )
+            continue
+        except JsonInputError as exc:
+            yield Rejected(number, [FieldError(exc.field, exc.reason)])
+            continue
+        yield _object(number, obj)
+
+
+def _object(number: int, obj: Any) -> RawRecord | Rejected:
+    if isinstance(obj, dict):
+        return RawRecord(number, obj)
+    return Rejected(number, [FieldError("", f"expected a JSON object, got {type(obj).__name__}")])
+
+
+def check_profile(profile_id: str, document: dict[str, Any]) -> list[FieldError]:
+    """What the log and the projection could not hold, beyond what the profile model checks."""
+    problems: list[FieldError] = []
+    if (problem := id_problem(profile_id)) is not None:
+        problems.append(FieldError("id", problem))
+    limits = {"skills": MAX_SKILLS, "url": MAX_URL_CHARS, "id": MAX_ID_CHARS}
+    for path, reason in value_problems(document, limits=limits):
+        if FieldError(path, reason) not in problems:
+            problems.append(FieldError(path, reason))
+    return problems
 
 
 def plan_profiles(
@@ -73,8 +119,10 @@ def plan_profiles(
             result.rejected.append(rec)
             continue
         profile_id, document, errors = validate(rec.data)
-        if document is None or profile_id is None:
-            result.rejected.append(Rejected(rec.line, errors, record_id=profile_id))
+        if document is not None and profile_id is not None:
+            errors = check_profile(profile_id, document)
+        if document is None or profile_id is None or errors:
+            result.rejected.append(Rejected(rec.line, errors, record_id=_shown(profile_id)))
             continue
         digest = canonical_hash(document)
         if result.repeated(profile_id, rec.line, digest, unit="record"):
@@ -106,3 +154,10 @@ def plan_profiles(
         else:
             result.changed += 1
     return result
+
+
+def _shown(profile_id: str | None) -> str | None:
+    # The id goes into a message: a bad one is shown by its repr, cut short.
+    if profile_id is None or (text_problem(profile_id) is None and len(profile_id) <= MAX_ID_CHARS):
+        return profile_id or None
+    return ascii(profile_id[:40])

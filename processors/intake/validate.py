@@ -8,6 +8,7 @@ from typing import Any
 
 from processors.intake.records import FieldError
 from processors.intake.text import clean_description, clean_inline
+from schemas.limits import MAX_URL_CHARS, value_problems
 from schemas.models import PostingContent
 
 MAX_DESCRIPTION_CHARS = 100_000
@@ -81,6 +82,13 @@ def validate(raw: dict[str, Any]) -> tuple[str | None, PostingContent | None, li
     work_model = _work_model(raw.get("work_model"), errors)
     posted_at = _timestamp(raw.get("posted_at"), errors)
     url = _url(raw.get("url"), errors)
+    if errors:
+        return posting_id, None, errors
+    for path, reason in value_problems(
+        {**text, "currency": currency, "work_model": work_model, "url": url},
+        limits={"url": MAX_URL_CHARS, "description": MAX_DESCRIPTION_CHARS},
+    ):
+        errors.append(FieldError(path, reason))
     if errors:
         return posting_id, None, errors
     content = PostingContent(
@@ -201,6 +209,11 @@ def _timestamp(value: object, errors: list[FieldError]) -> datetime | None:
 
 def _url(value: object, errors: list[FieldError]) -> str | None:
     if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, str) and len(value.strip()) > MAX_URL_CHARS:
+        errors.append(
+            FieldError("url", f"is {len(value.strip()):,} characters; the limit is {MAX_URL_CHARS:,}")
+        )
         return None
     if not isinstance(value, str) or not re.match(r"^https?://[^\s/$.?#][^\s]*$", value.strip()):
         errors.append(FieldError("url", f"{str(value)[:60]!r} is not an http(s) URL"))
