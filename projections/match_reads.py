@@ -82,25 +82,46 @@ def ranked_matches(
     limit: int = 20,
     include_blocked: bool = False,
     schema: str = LIVE_SCHEMA,
+    offset: int = 0,
 ) -> tuple[list[dict[str, Any]], list[Access]]:
-    blocked = sql.SQL("") if include_blocked else sql.SQL(" AND NOT blocked")
+    """One page of the profile's matches, best first; `rank` counts from the first page."""
+    blocked = sql.SQL("") if include_blocked else sql.SQL(" AND NOT m.blocked")
     with db.connect(dsn) as conn:
+        # joined so that a match whose posting left the projection is neither shown nor counted
         rows = conn.execute(
             sql.SQL(
-                "SELECT * FROM {}.matches WHERE profile_id = %s{} ORDER BY blocked, fit_total DESC, posting_id LIMIT %s"
-            ).format(sql.Identifier(schema), blocked),
-            (profile_id, limit),
+                "SELECT m.* FROM {s}.matches m JOIN {s}.postings p USING (posting_id) "
+                "WHERE m.profile_id = %s{b} ORDER BY m.blocked, m.fit_total DESC, m.posting_id "
+                "LIMIT %s OFFSET %s"
+            ).format(s=sql.Identifier(schema), b=blocked),
+            (profile_id, limit, offset),
         ).fetchall()
         postings = _postings(conn, schema, [r["posting_id"] for r in rows])
     out, accesses = [], []
-    for rank, row in enumerate(rows, start=1):
-        posting = postings.get(row["posting_id"])
-        if posting is None:
-            continue
-        shown, read = _shown(dict(row), posting, stage)
+    for rank, row in enumerate(rows, start=offset + 1):
+        shown, read = _shown(dict(row), postings[row["posting_id"]], stage)
         out.append({"rank": rank, "posting_id": row["posting_id"], **shown})
         accesses += read
     return out, accesses
+
+
+def count_matches(dsn: str, profile_id: str, include_blocked: bool = False, schema: str = LIVE_SCHEMA) -> int:
+    blocked = sql.SQL("") if include_blocked else sql.SQL(" AND NOT m.blocked")
+    with db.connect(dsn) as conn:
+        row = conn.execute(
+            sql.SQL(
+                "SELECT count(*) AS n FROM {s}.matches m JOIN {s}.postings p USING (posting_id) "
+                "WHERE m.profile_id = %s{b}"
+            ).format(s=sql.Identifier(schema), b=blocked),
+            (profile_id,),
+        ).fetchone()
+    return int(row["n"]) if row else 0
+
+
+def profile_exists(dsn: str, profile_id: str, schema: str = LIVE_SCHEMA) -> bool:
+    with db.connect(dsn) as conn:
+        query = sql.SQL("SELECT 1 FROM {}.profiles WHERE profile_id = %s").format(sql.Identifier(schema))
+        return conn.execute(query, (profile_id,)).fetchone() is not None
 
 
 def one_match(

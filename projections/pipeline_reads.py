@@ -21,16 +21,9 @@ def _s(schema: str) -> sql.Identifier:
     return sql.Identifier(schema)
 
 
-def list_runs(
-    dsn: str,
-    *,
-    reason: str | None = None,
-    status: str | None = None,
-    posting_id: str | None = None,
-    run_ids: list[str] | None = None,
-    limit: int = 100,
-    schema: str = LIVE_SCHEMA,
-) -> list[dict[str, Any]]:
+def _runs_where(
+    reason: str | None, status: str | None, posting_id: str | None, run_ids: list[str] | None
+) -> tuple[sql.Composable, list[Any]]:
     clauses: list[sql.Composable] = []
     params: list[Any] = []
     for column, value in (("reason", reason), ("status", status), ("posting_id", posting_id)):
@@ -40,12 +33,41 @@ def list_runs(
     if run_ids is not None:
         clauses.append(sql.SQL("run_id = ANY(%s::uuid[])"))
         params.append(run_ids)
-    where = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(clauses) if clauses else sql.SQL("")
-    query = sql.SQL("SELECT * FROM {}.runs{} ORDER BY started_at DESC, run_id LIMIT %s").format(
+    return (sql.SQL(" WHERE ") + sql.SQL(" AND ").join(clauses) if clauses else sql.SQL("")), params
+
+
+def list_runs(
+    dsn: str,
+    *,
+    reason: str | None = None,
+    status: str | None = None,
+    posting_id: str | None = None,
+    run_ids: list[str] | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    schema: str = LIVE_SCHEMA,
+) -> list[dict[str, Any]]:
+    where, params = _runs_where(reason, status, posting_id, run_ids)
+    query = sql.SQL("SELECT * FROM {}.runs{} ORDER BY started_at DESC, run_id LIMIT %s OFFSET %s").format(
         _s(schema), where
     )
     with db.connect(dsn) as conn:
-        return [jsonable(dict(r)) for r in conn.execute(query, [*params, limit])]
+        return [jsonable(dict(r)) for r in conn.execute(query, [*params, limit, offset])]
+
+
+def count_runs(
+    dsn: str,
+    *,
+    reason: str | None = None,
+    status: str | None = None,
+    posting_id: str | None = None,
+    schema: str = LIVE_SCHEMA,
+) -> int:
+    where, params = _runs_where(reason, status, posting_id, None)
+    query = sql.SQL("SELECT count(*) AS n FROM {}.runs{}").format(_s(schema), where)
+    with db.connect(dsn) as conn:
+        row = conn.execute(query, params).fetchone()
+    return int(row["n"]) if row else 0
 
 
 def run_statuses(dsn: str, run_ids: list[str], schema: str = LIVE_SCHEMA) -> dict[str, str]:
@@ -104,21 +126,13 @@ def derivation(dsn: str, posting_id: str, version: int | None, schema: str = LIV
         found = pipeline_queries.derivations(conn, schema, [posting_id], version=version)
     if posting_id not in found:
         what = "derivation" if version is None else f"derivation version {version}"
-        raise LookupError(f"posting {posting_id!r} has no {what} in the projection (see `turing runs`)")
+        raise LookupError(f"posting {posting_id!r} has no {what} in the projection")
     return found[posting_id]
 
 
-def requiring(
-    dsn: str,
-    *,
-    certification: str | None = None,
-    kind: str | None = None,
-    min_years: float | None = None,
-    skill_code: str | None = None,
-    schema: str = LIVE_SCHEMA,
-) -> list[dict[str, Any]]:
-    """Seed 000's questions, answered from the requirement index: containment (`@>`) uses the GIN
-    index; the years bound uses the expression index on the experience value."""
+def _requiring_where(
+    certification: str | None, kind: str | None, min_years: float | None, skill_code: str | None
+) -> tuple[sql.Composable, list[Any]]:
     clauses: list[sql.Composable] = []
     params: list[Any] = []
     if certification is not None or kind is not None:
@@ -137,12 +151,46 @@ def requiring(
         params.append(min_years)
     if not clauses:
         raise ValueError("give at least one of certification, kind, min_years, skill_code")
+    return sql.SQL(" AND ").join(clauses), params
+
+
+def requiring(
+    dsn: str,
+    *,
+    certification: str | None = None,
+    kind: str | None = None,
+    min_years: float | None = None,
+    skill_code: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    schema: str = LIVE_SCHEMA,
+) -> list[dict[str, Any]]:
+    """Seed 000's questions, answered from the requirement index: containment (`@>`) uses the GIN
+    index; the years bound uses the expression index on the experience value. Every match
+    unless `limit` is given."""
+    where, params = _requiring_where(certification, kind, min_years, skill_code)
     query = sql.SQL(
         "SELECT posting_id, version, idx, text, proof_stack FROM {}.requirements_latest WHERE {} "
-        "ORDER BY posting_id, idx"
-    ).format(_s(schema), sql.SQL(" AND ").join(clauses))
+        "ORDER BY posting_id, idx, alt LIMIT %s OFFSET %s"
+    ).format(_s(schema), where)
     with db.connect(dsn) as conn:
-        return [jsonable(dict(r)) for r in conn.execute(query, params)]
+        return [jsonable(dict(r)) for r in conn.execute(query, [*params, limit, offset])]
+
+
+def count_requiring(
+    dsn: str,
+    *,
+    certification: str | None = None,
+    kind: str | None = None,
+    min_years: float | None = None,
+    skill_code: str | None = None,
+    schema: str = LIVE_SCHEMA,
+) -> int:
+    where, params = _requiring_where(certification, kind, min_years, skill_code)
+    query = sql.SQL("SELECT count(*) AS n FROM {}.requirements_latest WHERE {}").format(_s(schema), where)
+    with db.connect(dsn) as conn:
+        row = conn.execute(query, params).fetchone()
+    return int(row["n"]) if row else 0
 
 
 def _json(obj: Any) -> str:

@@ -33,17 +33,34 @@ def known_postings(
     return out
 
 
+def _status_filter(status: str | None) -> tuple[sql.Composable, list[Any]]:
+    return (sql.SQL("WHERE status = %s"), [status]) if status else (sql.SQL(""), [])
+
+
 def list_postings(
-    dsn: str, limit: int = 50, status: str | None = None, schema: str = LIVE_SCHEMA
+    dsn: str, limit: int = 50, status: str | None = None, schema: str = LIVE_SCHEMA, offset: int = 0
 ) -> list[dict[str, Any]]:
-    where = sql.SQL("WHERE status = %s") if status else sql.SQL("")
+    where, params = _status_filter(status)
     query = sql.SQL(
         "SELECT posting_id, version, status, title, company, location, work_model, salary_min, salary_max, "
-        "currency, posted_at, updated_at FROM {}.postings {} ORDER BY posting_id LIMIT %s"
+        "currency, posted_at, updated_at FROM {}.postings {} ORDER BY posting_id LIMIT %s OFFSET %s"
     ).format(sql.Identifier(schema), where)
-    params: list[Any] = [status] if status else []
     with db.connect(dsn) as conn:
-        return list(conn.execute(query, [*params, limit]))
+        return list(conn.execute(query, [*params, limit, offset]))
+
+
+def count_postings(dsn: str, status: str | None = None, schema: str = LIVE_SCHEMA) -> int:
+    where, params = _status_filter(status)
+    query = sql.SQL("SELECT count(*) AS n FROM {}.postings {}").format(sql.Identifier(schema), where)
+    with db.connect(dsn) as conn:
+        row = conn.execute(query, params).fetchone()
+    return int(row["n"]) if row else 0
+
+
+def posting_exists(dsn: str, posting_id: str, schema: str = LIVE_SCHEMA) -> bool:
+    query = sql.SQL("SELECT 1 FROM {}.postings WHERE posting_id = %s").format(sql.Identifier(schema))
+    with db.connect(dsn) as conn:
+        return conn.execute(query, (posting_id,)).fetchone() is not None
 
 
 def get_posting(dsn: str, posting_id: str, schema: str = LIVE_SCHEMA) -> dict[str, Any] | None:

@@ -1,29 +1,40 @@
-"""FastAPI application (OpenAPI at /docs)."""
+"""FastAPI application: reads, trace and the registry subset (OpenAPI at /docs, offline)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Query
+from fastapi import Depends, FastAPI
+from fastapi.openapi.utils import get_openapi
 
 from infra.settings import Endpoints
-from projections import lineage, queries
+from projections.api import docs_assets, problems
+from projections.api.guards import strict_request
 from projections.api.match_routes import match_router
+from projections.api.models import Health
 from projections.api.pipeline_routes import pipeline_router
-from projections.jsonable import jsonable
+from projections.api.posting_routes import posting_router
 from projections.registry.router import registry_router
 from projections.registry.store import RegistryStore
 from schemas.codec import EventCodec
 from streams.producer import EventProducer
 
+DESCRIPTION = """Job postings as explained, traceable events.
+
+Lists answer one page: `items`, `total`, `limit`, `offset` and `next` (the next page's path, or
+null). Filters are validated and unknown query parameters are refused. Errors are
+`application/problem+json` (RFC 9457), except under the schema-registry routes, which answer
+Confluent's `{error_code, message}`. Timestamps are ISO 8601 with an offset."""
+
 
 def create_app(endpoints: Endpoints) -> FastAPI:
-    app = FastAPI(title="Turing", version="0.1.0", description="Job postings as explained, traceable events.")
+    app = FastAPI(title="Turing", version="0.1.0", description=DESCRIPTION, docs_url=None, redoc_url=None)
+    problems.install(app)
+    docs_assets.install(app)
     store = RegistryStore(endpoints.dsn)
     store.ensure_schema()
-    app.include_router(registry_router(store), tags=["schema registry"])
+    app.include_router(registry_router(store))
     codec = EventCodec(store)
-    app.include_router(pipeline_router(endpoints.dsn))
     producers: list[EventProducer] = []
 
     def producer() -> EventProducer:
@@ -32,31 +43,22 @@ def create_app(endpoints: Endpoints) -> FastAPI:
             producers.append(EventProducer(endpoints.bootstrap_servers, codec, client_id="turing-api"))
         return producers[0]
 
-    app.include_router(match_router(endpoints.dsn, producer))
+    strict = [Depends(strict_request)]
+    app.include_router(posting_router(endpoints.dsn, endpoints.bootstrap_servers, codec), dependencies=strict)
+    app.include_router(pipeline_router(endpoints.dsn), dependencies=strict)
+    app.include_router(match_router(endpoints.dsn, producer), dependencies=strict)
 
-    @app.get("/health", tags=["ops"])
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
+    @app.get("/health", tags=["ops"], dependencies=strict, responses=problems.responses())
+    def health() -> Health:
+        return Health(status="ok")
 
-    @app.get("/postings", tags=["postings"])
-    def postings(limit: int = Query(50, ge=1, le=1000), status: str | None = None) -> list[dict[str, Any]]:
-        return [jsonable(dict(r)) for r in queries.list_postings(endpoints.dsn, limit=limit, status=status)]
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
+            app.openapi_schema = problems.problems_in_openapi(document)
+        return app.openapi_schema
 
-    @app.get("/postings/{posting_id}", tags=["postings"])
-    def posting(posting_id: str) -> dict[str, Any]:
-        row = queries.get_posting(endpoints.dsn, posting_id)
-        if row is None:
-            raise HTTPException(404, f"no posting with id {posting_id!r}")
-        return jsonable(dict(row))
-
-    @app.get("/trace/posting/{posting_id}/{field}", tags=["lineage"])
-    def trace(posting_id: str, field: str, verify: bool = True) -> dict[str, Any]:
-        try:
-            result = lineage.trace_posting(endpoints.dsn, posting_id, field)
-        except lineage.TraceError as exc:
-            raise HTTPException(404, str(exc)) from exc
-        if verify:
-            result = lineage.verify(result, endpoints.bootstrap_servers, codec)
-        return result
-
+    app.openapi = openapi  # type: ignore[method-assign]
     return app

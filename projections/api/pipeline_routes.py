@@ -3,52 +3,90 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
 
-from projections import pipeline_reads
+from processors.lily.model import CredentialKind
+from projections import pipeline_reads, queries
+from projections.api import problems
+from projections.api.paging import MAX_OFFSET, Page, PageRequest, page, page_params
+from projections.api.pipeline_models import Derivation, Derivations, RequirementHit, Run, RunStatus
+
+_NO_FILTER = {
+    "loc": ("query", "certification|kind|min_years|skill_code"),
+    "msg": "give at least one of certification, kind, min_years, skill_code",
+    "type": "missing",
+}
 
 
 def pipeline_router(dsn: str) -> APIRouter:
-    router = APIRouter()
+    router = APIRouter(tags=["pipeline"])
 
-    @router.get("/postings/{posting_id}/derivation", tags=["pipeline"])
-    def derivation(posting_id: str, version: int | None = None) -> dict[str, Any]:
+    def known(posting_id: str) -> None:
+        if not queries.posting_exists(dsn, posting_id):
+            raise HTTPException(404, f"no posting with id {posting_id!r}")
+
+    @router.get("/postings/{posting_id}/derivation", responses=problems.responses(404))
+    def derivation(
+        posting_id: str,
+        version: int | None = Query(None, ge=1, le=MAX_OFFSET, description="default: in force"),
+    ) -> Derivation:
         """The derivation in force (or `version`): summary, requirements with proof stacks, red flags."""
+        known(posting_id)
         try:
             d = pipeline_reads.derivation(dsn, posting_id, version)
         except LookupError as exc:
             raise HTTPException(404, str(exc)) from exc
-        return dataclasses.asdict(d)
+        return Derivation.model_validate(dataclasses.asdict(d))
 
-    @router.get("/postings/{posting_id}/derivations", tags=["pipeline"])
-    def versions(posting_id: str) -> dict[str, Any]:
-        """Every version with the run, reason and models that made it, and which one is in force."""
-        return pipeline_reads.versions(dsn, posting_id)
+    @router.get("/postings/{posting_id}/derivations", responses=problems.responses(404))
+    def versions(posting_id: str) -> Derivations:
+        """Every version with the run, reason and models that made it, and which one is in force.
+        Not paged: a posting has one version per run that changed it."""
+        known(posting_id)
+        return Derivations.model_validate(pipeline_reads.versions(dsn, posting_id))
 
-    @router.get("/runs", tags=["pipeline"])
+    @router.get("/runs", responses=problems.responses())
     def runs(
-        reason: str | None = None,
-        status: str | None = None,
+        request: Request,
+        reason: str | None = Query(None, description="exactly the reason the run was asked with"),
+        status: RunStatus | None = None,
         posting_id: str | None = None,
-        limit: int = Query(100, ge=1, le=10_000),
-    ) -> list[dict[str, Any]]:
-        return pipeline_reads.list_runs(dsn, reason=reason, status=status, posting_id=posting_id, limit=limit)
+        at: PageRequest = Depends(page_params(100, 10_000)),
+    ) -> Page[Run]:
+        """Runs, newest first."""
+        rows = pipeline_reads.list_runs(
+            dsn, reason=reason, status=status, posting_id=posting_id, limit=at.limit, offset=at.offset
+        )
+        total = pipeline_reads.count_runs(dsn, reason=reason, status=status, posting_id=posting_id)
+        return page(request, [Run.model_validate(r) for r in rows], total, at)
 
-    @router.get("/requirements", tags=["pipeline"])
+    @router.get("/requirements", responses=problems.responses())
     def requirements(
-        certification: str | None = None,
-        kind: str | None = Query(None, description="degree, licence, certificate or clearance"),
-        min_years: float | None = None,
-        skill_code: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """Seed 000's questions (postings requiring certification X, at least N years), from the index."""
-        try:
-            return pipeline_reads.requiring(
-                dsn, certification=certification, kind=kind, min_years=min_years, skill_code=skill_code
-            )
-        except ValueError as exc:
-            raise HTTPException(422, str(exc)) from exc
+        request: Request,
+        certification: str | None = Query(None, description="the credential's name, exactly"),
+        kind: CredentialKind | None = None,
+        min_years: float | None = Query(None, ge=0, le=100, allow_inf_nan=False),
+        skill_code: str | None = Query(None, description="a taxonomy code, L1.L2.L3.L4"),
+        at: PageRequest = Depends(page_params(100, 10_000)),
+    ) -> Page[RequirementHit]:
+        """Seed 000's questions (postings requiring certification X, at least N years), from the
+        index of derivations in force; give at least one filter."""
+        if certification is None and kind is None and min_years is None and skill_code is None:
+            raise RequestValidationError([_NO_FILTER])
+        rows = pipeline_reads.requiring(
+            dsn,
+            certification=certification,
+            kind=kind,
+            min_years=min_years,
+            skill_code=skill_code,
+            limit=at.limit,
+            offset=at.offset,
+        )
+        total = pipeline_reads.count_requiring(
+            dsn, certification=certification, kind=kind, min_years=min_years, skill_code=skill_code
+        )
+        return page(request, [RequirementHit.model_validate(r) for r in rows], total, at)
 
     return router

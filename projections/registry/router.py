@@ -7,13 +7,18 @@ bodies included, is answered in Confluent's `{"error_code", "message"}` shape.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Coroutine
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from projections.api.guards import has_control_chars
 from projections.registry.store import (
     SCHEMA_TYPE,
     IncompatibleSchema,
@@ -45,6 +50,25 @@ class _BadRequest(RegistryError):
     pass
 
 
+class _InvalidSubject(RegistryError):
+    pass
+
+
+class _Unprocessable(RegistryError):
+    pass
+
+
+class _Internal(RegistryError):
+    pass
+
+
+class ErrorBody(BaseModel):
+    """Confluent's error shape, kept by every registry route."""
+
+    error_code: int
+    message: str
+
+
 # (HTTP status, Confluent error_code) per failure
 _ERRORS: dict[type[RegistryError], tuple[int, int]] = {
     SubjectNotFound: (404, 40401),
@@ -54,8 +78,12 @@ _ERRORS: dict[type[RegistryError], tuple[int, int]] = {
     InvalidSchema: (422, 42201),
     _InvalidVersion: (422, 42202),
     InvalidCompatibilityLevel: (422, 42203),
+    _InvalidSubject: (422, 42208),
+    _Unprocessable: (422, 422),
     _BadRequest: (400, 400),
+    _Internal: (500, 50001),
 }
+log = logging.getLogger("turing.registry")
 
 
 def _error(exc: RegistryError) -> SchemaRegistryResponse:
@@ -65,7 +93,37 @@ def _error(exc: RegistryError) -> SchemaRegistryResponse:
 
 async def _call(fn: Callable[..., T], *args: Any) -> T:
     # the store is synchronous (psycopg); keep it off the event loop
-    return await run_in_threadpool(fn, *args)
+    try:
+        return await run_in_threadpool(fn, *args)
+    except RecursionError:
+        # only a schema's own nesting recurses this deep (json and fastavro both walk it)
+        raise InvalidSchema("Invalid schema: nested too deeply to parse") from None
+
+
+class _RegistryRoute(APIRoute):
+    """Every failure of a registry route, bad paths and bugs included, in Confluent's shape."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def guarded(request: Request) -> Response:
+            for name, value in request.path_params.items():
+                if isinstance(value, str) and has_control_chars(value):
+                    return _error(
+                        _InvalidSubject(f"The specified {name} is not valid: it holds control characters")
+                    )
+            try:
+                return await handler(request)
+            except RequestValidationError as exc:
+                where = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+                return _error(_Unprocessable(f"Invalid request: {where}"))
+            except RegistryError as exc:
+                return _error(exc)
+            except Exception:
+                log.exception("registry request %s %s failed", request.method, request.url.path)
+                return _error(_Internal("Error in the backend datastore"))
+
+        return guarded
 
 
 async def _body(request: Request) -> dict[str, Any]:
@@ -74,6 +132,8 @@ async def _body(request: Request) -> dict[str, Any]:
         body = json.loads(raw) if raw else {}
     except json.JSONDecodeError as exc:
         raise _BadRequest(f"Request body is not JSON: {exc}") from exc
+    except RecursionError:
+        raise _BadRequest("Request body nests too deeply to parse") from None
     if not isinstance(body, dict):
         raise _BadRequest("Request body must be a JSON object")
     return body
@@ -117,7 +177,17 @@ def _registered(v: RegisteredVersion) -> dict[str, Any]:
 
 
 def registry_router(store: RegistryStore) -> APIRouter:
-    router = APIRouter(tags=["schema registry"], default_response_class=SchemaRegistryResponse)
+    router = APIRouter(
+        tags=["schema registry"],
+        default_response_class=SchemaRegistryResponse,
+        route_class=_RegistryRoute,
+        responses={
+            404: {"model": ErrorBody, "description": "40401 subject, 40402 version, 40403 schema not found"},
+            409: {"model": ErrorBody, "description": "409: incompatible schema"},
+            422: {"model": ErrorBody, "description": "42201 invalid schema, 42202 version, 42208 subject"},
+            500: {"model": ErrorBody, "description": "50001: the store failed"},
+        },
+    )
 
     @router.post("/subjects/{subject}/versions")
     async def register(subject: str, request: Request) -> Response:

@@ -108,7 +108,7 @@ def test_the_api_ranks_explains_and_redacts_by_stage_and_logs_every_sensitive_re
     _wait_matches(ctx, 10)
     api = ctx.endpoints.api_url
     profile = "pr-amara-okafor"
-    ranked = httpx.get(f"{api}/profiles/{profile}/matches", timeout=30).json()
+    ranked = httpx.get(f"{api}/profiles/{profile}/matches", timeout=30).json()["items"]
     assert ranked and [m["rank"] for m in ranked] == list(range(1, len(ranked) + 1))
     fits = [m["fit"]["total"] for m in ranked]
     assert fits == sorted(fits, reverse=True)
