@@ -27,6 +27,8 @@ def demo(
     data_dir: Path = DataDir,
     samples: Path | None = typer.Option(
         None,
+        exists=True,
+        file_okay=False,
         help="Folder with postings.jsonl, postings_update.jsonl, profiles.jsonl "
         "(default: the sample data shipped with Turing).",
     ),

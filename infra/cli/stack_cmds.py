@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 
 from infra import stack
-from infra.cli.common import DataDir, JsonFlag, console, friendly, out, print_json
+from infra.cli.common import DataDir, ExitCode, JsonFlag, console, fail, friendly, out, print_json
 
 
 @friendly
@@ -47,10 +47,11 @@ def status(data_dir: Path = DataDir, as_json: bool = JsonFlag) -> None:
     info = stack.status(data_dir)
     if as_json:
         print_json(info)
+        if not info["running"]:
+            raise typer.Exit(ExitCode.FAILED)
         return
     if not info["components"]:
-        out.print(f"no stack recorded in {data_dir}; start one with `turing up`")
-        raise typer.Exit(1)
+        fail(f"no stack recorded in {data_dir} — start one with `turing up`")
     table = Table(title=f"Turing stack ({data_dir})")
     for col in ("component", "address", "pid", "health"):
         table.add_column(col)
@@ -71,7 +72,7 @@ def status(data_dir: Path = DataDir, as_json: bool = JsonFlag) -> None:
             t.add_row(tp["name"], str(tp["partitions"]))
         out.print(t)
     if not info["running"]:
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.FAILED)
 
 
 @friendly
