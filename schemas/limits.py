@@ -22,8 +22,8 @@ MAX_TEXT_CHARS = 100_000
 MAX_LIST_ITEMS = 1_000
 MAX_SKILLS = 500
 MAX_DEPTH = 32
-# Commands: a priority is an ordering hint, not a quantity; this range leaves room either way.
-MIN_PRIORITY, MAX_PRIORITY = -1_000_000, 1_000_000
+# runs.priority is a Postgres integer, and the commands and runs schemas say Avro int.
+MIN_PRIORITY, MAX_PRIORITY = INT32_MIN, INT32_MAX
 
 Problem = tuple[str, str]  # (field path, reason)
 

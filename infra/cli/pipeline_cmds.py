@@ -26,7 +26,7 @@ from infra.cli.common import (
 )
 from processors.pipeline.diff import diff
 from processors.pipeline.events import reprocess_command, rollback_event, run_id_for
-from processors.pipeline.steps import STEPS, check_step, parse_overrides
+from processors.pipeline.steps import STEPS, check_request, check_step, parse_overrides
 from projections import pipeline_reads
 
 INT32 = 2**31 - 1  # runs.priority is a Postgres integer
@@ -92,6 +92,7 @@ def reprocess(
     """
     try:
         overrides = parse_overrides(model)
+        check_request(priority=priority, reason=reason)
     except ValueError as exc:
         raise UsageProblem(str(exc)) from None
     if sum(bool(x) for x in (posting, where, all_)) != 1:

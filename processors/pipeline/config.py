@@ -6,8 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
-from processors.llm.protocol import EngineSpec
-from processors.pipeline.steps import LILY_ROLE_KEYS, TASK_STEP
+from processors.pipeline.steps import LILY_ROLE_KEYS, TASK_STEP, check_engine
 
 DEFAULT_ENGINE = "rules:rules-1"
 
@@ -30,7 +29,7 @@ class PipelineConfig(BaseModel):
     @field_validator("default_engine")
     @classmethod
     def _spec(cls, v: str) -> str:
-        return str(EngineSpec.parse(v))
+        return check_engine(v)
 
     @field_validator("engines")
     @classmethod
@@ -38,7 +37,7 @@ class PipelineConfig(BaseModel):
         for task, spec in v.items():
             if task not in TASK_STEP and task not in LILY_ROLE_KEYS:
                 raise ValueError(f"engines: unknown task {task!r}")
-            EngineSpec.parse(spec)
+            check_engine(spec)
         return v
 
     def effective(self, overrides: dict[str, str]) -> dict[str, str]:

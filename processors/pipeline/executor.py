@@ -22,8 +22,9 @@ from processors.llm.tasks import MissingInput, Task, get_task
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import decision_event, derivation_event, run_event, run_id_for
 from processors.pipeline.phases import PHASES, Ask, Outcome, Phase
-from processors.pipeline.steps import STEPS, step_index
+from processors.pipeline.steps import STEPS, check_engine, step_index
 from processors.pipeline.work import RunInput, RunWork
+from schemas.limits import describe, event_problems, value_problems
 from schemas.models import Event
 
 
@@ -84,6 +85,10 @@ def _begin(run: RunInput, config: PipelineConfig) -> RunWork:
     w = RunWork(
         input=run, run_id=run_id_for(cmd), engines=config.effective(cmd.model_overrides), start_step=start
     )
+    unknown = _unknown_engines(w.engines)
+    if unknown:
+        # A command from an older or foreign producer: fail the run before any engine is asked.
+        w.fail(start, unknown)
     if run.posting is None:
         w.fail(start, f"posting {cmd.posting_id!r} is not in the projection (was it ingested?)")
     elif run.posting.status != "open":
@@ -91,6 +96,16 @@ def _begin(run: RunInput, config: PipelineConfig) -> RunWork:
     if run.prior is not None:
         _prefill(w, run)
     return w
+
+
+def _unknown_engines(engines: dict[str, str]) -> str | None:
+    problems = []
+    for task, spec in sorted(engines.items()):
+        try:
+            check_engine(spec)
+        except ValueError as exc:
+            problems.append(f"{task}: {exc}")
+    return "; ".join(problems) or None
 
 
 def _prefill(w: RunWork, run: RunInput) -> None:
@@ -146,8 +161,9 @@ def _run_phase(
         for spec, group in by_engine.items():
             for start in range(0, len(group), config.batch_size):
                 chunk = group[start : start + config.batch_size]
-                for p, result in zip(chunk, _generate(engines, spec, chunk), strict=True):
-                    again = _settle(phase, p, result, config)
+                results, answered = _generate(engines, spec, chunk)
+                for p, result in zip(chunk, results, strict=True):
+                    again = _settle(phase, p, result, config, answered)
                     if again is not None:
                         retry.append(again)
         pending = retry
@@ -205,19 +221,23 @@ def _prompt(p: _Pending) -> tuple[str, str]:
     return p.request.prompt.version, p.request.prompt.hash
 
 
-def _generate(engines: EngineProvider, spec: str, chunk: list[_Pending]) -> list[LLMResult]:
+def _generate(engines: EngineProvider, spec: str, chunk: list[_Pending]) -> tuple[list[LLMResult], bool]:
+    """The results, and whether the engine answered at all (False: it could not be built or called)."""
     try:
         results = engines(spec).generate([p.request for p in chunk])
         if len(results) != len(chunk):
             raise EngineError(f"engine {spec} returned {len(results)} results for {len(chunk)} requests")
-        return results
+        return results, True
     except (EngineError, ValueError, LookupError, OSError) as exc:
-        return [
+        failed = [
             LLMResult(request_id=p.request.request_id, ok=False, error=f"engine {spec}: {exc}") for p in chunk
         ]
+        return failed, False
 
 
-def _settle(phase: Phase, p: _Pending, result: LLMResult, config: PipelineConfig) -> _Pending | None:
+def _settle(
+    phase: Phase, p: _Pending, result: LLMResult, config: PipelineConfig, answered: bool = True
+) -> _Pending | None:
     """Validate and check one result; record its decision; return the retry if policy allows."""
     output, error, flags = None, result.error, []
     if result.ok and result.output is not None:
@@ -225,6 +245,9 @@ def _settle(phase: Phase, p: _Pending, result: LLMResult, config: PipelineConfig
             output = p.task.output_model.model_validate(result.output)
         except ValidationError as exc:
             error = f"schema-invalid output: {exc.errors()[0]['msg']} at {exc.errors()[0]['loc']}"
+        if output is not None and (unstorable := value_problems(output.model_dump(mode="python"))):
+            # NUL, NaN or an unbounded list would poison the log and the projection.
+            error, output = f"unstorable output: {describe(unstorable)}", None
         if output is not None:
             problems = p.task.check(p.ask.input, output)
             if problems:
@@ -246,6 +269,7 @@ def _settle(phase: Phase, p: _Pending, result: LLMResult, config: PipelineConfig
         flags=flags,
         attempt=p.attempt,
         final=not can_retry,
+        answered=answered,
     )
     if can_retry:
         return _Pending(p.work, p.ask, p.task, p.spec, p.request, p.reads, p.key, p.attempt + 1)
@@ -269,6 +293,7 @@ def _record(
     flags: list[str] | None = None,
     attempt: int = 1,
     final: bool = True,
+    answered: bool = True,
 ) -> None:
     decision = decision_event(
         w,
@@ -300,7 +325,7 @@ def _record(
             w.sources[phase.step] = (
                 [*w.sources[phase.step], decision_id] if _same_run(w, phase) else [decision_id]
             )
-    phase.apply(w, Outcome(ask, decision_id, output, error))
+    phase.apply(w, Outcome(ask, decision_id, output, error, answered=answered))
 
 
 def _same_run(w: RunWork, phase: Phase) -> bool:
@@ -311,8 +336,11 @@ def _same_run(w: RunWork, phase: Phase) -> bool:
 def _finish(w: RunWork) -> RunResult:
     events: list[Event] = [run_event(w, "started")]
     events.extend(w.decisions)
-    if w.failed is None:
-        derivation = derivation_event(w, w.input.next_version)
+    derivation = derivation_event(w, w.input.next_version) if w.failed is None else None
+    if derivation is not None and (problems := event_problems(derivation)):
+        # Never emit what the log or the projection cannot hold: the posting keeps its last good version.
+        w.fail("complete_run", f"the derivation cannot be stored: {describe(problems)}")
+    if w.failed is None and derivation is not None:
         events.append(derivation)
         events.append(run_event(w, "completed", w.input.next_version))
     else:

@@ -54,6 +54,8 @@ class Outcome:
     decision_id: str
     output: BaseModel | None
     error: str | None = None
+    # False when the engine could not be reached or built: no answer at all, not a bad one.
+    answered: bool = True
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,9 @@ def _unparsed(text: str, flag: str) -> Decomposition:
 
 def _lily_apply(w: RunWork, o: Outcome) -> None:
     i = o.ask.item_index or 0
+    if not o.answered:
+        # A bad answer flags its line; no answer means the step failed, and nothing is derived.
+        w.fail("lily", f"lily: {o.error}")
     w.lily_decisions[i] = o.decision_id
     if isinstance(o.output, Decomposition) and o.output.proof_stacks:
         w.decompositions[i] = Decomposition(text=w.requirements[i], proof_stacks=o.output.proof_stacks)
@@ -190,6 +195,9 @@ def _layers(stack: ProofStack) -> tuple[Any, ...]:
 def _role_apply(w: RunWork, o: Outcome) -> None:
     """Validator disagreement or an uncertain second model lowers confidence and flags the line."""
     i = o.ask.item_index or 0
+    if not o.answered:
+        w.fail("lily", f"lily.{o.ask.role}: {o.error}")
+        return
     mine = w.decompositions[i]
     if not isinstance(o.output, Decomposition) or not mine.proof_stacks:
         return

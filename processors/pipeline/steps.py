@@ -40,14 +40,35 @@ def check_step(step: str) -> str:
     return step
 
 
+def check_engine(spec: str) -> str:
+    """`ENGINE:MODEL` with an engine this build knows; the normalised spec, or ValueError."""
+    from processors.llm.options import OPTIONS_BY_ENGINE
+    from processors.llm.protocol import EngineSpec
+
+    parsed = EngineSpec.parse(spec)
+    if parsed.engine not in OPTIONS_BY_ENGINE:
+        raise ValueError(f"unknown engine {parsed.engine!r}; known engines: {', '.join(OPTIONS_BY_ENGINE)}")
+    return str(parsed)
+
+
+def check_request(*, priority: int, reason: str) -> None:
+    """A reprocess request's values must fit the log and the projection (runs.priority is 32-bit)."""
+    from schemas.limits import priority_problem, text_problem
+
+    if (problem := priority_problem(priority)) is not None:
+        raise ValueError(f"--priority {problem}")
+    if (problem := text_problem(reason)) is not None:
+        raise ValueError(f"--reason {problem}")
+    if len(reason) > 2000:
+        raise ValueError(f"--reason is {len(reason):,} characters; the limit is 2,000")
+
+
 def step_index(step: str) -> int:
     return STEPS.index(step)
 
 
 def parse_overrides(items: list[str]) -> dict[str, str]:
     """`STEP=ENGINE:MODEL` (or `TASK=...`, or `lily.validator=...`) into a task -> spec map."""
-    from processors.llm.protocol import EngineSpec
-
     out: dict[str, str] = {}
     for item in items:
         target, sep, spec = item.partition("=")
@@ -56,7 +77,10 @@ def parse_overrides(items: list[str]) -> dict[str, str]:
             raise ValueError(
                 f"--model {item!r} must look like STEP=ENGINE:MODEL, e.g. lily=rules:rules-broad"
             )
-        parsed = str(EngineSpec.parse(spec))
+        try:
+            parsed = check_engine(spec)
+        except ValueError as exc:
+            raise ValueError(f"--model {item!r}: {exc}") from None
         if target in STEP_TASKS:
             for task in STEP_TASKS[target]:
                 out[task] = parsed
