@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import Depends, FastAPI
@@ -28,14 +30,30 @@ Confluent's `{error_code, message}`. Timestamps are ISO 8601 with an offset."""
 
 
 def create_app(endpoints: Endpoints) -> FastAPI:
-    app = FastAPI(title="Turing", version="0.1.0", description=DESCRIPTION, docs_url=None, redoc_url=None)
+    producers: list[EventProducer] = []
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        # dropped, not kept alive reconnecting to a broker that may be gone after shutdown
+        for p in producers:
+            p.flush(timeout=5)
+        producers.clear()
+
+    app = FastAPI(
+        title="Turing",
+        version="0.1.0",
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
     problems.install(app)
     docs_assets.install(app)
     store = RegistryStore(endpoints.dsn)
     store.ensure_schema()
     app.include_router(registry_router(store))
     codec = EventCodec(store)
-    producers: list[EventProducer] = []
 
     def producer() -> EventProducer:
         # Created on first use: reads that touch no sensitive field never need the broker.
