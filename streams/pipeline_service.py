@@ -109,8 +109,7 @@ class PipelineService:
                     # The projection must hold the postings, our own earlier derivations, and
                     # whatever an interrupted attempt at this batch already produced.
                     self._catch_up()
-                inputs, mine = self._load(commands)
-                results = execute(inputs, self.config, self.engine, self._reuse_except(mine))
+                results = self.compute(commands)
                 self._emit([e for r in results for e in r.events])
                 self._suspect = False
             except BaseException:
@@ -120,6 +119,11 @@ class PipelineService:
             log.info("run %s for %s: %s%s", r.work.run_id, r.work.posting_id, r.status,
                      f" ({r.work.failed})" if r.work.failed else "")  # fmt: skip
         return results
+
+    def compute(self, commands: list[CommandEvent]) -> list[RunResult]:
+        """The runs' events, computed from the state as of each command; nothing is emitted."""
+        inputs, mine = self._load(commands)
+        return execute(inputs, self.config, self.engine, self._reuse_except(mine))
 
     def _emit(self, events: list[Event]) -> None:
         with db.connect(self.dsn) as conn:
