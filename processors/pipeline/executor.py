@@ -252,6 +252,8 @@ def _settle(
             problems = p.task.check(p.ask.input, output)
             if problems:
                 error, flags, output = "; ".join(problems)[:2000], ["NOT_IN_SOURCE"], None
+            else:
+                flags = phase.flags(output)
     status = "ok" if output is not None else ("rejected" if flags else "failed")
     can_retry = output is None and p.spec.engine != "rules" and p.attempt <= config.retries
     _record(

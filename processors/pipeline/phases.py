@@ -58,12 +58,18 @@ class Outcome:
     answered: bool = True
 
 
+def _no_flags(_output: BaseModel) -> list[str]:
+    return []
+
+
 @dataclass(frozen=True)
 class Phase:
     step: str
     reads: tuple[str, ...]
     asks: Callable[[RunWork], list[Ask]]
     apply: Callable[[RunWork, Outcome], None]
+    # Flags on a valid output: worth a reader's attention, never a failure.
+    flags: Callable[[BaseModel], list[str]] = _no_flags
 
 
 def _text(w: RunWork) -> PostingText:
@@ -142,6 +148,12 @@ def _requirements_apply(w: RunWork, o: Outcome) -> None:
         w.requirements = list(out.requirements)
         w.responsibilities = list(out.responsibilities)
         w.culture_text = out.culture_text
+
+
+def _requirements_flags(output: BaseModel) -> list[str]:
+    # A posting can state no requirements (a short ad, a culture page): an empty list is its
+    # valid result, flagged so a reader knows the matcher has only the title to go on.
+    return ["NO_REQUIREMENTS"] if isinstance(output, RequirementsOutput) and not output.requirements else []
 
 
 def _lily_input(w: RunWork, i: int) -> LilyInput:
@@ -310,7 +322,7 @@ PHASES: tuple[Phase, ...] = (
     Phase("grade_summary", ("extract_summary",), _grade_asks(0), _grade_apply),
     Phase("improve_summary", ("extract_summary", "grade_summary"), _improve_asks, _improve_apply),
     Phase("improve_summary", ("improve_summary",), _grade_asks(1), _grade_apply),
-    Phase("extract_requirements", (), _requirements_asks, _requirements_apply),
+    Phase("extract_requirements", (), _requirements_asks, _requirements_apply, _requirements_flags),
     Phase("lily", ("extract_requirements",), _lily_asks, _lily_apply),
     Phase("lily", ("extract_requirements",), _role_asks("validator"), _role_apply),
     Phase("lily", ("extract_requirements",), _role_asks("uncertainty"), _role_apply),

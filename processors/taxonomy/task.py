@@ -91,7 +91,7 @@ def _candidates(taxonomy: Taxonomy, ref: RequirementRef) -> list[Skill]:
 
 def build_prompt(data: MapSkillsInput) -> Prompt:
     title = require(data.title.strip(), "title")
-    refs = require(data.requirements, "requirements")
+    refs = data.requirements  # none is a valid (flagged) posting: the title is still mapped
     taxonomy = store.current()
     blocks: list[str] = []
     for ref in refs:
@@ -112,7 +112,7 @@ def build_prompt(data: MapSkillsInput) -> Prompt:
     user = (
         f"Posting title: {title}\n"
         f"    title candidates:\n{title_candidates or '      (none)'}\n\n"
-        f"Requirements:\n" + "\n\n".join(blocks)
+        f"Requirements:\n" + ("\n\n".join(blocks) or "(none)")
     )
     return Prompt(system=_SYSTEM, user=user, version=PROMPT_VERSION)
 
