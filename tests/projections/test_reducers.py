@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
+from infra.context import Context
+from infra.ingest import ingest_postings
 from processors.intake.changes import Known, content_dict, content_hash, decide, withdraw
+from projections import queries
 from projections.reducers import ROW_COLUMNS, TRACEABLE_FIELDS, reduce_posting
 from schemas.models import PostingContent, PostingEvent, Producer
+from tests.conftest import SAMPLES
 
 PRODUCER = Producer(component="intake", version="test")
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -77,3 +84,17 @@ def test_new_and_read_back_rows_list_columns_in_the_same_order() -> None:
     new_row = _apply(None, b)
     assert list(changed_row) == list(new_row) == list(ROW_COLUMNS)
     assert content_hash(CONTENT) == new_row["content_hash"]
+
+
+@pytest.mark.stack
+def test_one_batch_with_a_changed_and_a_new_posting_projects_both(ctx: Context) -> None:
+    ingest_postings(ctx, "postings.jsonl", (SAMPLES / "postings.jsonl").read_bytes())
+    first = json.loads((SAMPLES / "postings.jsonl").read_text().splitlines()[0])
+    lines = [{**first, "title": "Changed title"}, {**first, "id": "batch-new-1"}]
+    result = ingest_postings(ctx, "mixed.jsonl", "\n".join(map(json.dumps, lines)).encode())
+    assert (result.summary()["changed"], result.summary()["new"]) == (1, 1)
+    changed = queries.get_posting(ctx.endpoints.dsn, first["id"])
+    new = queries.get_posting(ctx.endpoints.dsn, "batch-new-1")
+    assert changed is not None and new is not None
+    assert (changed["title"], changed["version"]) == ("Changed title", 2)
+    assert (new["version"], new["normaliser"]) == (1, "text-2")
