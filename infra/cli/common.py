@@ -197,6 +197,8 @@ def explain(exc: Exception) -> tuple[str, ExitCode] | None:
     from streams.producer import DeliveryFailed
 
     failed = ExitCode.FAILED
+    if isinstance(exc, BrokenPipeError):
+        return None  # the reader went away (`| head`): typer exits quietly
     if isinstance(exc, UsageProblem):
         return str(exc), ExitCode.USAGE
     if isinstance(exc, ConfigError):

@@ -141,7 +141,9 @@ def withdraw_posting(
     if as_json:
         print_json(answer)
     else:
-        out.print(f"withdrew {posting_id}: event {answer['event_id']} at {d.topic}[{d.partition}]@{d.offset}")
+        out.print(
+            f"withdrew {escape(posting_id)}: event {answer['event_id']} at {d.topic}[{d.partition}]@{d.offset}"
+        )
 
 
 @postings_app.command("list")
@@ -206,7 +208,7 @@ def _print_posting(row: dict[str, Any]) -> None:
     if versions:
         history = Table("version", "event", "changed", "at", title="versions")
         for v in versions:
-            history.add_row(str(v["version"]), v["event_type"], ", ".join(v["changed_fields"]) or "-",
+            history.add_row(str(v["version"]), v["event_type"], escape(", ".join(v["changed_fields"]) or "-"),
                             v["occurred_at"].isoformat())  # fmt: skip
         out.print(history)
 
@@ -222,16 +224,10 @@ def postings_table(rows: list[dict[str, object]], title: str = "postings") -> Ta
     for r in rows:
         lo, hi, cur = r.get("salary_min"), r.get("salary_max"), r.get("currency") or ""
         salary = "-" if lo is None and hi is None else f"{_k(lo)}-{_k(hi)} {cur}".strip()
-        table.add_row(
-            str(r["posting_id"]),
-            str(r["version"]),
-            str(r["status"]),
-            str(r["title"]),
-            str(r["company"]),
-            str(r["location"]),
-            str(r.get("work_model") or "-"),
-            salary,
-        )
+        # Cells are markup to rich: a title like "[remote] Engineer" must show as written.
+        cells = (r["posting_id"], r["version"], r["status"], r["title"], r["company"], r["location"],
+                 r.get("work_model") or "-", salary)  # fmt: skip
+        table.add_row(*(escape(str(c)) for c in cells))
     return table
 
 

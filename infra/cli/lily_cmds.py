@@ -45,9 +45,11 @@ def decompose_cmd(
     ruleset: str = RulesetOpt,
     as_json: bool = JsonFlag,
 ) -> None:
-    """Requirement lines in, their proof stacks out, in order: readable lines (S skill · E experience ·
-    C certification · T track record), or with --json one JSON object per input line:
-    {"text": ..., "proof_stacks": [...]}."""
+    """Decompose requirement lines (stdin or --file) into proof stacks, in input order.
+
+    Readable lines by default (S skill · E experience · C certification · T track record);
+    with --json one JSON object per input line: {"text": ..., "proof_stacks": [...]}.
+    """
     from processors.lily.rules import decompose
     from processors.taxonomy.store import current
 

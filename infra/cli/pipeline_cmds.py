@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -140,7 +141,7 @@ def reprocess(
         return
     out.print(
         f"emitted {len(commands)} command(s) from step [bold]{step}[/]"
-        + (f" with {overrides}" if overrides else "")
+        + (f" with {escape(str(overrides))}" if overrides else "")
     )
     if "runs" in answer:
         counts: dict[str, int] = {}
@@ -210,8 +211,9 @@ def runs(
     for r in rows:
         colour = {"completed": "green", "failed": "red"}.get(r["status"], "yellow")
         table.add_row(
-            r["run_id"][:8], r["posting_id"], f"[{colour}]{r['status']}[/]", r["start_step"],
-            str(r["derivation_version"] or ""), r["reason"], r["requested_by"], (r["error"] or "")[:60],
+            r["run_id"][:8], escape(r["posting_id"]), f"[{colour}]{r['status']}[/]", r["start_step"],
+            str(r["derivation_version"] or ""), escape(r["reason"]), escape(r["requested_by"]),
+            escape((r["error"] or "")[:60]),
         )  # fmt: skip
     out.print(table)
 
@@ -248,20 +250,25 @@ def diff_posting(
     if as_json:
         print_json(result)
         return
-    out.print(f"[bold]{posting_id}[/]: version {a.version} → {b.version} ({result['to_reason'] or ''})")
+    out.print(
+        f"[bold]{escape(posting_id)}[/]: version {a.version} → {b.version} ({escape(result['to_reason'] or '')})"
+    )
     changed = {
         k: v for k, v in (result["to_models"] or {}).items() if (result["from_models"] or {}).get(k) != v
     }
     if changed:
-        out.print("models changed: " + ", ".join(f"{k}={v}" for k, v in sorted(changed.items())))
+        out.print("models changed: " + escape(", ".join(f"{k}={v}" for k, v in sorted(changed.items()))))
     if not result["changes"]:
         out.print("no changes")
     for c in result["changes"]:
         if c["field"] == "skills":
-            out.print(f"  skills  + {', '.join(c['added']) or '-'}   - {', '.join(c['removed']) or '-'}")
+            added, removed = ", ".join(c["added"]) or "-", ", ".join(c["removed"]) or "-"
+            out.print(f"  skills  + {escape(added)}   - {escape(removed)}")
             continue
-        text = f"  [dim]({c['text'][:60]})[/]" if "text" in c else ""
-        out.print(f"  [bold]{c['field']}[/]{text}\n    - {c['from']}\n    + {c['to']}")
+        text = f"  [dim]({escape(c['text'][:60])})[/]" if "text" in c else ""
+        out.print(
+            f"  [bold]{escape(c['field'])}[/]{text}\n    - {escape(str(c['from']))}\n    + {escape(str(c['to']))}"
+        )
 
 
 @rollback_app.command("posting")
@@ -295,13 +302,16 @@ def rollback_posting(
         print_json(answer)
         return
     out.print(
-        f"{posting_id}: version {to} is in force again (was {current.version}); event {answer['event_id']}"
+        f"{escape(posting_id)}: version {to} is in force again (was {current.version}); event {answer['event_id']}"
     )
 
 
 @friendly
 def worker(data_dir: Path = DataDir) -> None:
-    """Run the pipeline worker in the foreground (faust agents and a projector); Ctrl-C stops it."""
+    """Run the pipeline worker in the foreground (its consumer loops and a projector); Ctrl-C stops it.
+
+    Exit 1 when a loop keeps crashing, so that a supervisor restarts it.
+    """
     from streams import worker as worker_main
 
     worker_main.main(["--data-dir", str(data_dir)])

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.tree import Tree
 
@@ -162,30 +163,37 @@ def _trace(data_dir: Path, find: Callable[[str, str], dict[str, Any]], verify: b
         raise typer.Exit(ExitCode.FAILED)
 
 
+def _e(value: object) -> str:
+    # Values come from postings and events: rich must print them, not read them as markup.
+    return escape(str(value))
+
+
 def trace_tree(result: dict[str, Any]) -> Tree:
     value = result["value"]
     shown = (value[:120] + "…") if isinstance(value, str) and len(value) > 120 else value
     version = f" (derivation v{result['derivation_version']})" if "derivation_version" in result else ""
     entity = result.get("entity", "posting")
-    root = Tree(f"[bold]{entity} {result['id']}[/]{version} · [cyan]{result['field']}[/] = {shown!r}")
+    root = Tree(
+        f"[bold]{entity} {_e(result['id'])}[/]{version} · [cyan]{_e(result['field'])}[/] = {_e(repr(shown))}"
+    )
     checks = {c["event_id"]: c for c in result.get("verification", [])}
     decision = result.get("decision")
     if decision:
         root.add(
-            f"decision: step [bold]{decision['step']}[/] ({decision['task']}) by {decision['engine']}:"
-            f"{decision['model']} · prompt {decision['prompt_version']} {str(decision['prompt_hash'])[:12]} · "
+            f"decision: step [bold]{decision['step']}[/] ({decision['task']}) by {_e(decision['engine'])}:"
+            f"{_e(decision['model'])} · prompt {_e(decision['prompt_version'])} {str(decision['prompt_hash'])[:12]} · "
             f"input {str(decision['input_hash'])[:12]} · {decision['status']}"
             + (f" (reuses {decision['reused_decision_id']})" if decision.get("reused_decision_id") else "")
         )
     run = result.get("run")
     if run:
         root.add(
-            f"run {run['run_id']}: [bold]{run['reason']}[/] · {run['trigger']} by {run['requested_by']} · "
+            f"run {run['run_id']}: [bold]{_e(run['reason'])}[/] · {run['trigger']} by {_e(run['requested_by'])} · "
             f"from {run['start_step']} · {run['status']}"
         )
     for ev in result.get("related", []):
         c = checks.get(ev["event_id"])
-        mark = "" if c is None else (" [green]✔[/]" if c["ok"] else f" [red]✘ {c['reason']}[/]")
+        mark = "" if c is None else (" [green]✔[/]" if c["ok"] else f" [red]✘ {_e(c['reason'])}[/]")
         root.add(
             f"{ev['role']}: {ev['event_type']} {ev['event_id']} {ev['topic']}[{ev['partition']}]@{ev['offset']}{mark}"
         )
@@ -197,12 +205,12 @@ def trace_tree(result: dict[str, Any]) -> Tree:
         mark = ""
         if ev["event_id"] in checks:
             c = checks[ev["event_id"]]
-            mark = " [green]✔ verified in the log[/]" if c["ok"] else f" [red]✘ {c['reason']}[/]"
+            mark = " [green]✔ verified in the log[/]" if c["ok"] else f" [red]✘ {_e(c['reason'])}[/]"
         label = "set by" if i == 0 else "caused by"
         node = node.add(
             f"{label} [bold]{ev['event_type']}[/] {ev['event_id']}{mark}\n"
             f"{ev['topic']}[{ev['partition']}]@{ev['offset']} · {ev['occurred_at']} · "
-            f"{ev['producer']['component']}/{ev['producer']['version']}"
+            f"{_e(ev['producer']['component'])}/{_e(ev['producer']['version'])}"
         )
     if result.get("verified") is not None:
         root.add("[green]verified: true[/]" if result["verified"] else "[red]verified: false[/]")

@@ -91,6 +91,7 @@ def _fmt(value: float | None) -> str:
 
 
 def _render(result: ScoreResult) -> None:
+    from rich.markup import escape
     from rich.panel import Panel
     from rich.table import Table
 
@@ -104,7 +105,7 @@ def _render(result: ScoreResult) -> None:
         scores.add_row("[bold]Ghost risk[/]", _fmt(result.ghost_score), "")
     body = Table.grid()
     body.add_row(f"[{colour}]{result.recommendation}[/]" + ("  (auto-draft)" if result.auto_draft else ""))
-    body.add_row(result.explanation.summary)
+    body.add_row(escape(result.explanation.summary))
     body.add_row("")
     body.add_row(scores)
     ex = result.explanation
@@ -120,13 +121,15 @@ def _render(result: ScoreResult) -> None:
             body.add_row("")
             body.add_row(f"[{style}]{title}[/]")
             for item in items:
-                body.add_row(f"  • {item}")
+                body.add_row(f"  • {escape(item)}")
     if result.suggestions:
         body.add_row("")
         body.add_row("[bold]To improve[/]")
         for s in result.suggestions[:3]:
-            body.add_row(f"  +{s.delta:.2f} fit  {s.type.replace('_', ' ')}: {s.target} — {s.rationale}")
-    who = f"{result.profile_id} vs {result.posting_id or 'posting'}"
+            body.add_row(
+                f"  +{s.delta:.2f} fit  {s.type.replace('_', ' ')}: {escape(s.target)} — {escape(s.rationale)}"
+            )
+    who = escape(f"{result.profile_id} vs {result.posting_id or 'posting'}")
     out.print(Panel(body, title=who, border_style=colour.split()[-1], expand=False))
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Literal
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from infra import stack
@@ -24,7 +25,7 @@ def up(
     with console.status("starting the embedded stack…") as st:
         state = stack.up(data_dir, storage=storage, log=lambda m: st.update(m), worker=not no_worker)
     e = state.endpoints()
-    out.print(f"[green]stack up[/] in {data_dir}")
+    out.print(f"[green]stack up[/] in {escape(str(data_dir))}")
     out.print(
         f"  broker    {e.bootstrap_servers}\n  registry  {e.registry_url}\n  postgres  {e.printable_dsn}"
     )
@@ -38,7 +39,7 @@ def down(
     """Stop every process the stack in DATA_DIR started (by PID); nothing to stop is not an error."""
     with console.status("stopping the embedded stack…"):
         found = stack.down(data_dir, purge=purge)
-    out.print("[green]stack stopped[/]" if found else f"no stack recorded in {data_dir}")
+    out.print("[green]stack stopped[/]" if found else f"no stack recorded in {escape(str(data_dir))}")
 
 
 @friendly
@@ -52,7 +53,7 @@ def status(data_dir: Path = DataDir, as_json: bool = JsonFlag) -> None:
         return
     if not info["components"]:
         fail(f"no stack recorded in {data_dir} — start one with `turing up`")
-    table = Table(title=f"Turing stack ({data_dir})")
+    table = Table(title=f"Turing stack ({escape(str(data_dir))})")
     for col in ("component", "address", "pid", "health"):
         table.add_column(col)
     for c in info["components"]:  # type: ignore[attr-defined]

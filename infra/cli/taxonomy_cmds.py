@@ -6,6 +6,7 @@ import dataclasses
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from infra.cli.common import (
     DataDir,
@@ -50,8 +51,10 @@ def lookup(
         return
     if hit is None:
         fail(f"no skill matches {name!r} (key {answer['key']!r}) — try another spelling or a synonym")
-    out.print(f"{answer['code']} [bold]{answer['name']}[/] ({answer['kind']}, match {answer['match']})")
-    out.print("  " + " > ".join(answer["path"]))  # type: ignore[arg-type]
+    out.print(
+        f"{answer['code']} [bold]{escape(str(answer['name']))}[/] ({answer['kind']}, match {answer['match']})"
+    )
+    out.print("  " + escape(" > ".join(answer["path"])))  # type: ignore[arg-type]
 
 
 @taxonomy_app.command("import-esco")

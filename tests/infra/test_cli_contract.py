@@ -7,6 +7,7 @@ constrained parameter, and (where it talks to the stack) with no stack running.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -313,3 +314,29 @@ def test_a_lookup_without_a_match_fails() -> None:
     as_json = invoke(["taxonomy", "lookup", "zzzzqqq", "--json"])
     assert_clean(as_json, {ExitCode.FAILED})
     assert json.loads(as_json.output)["found"] is False
+
+
+def _rendered(renderable: Any) -> str:
+    from rich.console import Console
+
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
+
+
+def test_data_in_tables_and_trees_is_shown_as_written() -> None:
+    from infra.cli.ingest_cmds import postings_table
+    from infra.cli.projection_cmds import trace_tree
+
+    title = "[remote] Backend Engineer [/]"
+    row = {"posting_id": "p-[1]", "version": 1, "status": "open", "title": title, "company": "[b]Acme",
+           "location": "Berlin", "work_model": None, "salary_min": None, "salary_max": None}  # fmt: skip
+    table = _rendered(postings_table([row]))
+    assert title in table and "[b]Acme" in table and "p-[1]" in table
+    event = {"event_id": "e1", "event_type": "posting.observed", "topic": "postings", "partition": 0,
+             "offset": 3, "occurred_at": "2026-10-22T16:40:00+00:00",
+             "producer": {"component": "intake", "version": "0.1.0"}}  # fmt: skip
+    tree = _rendered(
+        trace_tree({"id": "p-1", "field": "title", "value": title, "event": event, "causes": []})
+    )
+    assert repr(title) in tree and "set by posting.observed e1" in tree
