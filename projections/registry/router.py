@@ -15,10 +15,19 @@ from fastapi import APIRouter, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
-from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
 from projections.api.guards import has_control_chars
+from projections.api.registry_models import (
+    CompatibilityLevel,
+    CompatibilityResult,
+    CompatibilitySet,
+    ErrorBody,
+    RegisteredSchema,
+    SchemaId,
+    SchemaText,
+    SubjectVersion,
+)
 from projections.registry.store import (
     SCHEMA_TYPE,
     IncompatibleSchema,
@@ -60,13 +69,6 @@ class _Unprocessable(RegistryError):
 
 class _Internal(RegistryError):
     pass
-
-
-class ErrorBody(BaseModel):
-    """Confluent's error shape, kept by every registry route."""
-
-    error_code: int
-    message: str
 
 
 # (HTTP status, Confluent error_code) per failure
@@ -189,7 +191,7 @@ def registry_router(store: RegistryStore) -> APIRouter:
         },
     )
 
-    @router.post("/subjects/{subject}/versions")
+    @router.post("/subjects/{subject}/versions", response_model=SchemaId)
     async def register(subject: str, request: Request) -> Response:
         try:
             schema = await _schema_from(request)
@@ -198,7 +200,7 @@ def registry_router(store: RegistryStore) -> APIRouter:
             return _error(exc)
         return SchemaRegistryResponse({"id": schema_id})
 
-    @router.post("/subjects/{subject}")
+    @router.post("/subjects/{subject}", response_model=RegisteredSchema)
     async def lookup(subject: str, request: Request) -> Response:
         try:
             schema = await _schema_from(request)
@@ -207,7 +209,7 @@ def registry_router(store: RegistryStore) -> APIRouter:
             return _error(exc)
         return SchemaRegistryResponse(_registered(found))
 
-    @router.get("/subjects")
+    @router.get("/subjects", response_model=list[str])
     async def subjects(
         prefix: Annotated[str | None, Query(alias="subjectPrefix")] = None,
     ) -> Response:
@@ -216,14 +218,14 @@ def registry_router(store: RegistryStore) -> APIRouter:
             names = [n for n in names if n.startswith(prefix)]
         return SchemaRegistryResponse(names)
 
-    @router.get("/subjects/{subject}/versions")
+    @router.get("/subjects/{subject}/versions", response_model=list[int])
     async def versions(subject: str) -> Response:
         try:
             return SchemaRegistryResponse(await _call(store.versions, subject))
         except RegistryError as exc:
             return _error(exc)
 
-    @router.get("/subjects/{subject}/versions/{version}")
+    @router.get("/subjects/{subject}/versions/{version}", response_model=RegisteredSchema)
     async def version(subject: str, version: str) -> Response:
         try:
             found = await _call(store.version, subject, _version(version))
@@ -231,7 +233,7 @@ def registry_router(store: RegistryStore) -> APIRouter:
             return _error(exc)
         return SchemaRegistryResponse(_registered(found))
 
-    @router.get("/subjects/{subject}/versions/{version}/schema")
+    @router.get("/subjects/{subject}/versions/{version}/schema", response_model=str)
     async def version_schema(subject: str, version: str) -> Response:
         try:
             found = await _call(store.version, subject, _version(version))
@@ -240,11 +242,11 @@ def registry_router(store: RegistryStore) -> APIRouter:
         # the raw schema, not wrapped in an object
         return Response(found.schema, media_type=MEDIA_TYPE)
 
-    @router.get("/schemas/types")
+    @router.get("/schemas/types", response_model=list[str])
     async def schema_types() -> Response:
         return SchemaRegistryResponse([SCHEMA_TYPE])
 
-    @router.get("/schemas/ids/{schema_id}")
+    @router.get("/schemas/ids/{schema_id}", response_model=SchemaText)
     async def schema_by_id(schema_id: int) -> Response:
         try:
             schema = await _call(store.schema_by_id, schema_id)
@@ -252,7 +254,7 @@ def registry_router(store: RegistryStore) -> APIRouter:
             return _error(exc)
         return SchemaRegistryResponse({"schema": schema})
 
-    @router.get("/schemas/ids/{schema_id}/schema")
+    @router.get("/schemas/ids/{schema_id}/schema", response_model=str)
     async def raw_schema_by_id(schema_id: int) -> Response:
         try:
             schema = await _call(store.schema_by_id, schema_id)
@@ -260,7 +262,7 @@ def registry_router(store: RegistryStore) -> APIRouter:
             return _error(exc)
         return Response(schema, media_type=MEDIA_TYPE)
 
-    @router.get("/schemas/ids/{schema_id}/subjects")
+    @router.get("/schemas/ids/{schema_id}/subjects", response_model=list[str])
     async def schema_subjects(schema_id: int) -> Response:
         try:
             used = await _call(store.usages, schema_id)
@@ -268,7 +270,7 @@ def registry_router(store: RegistryStore) -> APIRouter:
             return _error(exc)
         return SchemaRegistryResponse(sorted({v.subject for v in used}))
 
-    @router.get("/schemas/ids/{schema_id}/versions")
+    @router.get("/schemas/ids/{schema_id}/versions", response_model=list[SubjectVersion])
     async def schema_versions(schema_id: int) -> Response:
         try:
             used = await _call(store.usages, schema_id)
@@ -289,7 +291,7 @@ def registry_router(store: RegistryStore) -> APIRouter:
             result["messages"] = messages
         return SchemaRegistryResponse(result)
 
-    @router.post("/compatibility/subjects/{subject}/versions/{version}")
+    @router.post("/compatibility/subjects/{subject}/versions/{version}", response_model=CompatibilityResult)
     async def compatible_with_version(
         subject: str, version: str, request: Request, verbose: str | None = None
     ) -> Response:
@@ -299,7 +301,7 @@ def registry_router(store: RegistryStore) -> APIRouter:
             return _error(exc)
         return await compatibility(subject, parsed, request, verbose)
 
-    @router.post("/compatibility/subjects/{subject}/versions")
+    @router.post("/compatibility/subjects/{subject}/versions", response_model=CompatibilityResult)
     async def compatible_with_all(subject: str, request: Request, verbose: str | None = None) -> Response:
         return await compatibility(subject, None, request, verbose)
 
@@ -315,19 +317,19 @@ def registry_router(store: RegistryStore) -> APIRouter:
             return _error(exc)
         return SchemaRegistryResponse({"compatibility": level})
 
-    @router.get("/config")
+    @router.get("/config", response_model=CompatibilityLevel)
     async def global_config() -> Response:
         return await read_config(None)
 
-    @router.put("/config")
+    @router.put("/config", response_model=CompatibilitySet)
     async def set_global_config(request: Request) -> Response:
         return await write_config(None, request)
 
-    @router.get("/config/{subject}")
+    @router.get("/config/{subject}", response_model=CompatibilityLevel)
     async def subject_config(subject: str) -> Response:
         return await read_config(subject)
 
-    @router.put("/config/{subject}")
+    @router.put("/config/{subject}", response_model=CompatibilitySet)
     async def set_subject_config(subject: str, request: Request) -> Response:
         return await write_config(subject, request)
 

@@ -214,7 +214,9 @@ def test_openapi_describes_every_body_and_error(client: TestClient) -> None:
             registry = "schema registry" in op.get("tags", [])
             ok = op["responses"]["200"]["content"]
             if registry:
-                assert op["responses"]["422"]["content"]["application/vnd.schemaregistry.v1+json"]
+                assert ok["application/vnd.schemaregistry.v1+json"]["schema"], (method, path)
+                error = op["responses"]["422"]["content"]["application/vnd.schemaregistry.v1+json"]
+                assert error["schema"]["$ref"].endswith("/ErrorBody"), (method, path)
                 continue
             assert ok["application/json"]["schema"].get("$ref"), (method, path)
             for status in ("422", "500"):
