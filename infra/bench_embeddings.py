@@ -16,6 +16,7 @@ import json
 import os
 import random
 import resource
+import secrets
 import shutil
 import signal
 import sys
@@ -254,11 +255,12 @@ def throwaway_postgres() -> Iterator[str]:
     root = Path(tempfile.mkdtemp(prefix="turing-bench-emb-"))
     os.chmod(root, 0o755)
     pgdata = root / "pg"
+    password = secrets.token_urlsafe(16)
     try:
-        postgres.init_cluster(pgdata)
+        postgres.init_cluster(pgdata, password)
         port = free_ports(1)[0]
-        postgres.start(pgdata, port, root / "pg.log")
-        yield postgres.dsn(port)
+        postgres.start(pgdata, port, root / "pg.log", password)
+        yield postgres.dsn(port, password)
     finally:
         postgres.stop(pgdata)
         shutil.rmtree(root, ignore_errors=True)

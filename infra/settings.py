@@ -11,6 +11,7 @@ import os
 import tomllib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import BaseModel, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -29,6 +30,16 @@ class Endpoints(BaseModel):
     registry_url: str
     dsn: str
     api_url: str | None = None
+
+    @property
+    def printable_dsn(self) -> str:
+        """The DSN without its password, for anything a person or a log will read."""
+        parts = urlsplit(self.dsn)
+        if parts.password is None:
+            return self.dsn
+        host = parts.hostname or ""
+        netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+        return urlunsplit(parts._replace(netloc=netloc))
 
 
 class Settings(BaseSettings):

@@ -14,9 +14,11 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from infra import postgres, seaweed, tansu
+from infra import credentials, postgres, seaweed, tansu
+from infra.credentials import StackCredentials
+from infra.filemodes import private_dir, write_private
 from infra.ports import free_ports, port_open, wait_port
-from infra.procs import alive, spawn, stop
+from infra.procs import alive, identity, spawn, stop
 from infra.settings import Endpoints, absolute
 
 Storage = Literal["s3", "memory"]
@@ -42,6 +44,8 @@ class StackState(BaseModel):
     api_port: int
     seaweed_ports: dict[str, int] = {}
     pids: dict[str, int] = {}
+    # PID -> start time and program: `down` never signals a PID that another process reused.
+    identities: dict[str, str] = {}
     worker: bool = True
 
     @classmethod
@@ -52,18 +56,20 @@ class StackState(BaseModel):
         return cls.model_validate_json(path.read_text())
 
     def write(self) -> None:
-        path = Path(self.data_dir) / STATE_FILE
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(self.model_dump_json(indent=2))
-        tmp.replace(path)
+        known = {str(pid): self.identities.get(str(pid)) or identity(pid) for pid in self.pids.values()}
+        self.identities = {pid: ident for pid, ident in known.items() if ident}
+        write_private(Path(self.data_dir) / STATE_FILE, self.model_dump_json(indent=2).encode())
 
     def endpoints(self) -> Endpoints:
         return Endpoints(
             bootstrap_servers=f"127.0.0.1:{self.broker_port}",
             registry_url=f"http://127.0.0.1:{self.api_port}",
-            dsn=postgres.dsn(self.postgres_port),
+            dsn=postgres.dsn(self.postgres_port, self.credentials().postgres_password.get_secret_value()),
             api_url=f"http://127.0.0.1:{self.api_port}",
         )
+
+    def credentials(self) -> StackCredentials:
+        return credentials.load_or_create(Path(self.data_dir))
 
     def component_pids(self) -> dict[str, int | None]:
         pg = postgres.postmaster_pid(Path(self.data_dir) / "postgres")
@@ -100,7 +106,11 @@ def up(data_dir: Path, storage: Storage = "s3", log: object = print, worker: boo
     say = log if callable(log) else print
     # Every launcher below gets absolute paths: the servers run with other working directories.
     data_dir = absolute(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    # The server's unprivileged account (as root) may pass through, no one else may enter.
+    pg_gid = postgres.PgRunUser.current().traverse_gid
+    private_dir(data_dir, pg_gid)
+    private_dir(data_dir / "logs", pg_gid)
+    creds = credentials.load_or_create(data_dir)
     state = StackState.read(data_dir)
     if state is not None and state.storage != storage:
         raise RuntimeError(
@@ -134,11 +144,11 @@ def up(data_dir: Path, storage: Storage = "s3", log: object = print, worker: boo
         if storage == "s3":
             say("starting SeaweedFS (S3 object store)")
             state.pids["seaweedfs"] = seaweed.start(
-                data_dir / "seaweedfs", state.seaweed_ports, logs / "seaweedfs.log"
+                data_dir / "seaweedfs", state.seaweed_ports, logs / "seaweedfs.log", creds
             )
             state.write()
-            seaweed.ensure_bucket(state.seaweed_ports["s3"])
-            broker_env = {**seaweed.S3_ENV, "AWS_ENDPOINT": f"http://127.0.0.1:{state.seaweed_ports['s3']}"}
+            seaweed.ensure_bucket(state.seaweed_ports["s3"], creds)
+            broker_env = seaweed.s3_env(creds, state.seaweed_ports["s3"])
         say("starting the broker (Tansu)")
         engine = "s3://tansu/" if storage == "s3" else "memory://tansu/"
         state.pids["broker"] = tansu.start(state.broker_port, engine, logs / "broker.log", broker_env)
@@ -147,8 +157,9 @@ def up(data_dir: Path, storage: Storage = "s3", log: object = print, worker: boo
             raise RuntimeError(f"the broker did not open port {state.broker_port}; see {logs / 'broker.log'}")
         say("starting PostgreSQL")
         pgdata = data_dir / "postgres"
-        postgres.init_cluster(pgdata)
-        state.pids["postgres"] = postgres.start(pgdata, state.postgres_port, logs / "postgres.log")
+        password = creds.postgres_password.get_secret_value()
+        postgres.init_cluster(pgdata, password)
+        state.pids["postgres"] = postgres.start(pgdata, state.postgres_port, logs / "postgres.log", password)
         state.write()
         _prepare_database(state)
         say("starting the Turing API (schema registry, reads, trace)")
@@ -219,13 +230,16 @@ def _ports_answer(state: StackState) -> bool:
 
 def _stop_all(state: StackState) -> None:
     # Reverse start order: readers first, the object store last so the broker can flush.
-    stop(state.pids.get("worker"), timeout=20)
-    stop(state.pids.get("api"), timeout=10)
+    def known(name: str) -> str | None:
+        return state.identities.get(str(state.pids.get(name)))
+
+    stop(state.pids.get("worker"), timeout=20, expected=known("worker"))
+    stop(state.pids.get("api"), timeout=10, expected=known("api"))
     postgres.stop(Path(state.data_dir) / "postgres")
-    stop(state.pids.get("broker"), timeout=10)
+    stop(state.pids.get("broker"), timeout=10, expected=known("broker"))
     wait_port(state.broker_port, 10, open_=False)
     if state.pids.get("seaweedfs"):
-        stop(state.pids.get("seaweedfs"), timeout=40)
+        stop(state.pids.get("seaweedfs"), timeout=40, expected=known("seaweedfs"))
         for port in state.seaweed_ports.values():
             wait_port(port, 10, open_=False)
 
@@ -290,9 +304,9 @@ def status(data_dir: Path) -> dict[str, object]:
 
 def _component_healthy(state: StackState, name: str) -> bool:
     if name == "postgres":
-        return postgres.healthy(state.postgres_port)
+        return postgres.healthy(state.postgres_port, state.credentials().postgres_password.get_secret_value())
     if name == "seaweedfs":
-        return seaweed.healthy(state.seaweed_ports["s3"])
+        return seaweed.healthy(state.seaweed_ports["s3"], state.credentials())
     if name == "broker":
         return port_open(state.broker_port)
     if name == "worker":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -29,11 +30,12 @@ def pg_dsn() -> Iterator[str]:
     """A bare PostgreSQL 18 cluster (database `turing`, pgvector installed) for this session."""
     root = _short_tmp("turing-pg-")
     pgdata = root / "pg"
-    postgres.init_cluster(pgdata)
+    password = secrets.token_urlsafe(16)
+    postgres.init_cluster(pgdata, password)
     port = free_ports(1)[0]
-    postgres.start(pgdata, port, root / "pg.log")
+    postgres.start(pgdata, port, root / "pg.log", password)
     try:
-        yield postgres.dsn(port)
+        yield postgres.dsn(port, password)
     finally:
         postgres.stop(pgdata)
         shutil.rmtree(root, ignore_errors=True)

@@ -39,7 +39,9 @@ def demo(
     with console.status("starting the embedded stack (SeaweedFS, Tansu, PostgreSQL, API)…") as st:
         state = stack.up(data_dir, storage="s3", log=lambda m: st.update(str(m)))
     e = state.endpoints()
-    out.print(f"stack: broker {e.bootstrap_servers} (durable S3 storage), postgres {e.dsn}, API {e.api_url}")
+    out.print(
+        f"stack: broker {e.bootstrap_servers} (durable S3 storage), postgres {e.printable_dsn}, API {e.api_url}"
+    )
     ctx = context(data_dir, component="turing-demo")
     try:
         for name in ("postings.jsonl", "postings_update.jsonl"):
