@@ -260,3 +260,34 @@ def test_settings_file_parses_and_names_the_served_model(docs: list[dict[str, An
     dsn = urlsplit(env["TURING_DSN"])
     assert dsn.password is None and dsn.username == "turing"
     assert "sslmode=verify-full" in dsn.query
+
+
+def _pod_labels(docs: list[dict[str, Any]]) -> list[dict[str, str]]:
+    labels = [d["spec"]["template"]["metadata"]["labels"] for d in docs if d["kind"] in ("Deployment", "Job")]
+    for service in by_kind(docs, "RayService").values():
+        cluster = service["spec"]["rayClusterConfig"]
+        groups = [cluster["headGroupSpec"], *cluster.get("workerGroupSpecs", [])]
+        labels += [g["template"]["metadata"]["labels"] for g in groups]
+    return labels
+
+
+def test_network_policies_select_real_pods_and_admit_turing(docs: list[dict[str, Any]]) -> None:
+    pods = _pod_labels(docs)
+
+    def matches(selector: dict[str, Any]) -> list[dict[str, str]]:
+        wanted = selector.get("matchLabels", {})
+        return [p for p in pods if wanted.items() <= p.items()]
+
+    turing = {n: d for n, d in by_kind(docs, "Deployment").items() if n != "turing-schema-registry"}
+    policies = by_kind(docs, "NetworkPolicy")
+    assert set(policies) == {"turing-llm", "turing-schema-registry"}
+    for name, policy in policies.items():
+        assert matches(policy["spec"]["podSelector"]), f"{name} selects no pod"
+        admitted = [
+            p
+            for rule in policy["spec"]["ingress"]
+            for f in rule["from"]
+            for p in matches(f.get("podSelector", {}))
+        ]
+        for deployment in turing.values():
+            assert deployment["spec"]["template"]["metadata"]["labels"] in admitted, name
