@@ -2,10 +2,15 @@
 
 Files read from one directory:
 
-- `skills_en.csv`: conceptUri, preferredLabel, altLabels (newline-separated), skillType,
-  reuseLevel (optional);
+- `skills_en.csv`: conceptUri, preferredLabel, altLabels (newline- or ` | `-separated),
+  skillType, reuseLevel (optional), description or text (optional: what the semantic linker
+  embeds; `text` is label, alternative labels and description run together). A file with a
+  `text` column may leave preferredLabel empty (ESCO 1.2.0's extractor build does for 18
+  skills): such a skill has no name to show and is left out, and counted;
 - `skillsHierarchy_en.csv`: Level 0..3 URI and preferred term per hierarchy node;
-- `broaderRelationsSkillPillar_en.csv`: conceptUri, broaderUri.
+- `broaderRelationsSkillPillar_en.csv`: conceptUri, broaderUri;
+- optional: `skillSkillRelations_en.csv` (essential / optional skill-to-skill relations),
+  `occupations_en.csv` and `occupation_skills.jsonl` (see `esco_occupations.py`).
 
 Mapping to our `L1.L2.L3.L4` codes, deterministic for a given export:
 
@@ -19,11 +24,14 @@ Mapping to our `L1.L2.L3.L4` codes, deterministic for a given export:
   to L1 `99` ("Unclassified").
 - Skills in one L3 are numbered from 001 by URI; past 999 they spill into the next free L3
   of the same L2 ("<group> (continued)").
-- Kind: under the transversal pillar, "soft" (knowledge stays "knowledge"); under the
-  language pillar, "language"; else skillType "knowledge" is "knowledge", reuseLevel
+- Kind: under the language pillar or a "(mastering) languages" group, "language"; under the
+  transversal pillar, "soft" (knowledge stays "knowledge"); a skill without skillType
+  under the knowledge pillar, "knowledge"; else skillType "knowledge" is "knowledge", reuseLevel
   "transversal" is "soft", anything else "hard".
 - altLabels become synonyms; each skill-to-skill broader relation becomes an `is_a` edge,
-  distance 1, strength 1.0, from the narrower skill to the broader one.
+  distance 1, strength 1.0, from the narrower skill to the broader one; a skill-to-skill
+  relation becomes a `related_to` edge, distance 1 when essential and 2 when optional (the
+  first edge listed for a pair wins, so `is_a` ones come first).
 """
 
 from __future__ import annotations
@@ -34,6 +42,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from processors.taxonomy.esco_occupations import read_occupations, read_relations
 from processors.taxonomy.model import Category, Edge, Skill, Taxonomy, normalise
 
 SKILLS = "skills_en.csv"
@@ -61,6 +70,9 @@ class EscoReport:
     edges: int
     unclassified: int
     source: str
+    unlabelled: int = 0
+    related: int = 0
+    occupations: int = 0
 
 
 @dataclass
@@ -80,6 +92,7 @@ class _Concept:
     alts: tuple[str, ...]
     skill_type: str
     reuse: str
+    text: str = ""
 
 
 def _rows(path: Path, required: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -123,23 +136,34 @@ def _read_hierarchy(path: Path) -> dict[str, _Node]:
     return nodes
 
 
-def _read_skills(path: Path) -> dict[str, _Concept]:
+def _split_alts(value: str) -> list[str]:
+    return [a for line in value.splitlines() for a in line.split(" | ")]
+
+
+def _read_skills(path: Path) -> tuple[dict[str, _Concept], int]:
     concepts: dict[str, _Concept] = {}
+    unlabelled = 0
     for line, row in _rows(path, ("conceptUri", "preferredLabel", "altLabels", "skillType")):
         uri = _value(row, "conceptUri", path.name, line)
+        text = " ".join((row.get("text") or "").split())
+        if "text" in row and not (row.get("preferredLabel") or "").strip():
+            unlabelled += 1
+            continue
         name = _value(row, "preferredLabel", path.name, line)
         alts: list[str] = []
         seen = {normalise(name)}
-        for alt in (row.get("altLabels") or "").splitlines():
+        for alt in _split_alts(row.get("altLabels") or ""):
             key = normalise(alt)
             if key and key not in seen:
                 seen.add(key)
                 alts.append(alt.strip())
+        if not text:
+            description = " ".join((row.get("description") or "").split())
+            text = " ".join([name, *alts, description]).strip()
         skill_type = (row.get("skillType") or "").strip().lower()
-        concepts[uri] = _Concept(
-            uri, name, tuple(alts), skill_type, (row.get("reuseLevel") or "").strip().lower()
-        )
-    return concepts
+        reuse = (row.get("reuseLevel") or "").strip().lower()
+        concepts[uri] = _Concept(uri, name, tuple(alts), skill_type, reuse, text)
+    return concepts, unlabelled
 
 
 def _number(nodes: dict[str, _Node]) -> None:
@@ -182,20 +206,33 @@ class _Placer:
         return placed
 
 
+_LANGUAGE_GROUPS = frozenset({"languages", "mastering languages"})
+
+
+def _under_languages(nodes: dict[str, _Node], node: _Node | None) -> bool:
+    # ESCO files "write Hungarian" under the transversal pillar's "mastering languages".
+    while node is not None:
+        if node.name.lower() in _LANGUAGE_GROUPS:
+            return True
+        node = nodes.get(node.parent or "")
+    return False
+
+
 def _kind(concept: _Concept, pillar: str) -> str:
     if "language" in pillar:
         return "language"
-    if concept.skill_type == "knowledge":
+    # Most skills of ESCO 1.2.0's extractor file carry no skillType; their pillar says it.
+    if concept.skill_type == "knowledge" or (not concept.skill_type and pillar == "knowledge"):
         return "knowledge"
     if "transversal" in pillar or concept.reuse == "transversal":
         return "soft"
     return "hard"
 
 
-def import_esco_with_report(directory: str | Path) -> tuple[Taxonomy, EscoReport]:
+def import_esco_with_report(directory: str | Path, source: str | None = None) -> tuple[Taxonomy, EscoReport]:
     d = Path(directory)
     nodes = _read_hierarchy(d / HIERARCHY)
-    concepts = _read_skills(d / SKILLS)
+    concepts, unlabelled = _read_skills(d / SKILLS)
     groups: dict[str, list[str]] = defaultdict(list)
     broader: dict[str, list[str]] = defaultdict(list)
     for line, row in _rows(d / BROADER, ("conceptUri", "broaderUri")):
@@ -213,6 +250,8 @@ def import_esco_with_report(directory: str | Path) -> tuple[Taxonomy, EscoReport
     for uri in sorted(concepts):
         node = placer.place(uri)
         pillar = node.pillar if node else ""
+        if _under_languages(nodes, node):
+            pillar = "language skills and knowledge"
         if node is None or node.level == 0:
             bucket = f"{UNCLASSIFIED}.00.00"
             categories.setdefault(UNCLASSIFIED, Category(UNCLASSIFIED, "Unclassified"))
@@ -238,16 +277,32 @@ def import_esco_with_report(directory: str | Path) -> tuple[Taxonomy, EscoReport
             for i, (concept, pillar) in enumerate(members[start : start + _L4_MAX], start=1):
                 code = f"{l3}.{i:03d}"
                 codes[concept.uri] = code
-                skills.append(Skill(code, concept.name, concept.alts, _kind(concept, pillar)))
+                kind = _kind(concept, pillar)
+                skills.append(
+                    Skill(code, concept.name, concept.alts, kind, uri=concept.uri, text=concept.text)
+                )
 
     edges: dict[tuple[str, str], Edge] = {}
     for child in sorted(broader):
         for parent in sorted(broader[child]):
             key = (codes[child], codes[parent])
             edges.setdefault(key, Edge(key[0], key[1], "is_a", 1, 1.0))
+    related = 0
+    for a, b, essential in read_relations(d):
+        if a in codes and b in codes and a != b:
+            key = (codes[a], codes[b])
+            if key not in edges and key[::-1] not in edges:
+                edges[key] = Edge(key[0], key[1], "related_to", 1 if essential else 2, 1.0)
+                related += 1
+    by_name: dict[str, str] = {}
+    for uri in sorted(concepts):  # a label two skills share names the lower URI
+        by_name.setdefault(concepts[uri].name, codes[uri])
+    occupations = read_occupations(d, by_name)
 
-    source = f"esco:{d.resolve().name}"
-    taxonomy = Taxonomy.from_skills(skills, categories.values(), edges.values(), source=source)
+    source = source or f"esco:{d.resolve().name}"
+    taxonomy = Taxonomy.from_skills(
+        skills, categories.values(), edges.values(), source=source, occupations=occupations
+    )
     kinds: dict[str, int] = defaultdict(int)
     for s in skills:
         kinds[s.kind] += 1
@@ -261,6 +316,9 @@ def import_esco_with_report(directory: str | Path) -> tuple[Taxonomy, EscoReport
         edges=len(edges),
         unclassified=sum(1 for s in skills if s.code.startswith(UNCLASSIFIED + ".")),
         source=source,
+        unlabelled=unlabelled,
+        related=related,
+        occupations=len(occupations),
     )
     return taxonomy, report
 

@@ -90,6 +90,8 @@ class Skill:
     kind: str = "hard"  # hard | soft | language | knowledge
     case_sensitive: tuple[str, ...] = ()  # aliases that match text only as written
     lookup_only: tuple[str, ...] = ()  # aliases never searched for in text
+    uri: str = ""  # the source's identifier (an ESCO concept URI); empty for the built-in taxonomy
+    text: str = ""  # what the semantic linker embeds (ESCO: label, alternative labels, description)
 
     @property
     def key(self) -> str:
@@ -108,6 +110,22 @@ class Category:
     @property
     def level(self) -> int:
         return self.code.count(".") + 1
+
+
+@dataclass(frozen=True)
+class Occupation:
+    """An occupation (ESCO) with the skills it needs: what a title implies."""
+
+    uri: str
+    name: str
+    synonyms: tuple[str, ...] = ()
+    isco: str = ""
+    essential: tuple[str, ...] = ()  # skill codes
+    optional: tuple[str, ...] = ()
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return (self.name, *self.synonyms)
 
 
 @dataclass(frozen=True)
@@ -185,6 +203,7 @@ class Taxonomy:
     categories: dict[str, Category] = field(default_factory=dict)
     edges: tuple[Edge, ...] = ()
     source: str = "builtin"
+    occupations: tuple[Occupation, ...] = ()
 
     @classmethod
     def from_skills(
@@ -193,6 +212,7 @@ class Taxonomy:
         categories: Iterable[Category] = (),
         edges: Iterable[Edge] = (),
         source: str = "custom",
+        occupations: Iterable[Occupation] = (),
     ) -> Taxonomy:
         by_code: dict[str, Skill] = {}
         for s in skills:
@@ -203,10 +223,18 @@ class Taxonomy:
             by_code[s.code] = s
         edges = tuple(edges)
         _validate(by_code, edges)
-        return cls(by_code, {c.code: c for c in categories}, edges, source)
+        jobs = tuple(occupations)
+        for o in jobs:
+            stray = [c for c in (*o.essential, *o.optional) if c not in by_code]
+            if stray:
+                raise ValueError(f"occupation {o.name!r}: skill codes {stray[:3]} are not in the taxonomy")
+        return cls(by_code, {c.code: c for c in categories}, edges, source, jobs)
 
     def __repr__(self) -> str:  # the generated one prints every skill
-        return f"Taxonomy(source={self.source!r}, skills={len(self.skills)}, edges={len(self.edges)})"
+        return (
+            f"Taxonomy(source={self.source!r}, skills={len(self.skills)}, edges={len(self.edges)}, "
+            f"occupations={len(self.occupations)})"
+        )
 
     @cached_property
     def _by_key(self) -> dict[str, Skill]:
@@ -247,6 +275,28 @@ class Taxonomy:
     @cached_property
     def _max_phrase(self) -> int:
         return max((len(p) for p in self._phrases), default=1)
+
+    @cached_property
+    def _by_uri(self) -> dict[str, Skill]:
+        return {s.uri: s for s in self.skills.values() if s.uri}
+
+    def by_uri(self, uri: str) -> Skill | None:
+        return self._by_uri.get(uri)
+
+    @cached_property
+    def _occupation_keys(self) -> dict[str, Occupation]:
+        # Preferred labels first, so an alternative label never hides another's name.
+        index: dict[str, Occupation] = {}
+        for o in self.occupations:
+            index.setdefault(normalise(o.name), o)
+        for o in self.occupations:
+            for alias in o.synonyms:
+                index.setdefault(normalise(alias), o)
+        return index
+
+    def occupation(self, title: str) -> Occupation | None:
+        """The occupation a title names (preferred or alternative label, after normalisation)."""
+        return self._occupation_keys.get(normalise(title))
 
     def lookup(self, name: str) -> Skill | None:
         """Exact name or synonym, after normalisation (seed 001 §4.2.2)."""

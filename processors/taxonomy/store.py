@@ -6,11 +6,17 @@ fourth object `{"kind", "case_sensitive", "lookup_only"}`; a group's `kind` is t
 for its skills), plus `data/edges.json` naming curated edges by skill name.
 
 Our file format (`save`/`load`) is one JSON object: `format`, `source`, `categories`,
-`skills`, `edges`. `TURING_TAXONOMY` names such a file to use instead of the built-in.
+`skills` (with `uri` and `text` where the source has them), `edges` and, optionally,
+`occupations`; a name ending in `.gz` is gzip-compressed. `TURING_TAXONOMY` names such a
+file to use instead of the built-in, or is `esco` / `builtin` for a shipped one.
+
+The shipped ESCO build (`data/esco/`, see its README for the attribution: ESCO, European
+Commission, CC BY 4.0) is made by `python -m processors.taxonomy.esco_build`.
 """
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 from functools import lru_cache
@@ -18,10 +24,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from processors.taxonomy.model import Category, Edge, Skill, Taxonomy
+from processors.taxonomy.model import Category, Edge, Occupation, Skill, Taxonomy
 
 FORMAT = "turing-taxonomy/1"
 ENV = "TURING_TAXONOMY"
+ESCO_BUILD = "esco-1.2.0.json.gz"
+SHIPPED = ("builtin", "esco")
 
 
 class TaxonomyFileError(ValueError):
@@ -89,6 +97,25 @@ def builtin() -> Taxonomy:
     return Taxonomy.from_skills(skills, categories, edges, source="builtin")
 
 
+def esco_build_path() -> Path:
+    return Path(str(resources.files("processors.taxonomy") / "data" / "esco" / ESCO_BUILD))
+
+
+@lru_cache(maxsize=1)
+def esco() -> Taxonomy:
+    """ESCO 1.2.0 as shipped with Turing (ESCO, European Commission; CC BY 4.0)."""
+    return load(esco_build_path())
+
+
+def shipped(name: str) -> Taxonomy:
+    """A taxonomy shipped with Turing, by name: `builtin` or `esco`."""
+    if name == "builtin":
+        return builtin()
+    if name == "esco":
+        return esco()
+    raise TaxonomyFileError(f"no shipped taxonomy {name!r} (one of {', '.join(SHIPPED)})")
+
+
 def to_dict(taxonomy: Taxonomy) -> dict[str, Any]:
     return {
         "format": FORMAT,
@@ -104,6 +131,9 @@ def to_dict(taxonomy: Taxonomy) -> dict[str, Any]:
                 "synonyms": list(s.synonyms),
                 "case_sensitive": list(s.case_sensitive),
                 "lookup_only": list(s.lookup_only),
+                # only where the source has them, so the built-in file stays as it was
+                **({"uri": s.uri} if s.uri else {}),
+                **({"text": s.text} if s.text else {}),
             }
             for s in sorted(taxonomy.skills.values(), key=_code)
         ],
@@ -117,6 +147,23 @@ def to_dict(taxonomy: Taxonomy) -> dict[str, Any]:
             }
             for e in taxonomy.edges
         ],
+        **(
+            {
+                "occupations": [
+                    {
+                        "uri": o.uri,
+                        "name": o.name,
+                        "synonyms": list(o.synonyms),
+                        "isco": o.isco,
+                        "essential": list(o.essential),
+                        "optional": list(o.optional),
+                    }
+                    for o in taxonomy.occupations
+                ]
+            }
+            if taxonomy.occupations
+            else {}
+        ),
     }
 
 
@@ -138,14 +185,28 @@ def from_dict(doc: Any, where: str = "taxonomy") -> Taxonomy:
                 kind=s.get("kind", "hard"),
                 case_sensitive=tuple(s.get("case_sensitive", ())),
                 lookup_only=tuple(s.get("lookup_only", ())),
+                uri=str(s.get("uri", "")),
+                text=str(s.get("text", "")),
             )
             for s in doc["skills"]
+        ]
+        occupations = [
+            Occupation(
+                uri=o["uri"],
+                name=o["name"],
+                synonyms=tuple(o.get("synonyms", ())),
+                isco=str(o.get("isco", "")),
+                essential=tuple(o.get("essential", ())),
+                optional=tuple(o.get("optional", ())),
+            )
+            for o in doc.get("occupations", [])
         ]
         edges = [
             Edge(e["from"], e["to"], e["relation"], int(e["distance"]), float(e.get("strength", 1.0)))
             for e in doc.get("edges", [])
         ]
-        return Taxonomy.from_skills(skills, categories, edges, source=str(doc.get("source", where)))
+        source = str(doc.get("source", where))
+        return Taxonomy.from_skills(skills, categories, edges, source=source, occupations=occupations)
     except KeyError as exc:
         raise TaxonomyFileError(f"{where}: an entry lacks the field {exc.args[0]!r}") from None
     except ValueError as exc:
@@ -153,16 +214,28 @@ def from_dict(doc: Any, where: str = "taxonomy") -> Taxonomy:
 
 
 def save(taxonomy: Taxonomy, path: str | Path) -> None:
+    p = Path(path)
+    if p.name.endswith(".gz"):
+        # Compact and byte-stable (no timestamp in the gzip header): a rebuild from the same
+        # export gives the same file, so its hash names the build.
+        data = json.dumps(to_dict(taxonomy), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        p.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+        return
     text = json.dumps(to_dict(taxonomy), ensure_ascii=False, indent=1)
-    Path(path).write_text(text + "\n", encoding="utf-8")
+    p.write_text(text + "\n", encoding="utf-8")
 
 
 def load(path: str | Path) -> Taxonomy:
     p = Path(path)
     try:
-        doc = json.loads(p.read_text(encoding="utf-8"))
+        raw = p.read_bytes()
+        if p.name.endswith(".gz"):
+            raw = gzip.decompress(raw)
+        doc = json.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise TaxonomyFileError(f"{p}: no such taxonomy file") from None
+    except (OSError, EOFError, UnicodeDecodeError) as exc:
+        raise TaxonomyFileError(f"{p}: unreadable ({exc})") from None
     except json.JSONDecodeError as exc:
         raise TaxonomyFileError(f"{p}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     return from_dict(doc, str(p))
@@ -174,10 +247,15 @@ def _load_cached(path: str, mtime_ns: int) -> Taxonomy:
 
 
 def current() -> Taxonomy:
-    """The taxonomy `TURING_TAXONOMY` names, else the built-in; cached until the file changes."""
+    """The taxonomy `TURING_TAXONOMY` names (a file, or `esco` / `builtin`), else the built-in.
+
+    A file is cached until it changes.
+    """
     path = os.environ.get(ENV, "").strip()
     if not path:
         return builtin()
+    if path in SHIPPED:
+        return shipped(path)
     try:
         mtime = Path(path).stat().st_mtime_ns
     except FileNotFoundError:

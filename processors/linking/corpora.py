@@ -1,0 +1,115 @@
+"""Parsers for the public corpora the linker and Lily are judged on (pure: text in, records out).
+
+- ESCO linking (Decorte et al.): CSV `sentence, span, sub_span, label`, one row per linked
+  span; `LABEL NOT PRESENT` and `UNDERSPECIFIED` mean no ESCO label fits. Rows are grouped
+  by sentence, in order of first appearance.
+- SkillSpan (Zhang et al.): CoNLL `token<TAB>skill-tag<TAB>knowledge-tag`, BIO tags, a
+  blank line between sentences.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+NO_LABEL = frozenset({"LABEL NOT PRESENT", "UNDERSPECIFIED"})
+
+
+class CorpusFormatError(ValueError):
+    """A corpus file is not in the expected shape; the message names the line."""
+
+
+@dataclass(frozen=True)
+class LinkedSpan:
+    span: str
+    label: str  # an ESCO preferred label, or one of NO_LABEL
+
+
+@dataclass(frozen=True)
+class LinkingSentence:
+    sentence: str
+    spans: tuple[LinkedSpan, ...]
+
+    @property
+    def gold(self) -> frozenset[str]:
+        """The ESCO labels of the sentence (the spans no label fits are left out)."""
+        return frozenset(s.label for s in self.spans if s.label not in NO_LABEL)
+
+
+def parse_esco_linking(text: str) -> list[LinkingSentence]:
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in ("sentence", "span", "label") if c not in (reader.fieldnames or [])]
+    if missing:
+        raise CorpusFormatError(f"line 1: missing column(s) {', '.join(missing)}")
+    grouped: dict[str, list[LinkedSpan]] = {}
+    for row in reader:
+        sentence, label = (row["sentence"] or "").strip(), (row["label"] or "").strip()
+        if not sentence or not label:
+            raise CorpusFormatError(f"line {reader.line_num}: empty sentence or label")
+        grouped.setdefault(sentence, []).append(LinkedSpan((row["span"] or "").strip(), label))
+    return [LinkingSentence(s, tuple(spans)) for s, spans in grouped.items()]
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int  # token index, inclusive
+    end: int  # token index, exclusive
+    kind: str  # "skill" | "knowledge"
+
+
+@dataclass(frozen=True)
+class TaggedSentence:
+    tokens: tuple[str, ...]
+    spans: tuple[Span, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens)
+
+
+def _bio_spans(tags: list[str], kind: str, line_of: list[int]) -> list[Span]:
+    spans: list[Span] = []
+    start: int | None = None
+    for i, tag in enumerate([*tags, "O"]):
+        if tag not in ("B", "I", "O"):
+            raise CorpusFormatError(f"line {line_of[i]}: tag {tag!r} is not B, I or O")
+        if start is not None and tag != "I":
+            spans.append(Span(start, i, kind))
+            start = None
+        if tag == "B" or (tag == "I" and start is None):  # a stray I opens a span, as seqeval does
+            start = i
+    return spans
+
+
+def parse_skillspan(text: str) -> list[TaggedSentence]:
+    sentences: list[TaggedSentence] = []
+    tokens: list[str] = []
+    skill: list[str] = []
+    knowledge: list[str] = []
+    lines: list[int] = []
+
+    def flush() -> None:
+        if tokens:
+            found = _bio_spans(skill, "skill", [*lines, 0]) + _bio_spans(knowledge, "knowledge", [*lines, 0])
+            sentences.append(
+                TaggedSentence(tuple(tokens), tuple(sorted(found, key=lambda s: (s.start, s.end))))
+            )
+        for held in (tokens, skill, knowledge):
+            held.clear()
+        lines.clear()
+
+    for n, raw in enumerate(text.splitlines(), start=1):
+        line = raw.rstrip("\r\n")
+        if not line.strip():
+            flush()
+            continue
+        parts = line.split("\t")
+        if len(parts) != 3:
+            raise CorpusFormatError(f"line {n}: expected token, skill tag, knowledge tag (tab-separated)")
+        tokens.append(parts[0])
+        skill.append(parts[1].strip()[:1] or "O")
+        knowledge.append(parts[2].strip()[:1] or "O")
+        lines.append(n)
+    flush()
+    return sentences
