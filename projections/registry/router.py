@@ -111,9 +111,8 @@ class _RegistryRoute(APIRoute):
         async def guarded(request: Request) -> Response:
             for name, value in request.path_params.items():
                 if isinstance(value, str) and has_control_chars(value):
-                    return _error(
-                        _InvalidSubject(f"The specified {name} is not valid: it holds control characters")
-                    )
+                    kind = _InvalidVersion if name == "version" else _InvalidSubject
+                    return _error(kind(f"The specified {name} is not valid: it holds control characters"))
             try:
                 return await handler(request)
             except RequestValidationError as exc:

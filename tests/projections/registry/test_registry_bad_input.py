@@ -80,6 +80,10 @@ def test_control_characters_in_a_subject_are_an_invalid_subject(
     assert "control characters" in confluent(answer, 422, 42208)
 
 
+def test_control_characters_in_a_version_are_an_invalid_version(client: TestClient) -> None:
+    assert "control characters" in confluent(client.get("/subjects/s/versions/1%00"), 422, 42202)
+
+
 def test_a_malformed_schema_id_and_a_body_nested_too_deep(client: TestClient) -> None:
     confluent(client.get("/schemas/ids/not-a-number"), 422, 422)
     deep = "[" * 100_000 + "]" * 100_000
