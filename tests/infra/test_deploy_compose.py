@@ -182,3 +182,14 @@ def test_every_env_file_and_secret_has_an_example_and_the_script_fills_them(
     registry = re.search(r"TURING_REGISTRY_PASSWORD=(\S+)", made["./env/turing.env"])
     assert registry and f"turing: {registry[1]},admin" in made["./secrets/registry-users"]
     assert len(pg) == 32 and pg != turing_kafka[1]
+
+
+def test_every_turing_variable_the_deploy_files_set_is_documented() -> None:
+    texts = [p.read_text() for p in (COMPOSE, *DEPLOY.glob("env/*.example"), *DEPLOY.glob("k8s/base/*.yaml"))]
+    used = {m for text in texts for m in re.findall(r"\bTURING_[A-Z_]+\b", text)}
+    assert {"TURING_BOOTSTRAP_SERVERS", "TURING_REGISTRY_URL", "TURING_DSN", "TURING_CONFIG"} <= used
+    documented = set(re.findall(r"`(TURING_[A-Z_]+)`", (ROOT / "docs" / "deploy.md").read_text()))
+    assert used <= documented, f"not in docs/deploy.md: {sorted(used - documented)}"
+    # The endpoint variables are Settings fields (the prefix TURING_ plus the field name).
+    for name in ("TURING_BOOTSTRAP_SERVERS", "TURING_REGISTRY_URL", "TURING_DSN", "TURING_DATA_DIR"):
+        assert name.removeprefix("TURING_").lower() in Settings.model_fields
