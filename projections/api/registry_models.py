@@ -49,3 +49,23 @@ class CompatibilityLevel(_Body):
 
 class CompatibilitySet(_Body):
     compatibility: str
+
+
+def _request_body(properties: dict[str, object], required: list[str]) -> dict[str, object]:
+    schema = {"type": "object", "properties": properties, "required": required}
+    media = {m: {"schema": schema} for m in ("application/vnd.schemaregistry.v1+json", "application/json")}
+    return {"requestBody": {"required": True, "content": media}}
+
+
+# the bodies the routes read by hand, for the OpenAPI document (`openapi_extra=`)
+SCHEMA_REQUEST = _request_body(
+    {
+        "schema": {"type": "string", "description": "the Avro schema, as JSON text"},
+        "schemaType": {"type": "string", "enum": ["AVRO"], "default": "AVRO"},
+    },
+    ["schema"],
+)
+CONFIG_REQUEST = _request_body(
+    {"compatibility": {"type": "string", "examples": ["BACKWARD", "FULL_TRANSITIVE", "NONE"]}},
+    ["compatibility"],
+)

@@ -19,6 +19,8 @@ from starlette.concurrency import run_in_threadpool
 
 from projections.api.guards import has_control_chars
 from projections.api.registry_models import (
+    CONFIG_REQUEST,
+    SCHEMA_REQUEST,
     CompatibilityLevel,
     CompatibilityResult,
     CompatibilitySet,
@@ -190,7 +192,7 @@ def registry_router(store: RegistryStore) -> APIRouter:
         },
     )
 
-    @router.post("/subjects/{subject}/versions", response_model=SchemaId)
+    @router.post("/subjects/{subject}/versions", response_model=SchemaId, openapi_extra=SCHEMA_REQUEST)
     async def register(subject: str, request: Request) -> Response:
         try:
             schema = await _schema_from(request)
@@ -199,7 +201,7 @@ def registry_router(store: RegistryStore) -> APIRouter:
             return _error(exc)
         return SchemaRegistryResponse({"id": schema_id})
 
-    @router.post("/subjects/{subject}", response_model=RegisteredSchema)
+    @router.post("/subjects/{subject}", response_model=RegisteredSchema, openapi_extra=SCHEMA_REQUEST)
     async def lookup(subject: str, request: Request) -> Response:
         try:
             schema = await _schema_from(request)
@@ -290,7 +292,11 @@ def registry_router(store: RegistryStore) -> APIRouter:
             result["messages"] = messages
         return SchemaRegistryResponse(result)
 
-    @router.post("/compatibility/subjects/{subject}/versions/{version}", response_model=CompatibilityResult)
+    @router.post(
+        "/compatibility/subjects/{subject}/versions/{version}",
+        response_model=CompatibilityResult,
+        openapi_extra=SCHEMA_REQUEST,
+    )
     async def compatible_with_version(
         subject: str, version: str, request: Request, verbose: str | None = None
     ) -> Response:
@@ -300,7 +306,11 @@ def registry_router(store: RegistryStore) -> APIRouter:
             return _error(exc)
         return await compatibility(subject, parsed, request, verbose)
 
-    @router.post("/compatibility/subjects/{subject}/versions", response_model=CompatibilityResult)
+    @router.post(
+        "/compatibility/subjects/{subject}/versions",
+        response_model=CompatibilityResult,
+        openapi_extra=SCHEMA_REQUEST,
+    )
     async def compatible_with_all(subject: str, request: Request, verbose: str | None = None) -> Response:
         return await compatibility(subject, None, request, verbose)
 
@@ -320,7 +330,7 @@ def registry_router(store: RegistryStore) -> APIRouter:
     async def global_config() -> Response:
         return await read_config(None)
 
-    @router.put("/config", response_model=CompatibilitySet)
+    @router.put("/config", response_model=CompatibilitySet, openapi_extra=CONFIG_REQUEST)
     async def set_global_config(request: Request) -> Response:
         return await write_config(None, request)
 
@@ -328,7 +338,7 @@ def registry_router(store: RegistryStore) -> APIRouter:
     async def subject_config(subject: str) -> Response:
         return await read_config(subject)
 
-    @router.put("/config/{subject}", response_model=CompatibilitySet)
+    @router.put("/config/{subject}", response_model=CompatibilitySet, openapi_extra=CONFIG_REQUEST)
     async def set_subject_config(subject: str, request: Request) -> Response:
         return await write_config(subject, request)
 

@@ -217,6 +217,8 @@ def test_openapi_describes_every_body_and_error(client: TestClient) -> None:
                 assert ok["application/vnd.schemaregistry.v1+json"]["schema"], (method, path)
                 error = op["responses"]["422"]["content"]["application/vnd.schemaregistry.v1+json"]
                 assert error["schema"]["$ref"].endswith("/ErrorBody"), (method, path)
+                if method in ("post", "put"):
+                    assert op["requestBody"]["content"]["application/json"]["schema"]["required"], path
                 continue
             assert ok["application/json"]["schema"].get("$ref"), (method, path)
             for status in ("422", "500"):
