@@ -60,3 +60,32 @@ def rows(ctx: Context, query: str, *args: Any) -> list[dict[str, Any]]:
 
     with db.connect(ctx.endpoints.dsn) as conn:
         return [dict(r) for r in conn.execute(query, args)]
+
+
+DERIVED_TOPICS = ("runs", "decisions", "derivations", "matches")
+
+
+def records_by_event_id(ctx: Context, topics: tuple[str, ...] = DERIVED_TOPICS) -> dict[str, list[bytes]]:
+    """Every record of the topics, read back from the log and grouped by event id."""
+    from collections import defaultdict
+
+    from streams.reader import drain
+
+    by_id: dict[str, list[bytes]] = defaultdict(list)
+    for batch in drain(ctx.endpoints.bootstrap_servers, {(t, p): 0 for t in topics for p in range(3)}):
+        for rec in batch:
+            _, event = ctx.codec.decode(rec.topic, rec.value or b"")
+            by_id[str(event.meta.event_id)].append(rec.value or b"")
+    return by_id
+
+
+def assert_same_bytes_per_id(
+    ctx: Context, topics: tuple[str, ...] = DERIVED_TOPICS
+) -> dict[str, list[bytes]]:
+    """Idempotency by id is only sound if every copy of an id is the same bytes."""
+    import hashlib
+
+    log = records_by_event_id(ctx, topics)
+    differing = {i: n for i, vs in log.items() if (n := len({hashlib.sha256(v).hexdigest() for v in vs})) > 1}
+    assert not differing, f"{len(differing)} event ids with differing bytes: {list(differing)[:5]}"
+    return log

@@ -7,8 +7,6 @@ and a second service instance (a restarted worker) handling the very same comman
 
 from __future__ import annotations
 
-import hashlib
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,9 +19,8 @@ from processors.pipeline.events import command_for_posting, reprocess_command, r
 from schemas.models import CommandEvent, Event, PostingEvent, Producer
 from streams.pipeline_service import PipelineService
 from streams.producer import DeliveryFailed, EventProducer
-from streams.reader import drain
 from tests.conftest import SAMPLES
-from tests.streams.pipeline_helpers import rows
+from tests.streams.pipeline_helpers import assert_same_bytes_per_id, rows
 
 pytestmark = pytest.mark.stack
 DERIVED = ("runs", "decisions", "derivations")
@@ -64,22 +61,8 @@ def _service(ctx: Context, producer: EventProducer | None = None) -> PipelineSer
                            catch_up=ctx.catch_up)  # fmt: skip
 
 
-def _log(ctx: Context) -> dict[str, list[bytes]]:
-    """Every record of the derived topics, grouped by event id."""
-    by_id: dict[str, list[bytes]] = defaultdict(list)
-    starts = {(t, p): 0 for t in DERIVED for p in range(3)}
-    for batch in drain(ctx.endpoints.bootstrap_servers, starts):
-        for rec in batch:
-            _, event = ctx.codec.decode(rec.topic, rec.value or b"")
-            by_id[str(event.meta.event_id)].append(rec.value or b"")
-    return by_id
-
-
 def _same_bytes_per_id(ctx: Context) -> dict[str, list[bytes]]:
-    log = _log(ctx)
-    differing = {i: len({hashlib.sha256(v).hexdigest() for v in vs}) for i, vs in log.items()}
-    assert all(n == 1 for n in differing.values()), {i: n for i, n in differing.items() if n > 1}
-    return log
+    return assert_same_bytes_per_id(ctx, DERIVED)
 
 
 def _one_completed_run_each(ctx: Context, commands: list[CommandEvent], version: int) -> None:

@@ -1,0 +1,226 @@
+"""Fault injection on the real stack (issue 14): no work lost, no duplicate effect.
+
+Each test drives a worker process through ingest, the pipeline, a reprocess of every
+posting and matching while faults hit it — SIGKILLs of the worker at seeded random
+moments, Postgres terminating every connection mid-batch — and then checks the outcome,
+never the timing: every command has exactly one run, every posting its derivations, every
+due (profile, posting) pair its match, every event id one set of bytes, no dead letter,
+and a rebuild from the log equal to the live projection. The counts are printed.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from infra.bench_data import generate
+from infra.context import Context
+from infra.ingest import ingest_postings
+from infra.ingest_profiles import ingest_profiles
+from infra.settings import Settings
+from processors.pipeline.events import reprocess_command
+from projections.rebuild import rebuild
+from schemas.models import DerivationEvent, Event, Producer, ProfileEvent
+from streams.deadletters import read_letters
+from streams.health import read_health
+from streams.matching_service import MatchingService
+from streams.reader import drain
+from tests.conftest import SAMPLES
+from tests.streams.pipeline_helpers import (
+    assert_same_bytes_per_id,
+    rows,
+    start_worker,
+    stop_worker,
+    wait_runs,
+)
+
+pytestmark = pytest.mark.stack
+POSTINGS = 60
+
+
+class Capture:
+    """A producer that keeps what it is given: what a matcher *would* still emit."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def send(self, event: Event) -> None:
+        self.events.append(event)
+
+    def flush(self, timeout: float = 60.0) -> list[Any]:
+        return []
+
+
+def _retrying(fn: Any, *args: Any) -> Any:
+    # Our own reads get their connections terminated too.
+    for attempt in range(20):
+        try:
+            return fn(*args)
+        except psycopg.OperationalError:
+            if attempt == 19:
+                raise
+            time.sleep(0.5)
+    return None
+
+
+def _events(ctx: Context, topic: str, kind: type) -> list[Any]:
+    out = []
+    for batch in drain(ctx.endpoints.bootstrap_servers, {(topic, p): 0 for p in range(3)}):
+        out += [e for r in batch if isinstance(e := ctx.codec.decode(topic, r.value or b"")[1], kind)]
+    return out
+
+
+def _unmatched(ctx: Context, root: Path) -> list[Event]:
+    """Pairs a matcher would still score: lexical candidates of every profile and derivation."""
+    capture = Capture()
+    matcher = MatchingService(ctx.endpoints.dsn, ctx.schema, capture, catch_up=ctx.catch_up,  # type: ignore[arg-type]
+                              config=Settings.load(root).scoring)  # fmt: skip
+    matcher.handle_profiles(_events(ctx, "profiles", ProfileEvent))
+    matcher.handle_derivations(_events(ctx, "derivations", DerivationEvent))
+    return capture.events
+
+
+def _reprocess_all(ctx: Context, reason: str) -> int:
+    ids = [r["posting_id"] for r in rows(ctx, "SELECT posting_id FROM proj.postings WHERE status = 'open'")]
+    who = Producer(component="tests", version="1")
+    for pid in ids:
+        ctx.producer.send(reprocess_command(pid, start_step="lily", overrides={"lily": "rules:rules-broad"},
+                                            reason=reason, requested_by="tests", priority=0, producer=who))  # fmt: skip
+    ctx.producer.flush()
+    return len(ids)
+
+
+def _wait_matching_settles(ctx: Context, root: Path, timeout: float = 180.0) -> None:
+    deadline = time.monotonic() + timeout
+    missing: list[Event] = []
+    checks = 0
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        missing = _retrying(_unmatched, ctx, root)
+        checks += 1
+        if not missing:
+            print(
+                f"\nmatching settled after {checks} checks (the last took {time.monotonic() - started:.1f}s)"
+            )
+            return
+        time.sleep(2.0)
+    raise AssertionError(f"{len(missing)} due pairs never matched, e.g. {missing[:1]}")
+
+
+def _check_nothing_lost(ctx: Context, root: Path, versions: int, label: str) -> dict[str, int]:
+    ctx.catch_up()
+    commands = rows(ctx, "SELECT count(DISTINCT event_id) AS n FROM proj.audit_log WHERE topic = 'commands'")[
+        0
+    ]["n"]
+    runs = rows(ctx, "SELECT status, count(*) AS n FROM proj.runs GROUP BY 1")
+    per_command = rows(ctx, "SELECT count(*) AS n FROM proj.runs r JOIN proj.audit_log a "
+                       "ON a.event_id::text = r.command_event_id::text WHERE a.topic = 'commands'")[0]["n"]  # fmt: skip
+    open_postings = rows(ctx, "SELECT count(*) AS n FROM proj.postings WHERE status = 'open'")[0]["n"]
+    heads = rows(ctx, "SELECT posting_id, count(*) AS n, max(version) AS v FROM proj.derivations GROUP BY 1")
+    matches = rows(ctx, "SELECT count(*) AS n FROM proj.matches")[0]["n"]
+    embedded = rows(ctx, "SELECT count(DISTINCT profile_id) AS n FROM proj.profile_embeddings")[0]["n"]
+    duplicates = rows(ctx, "SELECT count(*) AS n FROM proj.event_duplicates")[0]["n"]
+    log = assert_same_bytes_per_id(ctx)
+    letters = list(read_letters(ctx.endpoints.bootstrap_servers, ctx.codec))
+    counts = {"commands": commands, "runs": sum(r["n"] for r in runs), "open postings": open_postings,
+              "postings with derivations": len(heads), "matches": matches, "profiles embedded": embedded,
+              "redelivered records": duplicates, "event ids in log": len(log), "dead letters": len(letters)}  # fmt: skip
+    print(f"\n[{label}] " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
+    assert counts["runs"] == commands == per_command, runs  # exactly one run per command
+    assert {r["status"] for r in runs} == {"completed"}, runs
+    assert len(heads) == open_postings and {(h["n"], h["v"]) for h in heads} == {(versions, versions)}
+    assert not letters, [x.as_dict() for x in letters]
+    assert matches > 0
+    report = rebuild(ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, swap=False)
+    assert report.equal, (report.checksum_live, report.checksum_rebuilt)
+    return counts
+
+
+def test_worker_sigkilled_at_seeded_moments_loses_no_work(fresh_stack) -> None:
+    root, endpoints = fresh_stack
+    ctx = Context(endpoints, component="tests")
+    rng = random.Random(1414)
+    kills = 0
+    worker = start_worker(root, "worker-0.log")
+
+    def kill_and_restart(times: int, low: float, high: float) -> None:
+        nonlocal worker, kills
+        for _ in range(times):
+            time.sleep(rng.uniform(low, high))
+            stop_worker(worker, kill=True)
+            kills += 1
+            worker = start_worker(root, f"worker-{kills}.log")
+
+    t0 = time.monotonic()
+    try:
+        ingest_postings(ctx, "generated.jsonl", generate(POSTINGS, seed=14))
+        ingest_profiles(ctx, "profiles.jsonl", (SAMPLES / "profiles.jsonl").read_bytes())
+        kill_and_restart(3, 1.0, 5.0)  # during orchestration, the pipeline and matching
+        wait_runs(ctx, POSTINGS)
+        t1 = time.monotonic()
+        _reprocess_all(ctx, "fault suite: reprocess under kills")
+        kill_and_restart(2, 0.5, 4.0)
+        wait_runs(ctx, 2 * POSTINGS)
+        t2 = time.monotonic()
+        _wait_matching_settles(ctx, root)
+        print(
+            f"\npipeline {t1 - t0:.0f}s, reprocess {t2 - t1:.0f}s, matching settled {time.monotonic() - t2:.0f}s"
+        )
+    finally:
+        stop_worker(worker)
+    try:
+        counts = _check_nothing_lost(ctx, root, 2, f"{kills} SIGKILLs")
+        assert counts["profiles embedded"] in (0, 12)  # all of them when the semantic index is on
+    finally:
+        ctx.close()
+
+
+def test_postgres_connections_terminated_mid_batch_lose_no_work(fresh_stack) -> None:
+    root, endpoints = fresh_stack
+    ctx = Context(endpoints, component="tests")
+    worker = start_worker(root, "worker-pg.log")
+    stop = threading.Event()
+    terminated: list[int] = []
+
+    def terminate_forever() -> None:
+        # The issue's fault, repeated for as long as the work lasts so that batches are hit.
+        while not stop.wait(0.7):
+            try:
+                with psycopg.connect(endpoints.dsn, autocommit=True) as conn:
+                    hit = conn.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                       "WHERE datname = 'turing' AND pid <> pg_backend_pid()").fetchone()  # fmt: skip
+                    terminated.append(int(hit[0]) if hit else 0)
+            except psycopg.Error:
+                pass
+
+    killer = threading.Thread(target=terminate_forever, daemon=True)
+    try:
+        ingest_postings(ctx, "generated.jsonl", generate(POSTINGS, seed=15))
+        ingest_profiles(ctx, "profiles.jsonl", (SAMPLES / "profiles.jsonl").read_bytes())
+        _retrying(wait_runs, ctx, POSTINGS)
+        killer.start()
+        _retrying(_reprocess_all, ctx, "fault suite: reprocess under pg_terminate_backend")
+        _retrying(wait_runs, ctx, 2 * POSTINGS)
+        stop.set()
+        killer.join(timeout=10)
+        _wait_matching_settles(ctx, root)
+        health = read_health(root) or {}
+    finally:
+        stop.set()
+        stop_worker(worker)
+    try:
+        errors = {c["name"]: c["errors"] for c in health.get("consumers", [])}
+        print(f"\nterminations: {len(terminated)} rounds, {sum(terminated)} connections; errors seen: "
+              f"{json.dumps(errors)}")  # fmt: skip
+        assert sum(terminated) > 0
+        assert health.get("consumers"), "the worker wrote no health file"
+        _check_nothing_lost(ctx, root, 2, "pg_terminate_backend")
+    finally:
+        ctx.close()
