@@ -10,7 +10,7 @@ from projections.migrate import LIVE_SCHEMA
 from projections.projector import Projector, ProjectorStats
 from schemas.codec import EventCodec
 from schemas.models import Producer
-from schemas.registry_client import HttpRegistry
+from schemas.registry_client import ConfluentRegistry
 from streams.producer import EventProducer
 
 
@@ -35,8 +35,8 @@ class Context:
     _closers: list[object] = field(default_factory=list)
 
     @cached_property
-    def registry(self) -> HttpRegistry:
-        return HttpRegistry(self.endpoints.registry_url)
+    def registry(self) -> ConfluentRegistry:
+        return ConfluentRegistry(self.endpoints.registry_url, self.endpoints.registry_auth)
 
     @cached_property
     def codec(self) -> EventCodec:

@@ -13,12 +13,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import BaseModel, Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic_settings import SettingsConfigDict
 
+from infra.connection_settings import ConnectionSettings
 from processors.embeddings.provider import EmbeddingConfig
 from processors.pipeline.config import PipelineConfig
 from processors.scoring.config import ScoringConfig
+from schemas.registry_client import RegistryAuth
+from streams import security
 
 DEFAULT_DATA_DIR = Path(".data/stack")
 
@@ -30,6 +33,7 @@ class Endpoints(BaseModel):
     registry_url: str
     dsn: str
     api_url: str | None = None
+    registry_auth: RegistryAuth | None = None
 
     @property
     def printable_dsn(self) -> str:
@@ -42,7 +46,7 @@ class Endpoints(BaseModel):
         return urlunsplit(parts._replace(netloc=netloc))
 
 
-class Settings(BaseSettings):
+class Settings(ConnectionSettings):
     model_config = SettingsConfigDict(env_prefix="TURING_", extra="ignore")
 
     data_dir: Path = Field(default=DEFAULT_DATA_DIR, description="embedded stack state")
@@ -80,7 +84,14 @@ class Settings(BaseSettings):
         unknown = set(file_values) - set(cls.model_fields)
         if unknown:
             raise ConfigError(f"{config}: unknown settings {', '.join(sorted(unknown))}")
-        settings = cls(**{k: v for k, v in file_values.items() if k not in overridden})
+        try:
+            settings = cls(**{k: v for k, v in file_values.items() if k not in overridden})
+        except ValidationError as exc:
+            problems = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or 'settings'}: {e['msg']}" for e in exc.errors()
+            )
+            where = f"{config} or TURING_* variables" if config else "TURING_* environment variables"
+            raise ConfigError(f"invalid settings in {where}: {problems}") from None
         if data_dir is not None:
             settings.data_dir = absolute(data_dir)
         return settings
@@ -93,10 +104,19 @@ class Settings(BaseSettings):
         """Explicit settings win; otherwise the running embedded stack's addresses."""
         if self.production:
             assert self.bootstrap_servers and self.registry_url and self.dsn
+            try:
+                kafka = self.kafka_security()
+                registry = self.registry_auth()
+            except ValidationError as exc:
+                problems = "; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
+                raise ConfigError(f"invalid connection settings: {problems}") from None
+            # Every Kafka client this process makes for this cluster authenticates this way.
+            security.use(self.bootstrap_servers, kafka)
             return Endpoints(
                 bootstrap_servers=self.bootstrap_servers,
                 registry_url=self.registry_url,
-                dsn=self.dsn,
+                dsn=self.secure_dsn(self.dsn),
+                registry_auth=registry,
             )
         from infra.stack import StackState
 

@@ -20,6 +20,7 @@ from infra.filemodes import private_dir, write_private
 from infra.ports import free_ports, port_open, wait_port
 from infra.procs import alive, identity, spawn, stop
 from infra.settings import Endpoints, absolute
+from schemas.registry_client import RegistryAuth
 
 Storage = Literal["s3", "memory"]
 STATE_FILE = "stack.json"
@@ -61,11 +62,13 @@ class StackState(BaseModel):
         write_private(Path(self.data_dir) / STATE_FILE, self.model_dump_json(indent=2).encode())
 
     def endpoints(self) -> Endpoints:
+        creds = self.credentials()
         return Endpoints(
             bootstrap_servers=f"127.0.0.1:{self.broker_port}",
             registry_url=f"http://127.0.0.1:{self.api_port}",
-            dsn=postgres.dsn(self.postgres_port, self.credentials().postgres_password.get_secret_value()),
+            dsn=postgres.dsn(self.postgres_port, creds.postgres_password.get_secret_value()),
             api_url=f"http://127.0.0.1:{self.api_port}",
+            registry_auth=RegistryAuth(username=creds.registry_username, password=creds.registry_password),
         )
 
     def credentials(self) -> StackCredentials:

@@ -1,18 +1,19 @@
 """How serializers reach a schema registry: one small protocol, two adapters.
 
-`HttpRegistry` speaks the Confluent REST API (our API in the embedded stack, any
-Confluent-compatible registry in production). `projections.registry.store.RegistryStore`
+`ConfluentRegistry` is confluent-kafka's own `SchemaRegistryClient` (basic auth, bearer
+tokens, TLS, its caches) behind our protocol: our API in the embedded stack, any
+Confluent-compatible registry in production. `projections.registry.store.RegistryStore`
 satisfies the same protocol directly on Postgres.
 """
 
 from __future__ import annotations
 
-import threading
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
-
-CONTENT_TYPE = "application/vnd.schemaregistry.v1+json"
+from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
+from confluent_kafka.schema_registry.error import SchemaRegistryError
+from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
 
 
 class SchemaRegistry(Protocol):
@@ -32,53 +33,84 @@ class UnknownSchemaId(RegistryError, LookupError):
     """The registry has no schema with this id (40403)."""
 
 
-class HttpRegistry:
-    """Confluent REST client with the caches a serializer needs (ids are immutable)."""
+class RegistryAuth(BaseModel):
+    """Credentials and TLS for the registry; secrets stay `SecretStr` until the client needs them."""
 
-    def __init__(self, url: str, timeout: float = 10.0):
+    model_config = ConfigDict(frozen=True)
+
+    username: str | None = None
+    password: SecretStr | None = None
+    # Confluent Cloud's static bearer token names the logical cluster (and identity pool) it is for.
+    bearer_token: SecretStr | None = None
+    bearer_logical_cluster: str | None = None
+    bearer_identity_pool: str | None = None
+    ssl_ca_location: str | None = None
+    ssl_certificate_location: str | None = None
+    ssl_key_location: str | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> RegistryAuth:
+        if bool(self.username) != bool(self.password):
+            raise ValueError("registry basic auth needs both a username and a password")
+        if self.username and self.bearer_token:
+            raise ValueError("give the registry either basic auth or a bearer token, not both")
+        if self.bearer_token and not self.bearer_logical_cluster:
+            raise ValueError("a registry bearer token needs the logical cluster it is for")
+        if bool(self.ssl_certificate_location) != bool(self.ssl_key_location):
+            raise ValueError("a TLS client certificate needs its key, and a key its certificate")
+        return self
+
+    def properties(self) -> dict[str, Any]:
+        props: dict[str, Any] = {}
+        if self.username and self.password:
+            props["basic.auth.user.info"] = f"{self.username}:{self.password.get_secret_value()}"
+        if self.bearer_token:
+            props["bearer.auth.credentials.source"] = "STATIC_TOKEN"
+            props["bearer.auth.token"] = self.bearer_token.get_secret_value()
+            props["bearer.auth.logical.cluster"] = self.bearer_logical_cluster
+            if self.bearer_identity_pool:
+                props["bearer.auth.identity.pool.id"] = self.bearer_identity_pool
+        for key, value in (
+            ("ssl.ca.location", self.ssl_ca_location),
+            ("ssl.certificate.location", self.ssl_certificate_location),
+            ("ssl.key.location", self.ssl_key_location),
+        ):
+            if value:
+                props[key] = value
+        return props
+
+
+class ConfluentRegistry:
+    """The Confluent client with our protocol and our errors (ids are immutable: it caches them)."""
+
+    def __init__(self, url: str, auth: RegistryAuth | None = None, timeout: float = 10.0):
         self.url = url.rstrip("/")
-        self._client = httpx.Client(base_url=self.url, timeout=timeout, headers={"Accept": CONTENT_TYPE})
-        self._ids: dict[tuple[str, str], int] = {}
-        self._schemas: dict[int, str] = {}
-        self._lock = threading.Lock()
+        self.conf: dict[str, Any] = {
+            "url": self.url,
+            "timeout": timeout,
+            **(auth or RegistryAuth()).properties(),
+        }
+        self._client = SchemaRegistryClient(self.conf)
 
     def register(self, subject: str, schema_str: str) -> int:
-        key = (subject, schema_str)
-        with self._lock:
-            if key in self._ids:
-                return self._ids[key]
-        body = self._call("POST", f"/subjects/{subject}/versions", json={"schema": schema_str})
-        schema_id = int(str(body["id"]))
-        with self._lock:
-            self._ids[key] = schema_id
-            self._schemas[schema_id] = schema_str
-        return schema_id
+        return self._call(lambda: self._client.register_schema(subject, Schema(schema_str, "AVRO")))
 
     def schema_by_id(self, schema_id: int) -> str:
-        with self._lock:
-            if schema_id in self._schemas:
-                return self._schemas[schema_id]
-        body = self._call("GET", f"/schemas/ids/{schema_id}")
-        schema_str = str(body["schema"])
-        with self._lock:
-            self._schemas[schema_id] = schema_str
-        return schema_str
+        schema: Schema = self._call(lambda: self._client.get_schema(schema_id))
+        return str(schema.schema_str)
 
-    def _call(self, method: str, path: str, json: object | None = None) -> dict[str, object]:
+    def _call(self, request: Any) -> Any:
         try:
-            resp = self._client.request(method, path, json=json, headers={"Content-Type": CONTENT_TYPE})
+            return request()
+        except SchemaRegistryError as exc:
+            cls = UnknownSchemaId if exc.error_code == 40403 else RegistryError
+            raise cls(exc.http_status_code, exc.error_code, exc.error_message) from exc
         except httpx.HTTPError as exc:
             raise RegistryError(0, None, f"cannot reach {self.url}: {exc}") from exc
-        if resp.status_code >= 400:
-            try:
-                err = resp.json()
-                code, message = err.get("error_code"), err.get("message", resp.text)
-            except ValueError:
-                code, message = None, resp.text
-            cls = UnknownSchemaId if code == 40403 else RegistryError
-            raise cls(resp.status_code, code, str(message))
-        result: dict[str, object] = resp.json()
-        return result
 
     def close(self) -> None:
-        self._client.close()
+        # The client holds an HTTP connection pool; it has no public close on every version.
+        rest = getattr(self._client, "_rest_client", None)
+        session = getattr(rest, "session", None)
+        if session is not None:
+            session.close()

@@ -8,11 +8,12 @@ from typing import Any
 from confluent_kafka import KafkaException
 from confluent_kafka.admin import AdminClient, NewTopic
 
+from streams.security import client_properties
 from streams.topics import CATALOGUE, Topic
 
 
 def admin_client(bootstrap: str) -> AdminClient:
-    return AdminClient({"bootstrap.servers": bootstrap, "log_level": 3})
+    return AdminClient({**client_properties(bootstrap), "bootstrap.servers": bootstrap, "log_level": 3})
 
 
 def ensure_topics(bootstrap: str, topics: tuple[Topic, ...] = CATALOGUE, timeout: float = 30) -> list[str]:

@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeVar
 
+from streams.security import client_properties
+
 K = TypeVar("K")
 
 GROUP_SESSION_TIMEOUT_MS = 6000
@@ -28,6 +30,7 @@ IDLE_DRAIN_S = 1.0
 def producer_config(bootstrap: str, client_id: str) -> dict[str, Any]:
     # Idempotent + acks=all gives per-partition exactly-once delivery without transactions.
     return {
+        **client_properties(bootstrap),
         "bootstrap.servers": bootstrap,
         "client.id": client_id,
         "enable.idempotence": True,
@@ -40,6 +43,7 @@ def producer_config(bootstrap: str, client_id: str) -> dict[str, Any]:
 
 def consumer_config(bootstrap: str, group_id: str | None, client_id: str) -> dict[str, Any]:
     config: dict[str, Any] = {
+        **client_properties(bootstrap),
         "bootstrap.servers": bootstrap,
         "client.id": client_id,
         # Quirk 2: "latest" is computed from the broken end offset; always start from the log.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 from fastapi import Depends, FastAPI
@@ -19,6 +19,7 @@ from projections.api.posting_routes import posting_router
 from projections.registry.router import registry_router
 from projections.registry.store import RegistryStore
 from schemas.codec import EventCodec
+from schemas.registry_client import ConfluentRegistry
 from streams.producer import EventProducer
 
 DESCRIPTION = """Job postings as explained, traceable events.
@@ -29,7 +30,10 @@ null). Filters are validated and unknown query parameters are refused. Errors ar
 Confluent's `{error_code, message}`. Timestamps are ISO 8601 with an offset."""
 
 
-def create_app(endpoints: Endpoints) -> FastAPI:
+def create_app(endpoints: Endpoints, registry_users: Mapping[str, str] | None = None) -> FastAPI:
+    """The API; with `registry_users` it also serves the embedded schema registry to those users.
+
+    Production talks to its own registry: there the subset is not mounted at all."""
     producers: list[EventProducer] = []
 
     @contextlib.asynccontextmanager
@@ -51,9 +55,12 @@ def create_app(endpoints: Endpoints) -> FastAPI:
     problems.install(app)
     docs_assets.install(app)
     store = RegistryStore(endpoints.dsn)
-    store.ensure_schema()
-    app.include_router(registry_router(store))
-    codec = EventCodec(store)
+    if registry_users is not None:
+        store.ensure_schema()
+        app.include_router(registry_router(store, registry_users))
+    # Events are framed with ids from the registry the writers used: the embedded one is this
+    # store; with an external registry the codec must ask that one.
+    codec = EventCodec(store if registry_users is not None else _external_registry(endpoints))
 
     def producer() -> EventProducer:
         # Created on first use: reads that touch no sensitive field never need the broker.
@@ -80,3 +87,15 @@ def create_app(endpoints: Endpoints) -> FastAPI:
 
     app.openapi = openapi  # type: ignore[method-assign]
     return app
+
+
+def _external_registry(endpoints: Endpoints) -> ConfluentRegistry:
+    return ConfluentRegistry(endpoints.registry_url, endpoints.registry_auth)
+
+
+def embedded_registry_users(endpoints: Endpoints) -> dict[str, str]:
+    """Who may use the embedded registry: the stack's own service identity."""
+    auth = endpoints.registry_auth
+    if auth is None or auth.username is None or auth.password is None:
+        raise ValueError("the embedded registry needs the stack's registry credentials")
+    return {auth.username: auth.password.get_secret_value()}

@@ -8,7 +8,7 @@ from pathlib import Path
 import uvicorn
 
 from infra.settings import Settings
-from projections.api.app import create_app
+from projections.api.app import create_app, embedded_registry_users
 
 
 def main() -> None:
@@ -18,8 +18,10 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=None)
     args = parser.parse_args()
     settings = Settings.load(args.data_dir)
+    endpoints = settings.endpoints()
     # Embedded: the state file names this very server as the registry; production: the settings.
-    uvicorn.run(create_app(settings.endpoints()), host=args.host, port=args.port, log_level="warning")
+    users = None if settings.production else embedded_registry_users(endpoints)
+    uvicorn.run(create_app(endpoints, users), host=args.host, port=args.port, log_level="warning")
 
 
 if __name__ == "__main__":

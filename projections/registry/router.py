@@ -6,9 +6,11 @@ bodies included, is answered in Confluent's `{"error_code", "message"}` shape.
 
 from __future__ import annotations
 
+import base64
+import hmac
 import json
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Mapping
 from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Query, Request
@@ -104,13 +106,40 @@ async def _call(fn: Callable[..., T], *args: Any) -> T:
         raise InvalidSchema("Invalid schema: nested too deeply to parse") from None
 
 
+def _authorised(request: Request, users: Mapping[str, str]) -> bool:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "basic":
+        return False
+    try:
+        user, _, password = base64.b64decode(token, validate=True).decode().partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return False
+    expected = users.get(user)
+    # Compared in constant time, and a missing user costs the same as a wrong password.
+    return hmac.compare_digest(password.encode(), (expected or "\0").encode()) and expected is not None
+
+
+def _unauthorised() -> SchemaRegistryResponse:
+    return SchemaRegistryResponse(
+        {"error_code": 40101, "message": "Unauthorized: this registry needs HTTP basic credentials"},
+        status_code=401,
+        headers={"WWW-Authenticate": 'Basic realm="turing-registry"'},
+    )
+
+
 class _RegistryRoute(APIRoute):
     """Every failure of a registry route, bad paths and bugs included, in Confluent's shape."""
 
+    users: Mapping[str, str] | None = None
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
+        users = self.users
 
         async def guarded(request: Request) -> Response:
+            if users is not None and not _authorised(request, users):
+                return _unauthorised()
             for name, value in request.path_params.items():
                 if isinstance(value, str) and has_control_chars(value):
                     kind = _InvalidVersion if name == "version" else _InvalidSubject
@@ -179,12 +208,19 @@ def _registered(v: RegisteredVersion) -> dict[str, Any]:
     return {"subject": v.subject, "version": v.version, "id": v.id, "schema": v.schema}
 
 
-def registry_router(store: RegistryStore) -> APIRouter:
+def registry_router(store: RegistryStore, users: Mapping[str, str] | None = None) -> APIRouter:
+    """The registry routes; with `users` (name -> password) every request needs HTTP basic auth."""
+
+    class Route(_RegistryRoute):
+        pass
+
+    Route.users = dict(users) if users is not None else None
     router = APIRouter(
         tags=["schema registry"],
         default_response_class=SchemaRegistryResponse,
-        route_class=_RegistryRoute,
+        route_class=Route,
         responses={
+            401: {"model": ErrorBody, "description": "40101: no or wrong credentials"},
             404: {"model": ErrorBody, "description": "40401 subject, 40402 version, 40403 schema not found"},
             409: {"model": ErrorBody, "description": "409: incompatible schema"},
             422: {"model": ErrorBody, "description": "42201 invalid schema, 42202 version, 42208 subject"},

@@ -6,51 +6,78 @@ import pytest
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
+from pydantic import SecretStr
 
+from infra.settings import Endpoints
 from projections.registry.store import RegistryStore
 from schemas import catalog
 from schemas.codec import EventCodec, UnknownSchemaError
 from schemas.models import PostingEvent
-from schemas.registry_client import HttpRegistry, SchemaRegistry
+from schemas.registry_client import ConfluentRegistry, RegistryAuth, RegistryError, SchemaRegistry
 from tests.schemas.test_event_schemas import SAMPLES
 
 pytestmark = pytest.mark.stack
 
 
 @pytest.fixture(scope="module")
-def registry_url(module_stack) -> str:  # type: ignore[no-untyped-def]
-    return module_stack[1].registry_url
+def endpoints(module_stack) -> Endpoints:  # type: ignore[no-untyped-def]
+    return module_stack[1]
+
+
+def confluent(endpoints: Endpoints) -> SchemaRegistryClient:
+    """confluent-kafka's own client, with the stack's registry credentials."""
+    assert endpoints.registry_auth is not None
+    return SchemaRegistryClient({"url": endpoints.registry_url, **endpoints.registry_auth.properties()})
+
+
+def ours(endpoints: Endpoints) -> ConfluentRegistry:
+    return ConfluentRegistry(endpoints.registry_url, endpoints.registry_auth)
 
 
 @pytest.mark.parametrize("topic", ["postings", "deadletters", "runs"])
-def test_confluent_serializer_output_decodes_with_our_codec(registry_url: str, topic: str) -> None:
-    client = SchemaRegistryClient({"url": registry_url})
+def test_confluent_serializer_output_decodes_with_our_codec(endpoints: Endpoints, topic: str) -> None:
+    client = confluent(endpoints)
     serializer = AvroSerializer(client, catalog.schema_text(topic), conf={"auto.register.schemas": True})
     event = SAMPLES[topic]
     data = serializer(event.to_avro(), SerializationContext(topic, MessageField.VALUE))
     assert data is not None
-    _, decoded = EventCodec(HttpRegistry(registry_url)).decode(topic, data)
+    _, decoded = EventCodec(ours(endpoints)).decode(topic, data)
     assert decoded == event
 
 
 @pytest.mark.parametrize("topic", ["postings", "matches"])
-def test_our_codec_output_decodes_with_confluent_deserializer(registry_url: str, topic: str) -> None:
+def test_our_codec_output_decodes_with_confluent_deserializer(endpoints: Endpoints, topic: str) -> None:
     event = SAMPLES[topic]
-    data = EventCodec(HttpRegistry(registry_url)).encode(event)
-    deserializer = AvroDeserializer(SchemaRegistryClient({"url": registry_url}))
+    data = EventCodec(ours(endpoints)).encode(event)
+    deserializer = AvroDeserializer(confluent(endpoints))
     record = deserializer(data, SerializationContext(topic, MessageField.VALUE))
     assert type(event).model_validate(record) == event
 
 
-def test_both_sides_agree_on_the_schema_id(registry_url: str) -> None:
-    ours = EventCodec(HttpRegistry(registry_url)).schema_id("postings")
-    theirs = SchemaRegistryClient({"url": registry_url}).get_latest_version("postings-value")
-    assert theirs.schema_id == ours
+def test_both_sides_agree_on_the_schema_id(endpoints: Endpoints) -> None:
+    mine = EventCodec(ours(endpoints)).schema_id("postings")
+    theirs = confluent(endpoints).get_latest_version("postings-value")
+    assert theirs.schema_id == mine
+
+
+def test_the_registry_client_authenticates_against_the_embedded_registry(endpoints: Endpoints) -> None:
+    assert endpoints.registry_auth is not None and endpoints.registry_auth.username
+    schema_id = ours(endpoints).register("auth-e2e-value", catalog.schema_text("feedback"))
+    assert ours(endpoints).schema_by_id(schema_id) == catalog.schema_text("feedback")
+    anonymous = ConfluentRegistry(endpoints.registry_url)
+    wrong = ConfluentRegistry(
+        endpoints.registry_url,
+        RegistryAuth(username=endpoints.registry_auth.username, password=SecretStr("not-the-password")),
+    )
+    for client in (anonymous, wrong):
+        with pytest.raises(RegistryError) as refused:
+            client.schema_by_id(schema_id)
+        assert refused.value.status == 401 and refused.value.code == 40101
 
 
 def _adapters(module_stack) -> list[SchemaRegistry]:  # type: ignore[no-untyped-def]
     endpoints = module_stack[1]
-    return [HttpRegistry(endpoints.registry_url), RegistryStore(endpoints.dsn)]
+    return [ours(endpoints), RegistryStore(endpoints.dsn)]
 
 
 @pytest.mark.parametrize("adapter", ["http", "store"])
@@ -70,7 +97,7 @@ def test_registry_adapters_share_one_contract(module_stack, adapter: str) -> Non
         codec.decode("feedback", unknown)
 
 
-def test_an_old_writer_schema_resolves_onto_the_current_reader(registry_url: str) -> None:
+def test_an_old_writer_schema_resolves_onto_the_current_reader(endpoints: Endpoints) -> None:
     """Replays read every historical version: decoding goes through the writer's own schema."""
     import json
 
@@ -79,7 +106,7 @@ def test_an_old_writer_schema_resolves_onto_the_current_reader(registry_url: str
         **older,
         "fields": [f for f in older["fields"] if f["name"] not in ("source_file", "source_line")],
     }
-    registry = HttpRegistry(registry_url)
+    registry = ours(endpoints)
     older_id = registry.register("postings-older-value", json.dumps(older))
     from schemas import wire
 

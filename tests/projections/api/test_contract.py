@@ -4,6 +4,7 @@ parents, one problem+json error shape, typed OpenAPI, offline docs, one timestam
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -18,7 +19,7 @@ from infra.ingest import ingest_postings
 from infra.ingest_profiles import ingest_profiles
 from infra.settings import Endpoints
 from projections import queries
-from projections.api.app import create_app
+from projections.api.app import create_app, embedded_registry_users
 from tests.conftest import SAMPLES
 
 pytestmark = pytest.mark.stack
@@ -40,9 +41,16 @@ def stack(module_stack: tuple[Any, Endpoints]) -> Iterator[Endpoints]:
         ctx.close()
 
 
+def _basic(user: str, password: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
 @pytest.fixture(scope="module")
 def client(stack: Endpoints) -> Iterator[TestClient]:
-    with TestClient(create_app(stack), raise_server_exceptions=False) as c:
+    users = embedded_registry_users(stack)
+    ((user, password),) = users.items()
+    app = create_app(stack, users)
+    with TestClient(app, raise_server_exceptions=False, headers=_basic(user, password)) as c:
         yield c
 
 
@@ -193,6 +201,16 @@ def test_every_timestamp_is_iso_8601_with_an_offset(client: TestClient) -> None:
     assert trace["verified"] is True and trace["value"] == 175000
     stamps += [e["occurred_at"] for e in [trace["event"], *trace["causes"]]]
     assert stamps and all(TIMESTAMP.match(s) for s in stamps), [s for s in stamps if not TIMESTAMP.match(s)]
+
+
+def test_the_embedded_registry_refuses_anonymous_and_wrong_credentials(client: TestClient) -> None:
+    for headers in ({"Authorization": ""}, _basic("turing-service", "guess"), _basic("someone", "x")):
+        answer = client.get("/subjects", headers=headers)
+        assert answer.status_code == 401 and answer.json()["error_code"] == 40101, headers
+        assert answer.headers["www-authenticate"].startswith("Basic")
+        put = client.put("/config/postings-value", json={"compatibility": "NONE"}, headers=headers)
+        assert put.status_code == 401
+    assert client.get("/subjects").status_code == 200
 
 
 def test_registry_routes_keep_confluent_errors_inside_the_app(client: TestClient) -> None:
