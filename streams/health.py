@@ -222,3 +222,52 @@ def consumer_report(
 
 def healthy(report: list[dict[str, Any]]) -> bool:
     return not any(c["stalled"] or c["state"] in ("crashed", "no heartbeat") for c in report)
+
+
+def group_offsets(
+    bootstrap: str, groups: Mapping[str, str], timeout: float = 10
+) -> dict[str, dict[tuple[str, int], int]]:
+    """The offsets each consumer group committed (group -> topic it reads), as the broker holds them."""
+    from confluent_kafka import Consumer, TopicPartition
+
+    from streams.admin import partitions_of_all
+    from streams.quirks import consumer_config
+
+    parts = partitions_of_all(bootstrap, sorted(set(groups.values())), timeout)
+    out: dict[str, dict[tuple[str, int], int]] = {}
+    for group, topic in groups.items():
+        # Asking for committed offsets does not join the group (no rebalance of the worker).
+        consumer = Consumer(consumer_config(bootstrap, group, "turing-status"))
+        try:
+            found = consumer.committed([TopicPartition(topic, p) for p in parts[topic]], timeout=timeout)
+        finally:
+            consumer.close()
+        out[group] = {(tp.topic, tp.partition): tp.offset for tp in found if tp.offset >= 0}
+    return out
+
+
+def delivery_health(data_dir: Path, bootstrap: str, dsn: str, schema: str) -> dict[str, Any]:
+    """Per consumer lag, last error, dead letters and "stalled", from the heartbeat and recorded offsets."""
+    from projections import db
+
+    health = read_health(data_dir)
+    answer: dict[str, Any] = {"consumers": [], "healthy": False, "heartbeat_age_s": None}
+    if health is None:
+        answer["error"] = f"no heartbeat file ({HEALTH_FILE}) yet: the worker has not started its loops"
+        return answer
+    answer["heartbeat_age_s"] = round(time.time() - float(health["updated_at"]), 1)
+    try:
+        with db.connect(dsn) as conn:
+            projected = db.read_offsets(conn, schema)
+        groups = {c["group"]: c["topic"] for c in health.get("consumers", []) if c["topic"] != "*"}
+        committed = group_offsets(bootstrap, groups)
+    except Exception as exc:  # status reports, it does not crash
+        answer["error"] = f"offsets unavailable: {type(exc).__name__}: {exc}"
+        return answer
+    report = consumer_report(health, projected, committed)
+    answer.update(
+        consumers=report,
+        healthy=healthy(report),
+        dead_letters=sum(int(c["dead_letters"]) for c in report if c["name"] != "projector"),
+    )
+    return answer

@@ -53,23 +53,28 @@ def project_forever(
     """Keep the live projection level with the log so reads (API, CLI) see runs as they finish."""
     if health is not None:
         health.consumer("projector", "-", "*")
+    before = ProjectorStats()  # totals of the passes that ended
 
     def progressed(stats: ProjectorStats) -> None:
         if health is not None:
             health.progressed("projector", {}, 0)
-            health.update("projector", records=stats.events, dead_letters=stats.dead_lettered)
+            health.update("projector", records=before.events + stats.events,
+                          dead_letters=before.dead_lettered + stats.dead_lettered)  # fmt: skip
 
     while not stop.is_set():
+        stats = ProjectorStats()
         try:
             if health is not None:
                 health.update("projector", state="running")
-            projector.run(stop=stop, on_batch=progressed)
+            stats = projector.run(stop=stop, on_batch=progressed)
             if health is not None:
                 health.progressed("projector", {}, 0)  # caught up is progress too
         except Exception as exc:  # keep projecting after a transient broker or database error
             log.exception("projector pass failed; retrying")
             if health is not None:
                 health.error("projector", exc, state="retrying")
+        before.events += stats.events
+        before.dead_lettered += stats.dead_lettered
         stop.wait(pause_s)
 
 
