@@ -295,6 +295,11 @@ def status(data_dir: Path) -> dict[str, object]:
         "components": components,
         "topics": [],
     }
+    # "running" says every process answers; "healthy" also that the worker's work moves.
+    result["healthy"] = result["running"]
+    if result["running"] and state.worker:
+        result["delivery"] = delivery = _delivery(state)
+        result["healthy"] = bool(delivery["healthy"])
     if any(c["name"] == "broker" and c["healthy"] for c in components):
         from streams.admin import describe_topics
 
@@ -303,6 +308,18 @@ def status(data_dir: Path) -> dict[str, object]:
         except Exception as exc:  # status must report, not crash
             result["topics_error"] = str(exc)
     return result
+
+
+def _delivery(state: StackState) -> dict[str, object]:
+    from infra.settings import Settings
+    from streams.health import delivery_health
+
+    e = state.endpoints()
+    try:
+        schema = Settings.load(Path(state.data_dir)).projection_schema
+    except Exception as exc:  # status reports, it does not crash
+        return {"healthy": False, "consumers": [], "error": f"settings: {exc}"}
+    return delivery_health(Path(state.data_dir), e.bootstrap_servers, e.dsn, schema, state.pids.get("worker"))
 
 
 def _component_healthy(state: StackState, name: str) -> bool:

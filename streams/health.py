@@ -246,14 +246,16 @@ def group_offsets(
     return out
 
 
-def delivery_health(data_dir: Path, bootstrap: str, dsn: str, schema: str) -> dict[str, Any]:
+def delivery_health(
+    data_dir: Path, bootstrap: str, dsn: str, schema: str, worker_pid: int | None = None
+) -> dict[str, Any]:
     """Per consumer lag, last error, dead letters and "stalled", from the heartbeat and recorded offsets."""
     from projections import db
 
     health = read_health(data_dir)
     answer: dict[str, Any] = {"consumers": [], "healthy": False, "heartbeat_age_s": None}
-    if health is None:
-        answer["error"] = f"no heartbeat file ({HEALTH_FILE}) yet: the worker has not started its loops"
+    if health is None or (worker_pid is not None and health.get("pid") != worker_pid):
+        answer["error"] = f"no heartbeat ({HEALTH_FILE}) from worker {worker_pid} yet: it is starting"
         return answer
     answer["heartbeat_age_s"] = round(time.time() - float(health["updated_at"]), 1)
     try:

@@ -48,7 +48,7 @@ def status(data_dir: Path = DataDir, as_json: bool = JsonFlag) -> None:
     info = stack.status(data_dir)
     if as_json:
         print_json(info)
-        if not info["running"]:
+        if not info["running"] or not info.get("healthy", True):
             raise typer.Exit(ExitCode.FAILED)
         return
     if not info["components"]:
@@ -72,8 +72,27 @@ def status(data_dir: Path = DataDir, as_json: bool = JsonFlag) -> None:
         for tp in topics:  # type: ignore[attr-defined]
             t.add_row(tp["name"], str(tp["partitions"]))
         out.print(t)
+    delivery = info.get("delivery")
+    if isinstance(delivery, dict):
+        _print_delivery(delivery)
     if not info["running"]:
         raise typer.Exit(ExitCode.FAILED)
+    if not info.get("healthy", True):
+        fail("the worker is not healthy (see the consumers above and logs/worker.log)")
+
+
+def _print_delivery(delivery: dict[str, object]) -> None:
+    """Per consumer: lag from recorded offsets, state, dead letters since start, last error."""
+    t = Table(title="consumers (lag from recorded offsets)")
+    for col in ("consumer", "topic", "state", "lag", "dead letters", "last error"):
+        t.add_column(col, justify="right" if col in ("lag", "dead letters") else "left")
+    for c in delivery.get("consumers") or []:  # type: ignore[attr-defined]
+        state = "[red]stalled[/]" if c["stalled"] else escape(str(c["state"]))
+        error = escape(str(c["last_error"] or "-"))[:80]
+        t.add_row(c["name"], c["topic"], state, str(c["lag"]), str(c["dead_letters"]), error)
+    out.print(t)
+    if delivery.get("error"):
+        out.print(f"[yellow]{escape(str(delivery['error']))}[/]")
 
 
 @friendly

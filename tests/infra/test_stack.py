@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -98,3 +102,45 @@ def test_settings_point_at_external_services_or_say_what_is_missing(tmp_path: Pa
     monkeypatch.delenv("TURING_BOOTSTRAP_SERVERS")
     with pytest.raises(ConfigError, match="turing up"):
         Settings.load(tmp_path / "nowhere").endpoints()
+
+
+def _status_cli(root: Path) -> subprocess.CompletedProcess[str]:
+    code = "from infra.cli.app import main; main()"
+    return subprocess.run([sys.executable, "-c", code, "status", "--json", "--data-dir", str(root)],
+                          capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])  # fmt: skip
+
+
+def test_status_reports_each_consumer_from_recorded_offsets_and_fails_without_the_worker() -> None:
+    root = _short_tmp("turing-health-")
+    try:
+        state = stack.up(root, storage="memory", log=lambda *_: None)
+        ctx = Context(state.endpoints(), component="tests")
+        try:
+            ingest_postings(ctx, "postings.jsonl", (SAMPLES / "postings.jsonl").read_bytes())
+        finally:
+            ctx.close()
+        deadline = time.monotonic() + 120
+        consumers: dict[str, dict[str, object]] = {}
+        while time.monotonic() < deadline:
+            info = stack.status(root)
+            delivery = info.get("delivery") or {}
+            consumers = {c["name"]: c for c in delivery.get("consumers", [])}  # type: ignore[union-attr]
+            settled = all(c["lag"] == 0 for c in consumers.values())
+            if info["healthy"] and consumers and consumers["pipeline"]["records"] == 36 and settled:
+                break
+            time.sleep(1.0)
+        assert set(consumers) == {"orchestrator", "pipeline", "matcher", "matcher-profiles", "projector"}
+        assert consumers["orchestrator"]["records"] == 36 and consumers["pipeline"]["records"] == 36
+        assert all(
+            c["lag"] == 0 and not c["stalled"] and c["dead_letters"] == 0 for c in consumers.values()
+        ), consumers
+        healthy = _status_cli(root)
+        assert healthy.returncode == 0 and json.loads(healthy.stdout)["healthy"] is True
+        os.kill(state.pids["worker"], signal.SIGKILL)
+        os.waitpid(state.pids["worker"], 0)
+        gone = _status_cli(root)
+        answer = json.loads(gone.stdout)
+        assert gone.returncode != 0 and answer["running"] is False and answer["healthy"] is False
+    finally:
+        stack.down(root)
+        shutil.rmtree(root, ignore_errors=True)
