@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from processors.lily.model import CredentialKind
+from processors.lily.spans import DisjointSpans
 
 _LIC = r"licen[cs]e[ds]?"
 _CERT = r"certifi(?:ed|cation|cate)"
@@ -165,11 +166,12 @@ _GENERIC = [
 _COMPILED = [(re.compile(p, re.IGNORECASE if ci else 0), kind, subject) for p, kind, subject, ci in _ENTRIES]
 
 _SUBJECT_AFTER = re.compile(
-    r"\s*(?:degree|qualification)?\s*(?:in|of)\s+(?P<subject>[A-Za-z&'/ -]+?)"
+    r"\s*(?:degree|qualification)?\s*(?:in|of)\s+(?P<subject>[A-Za-z&'/ -]{1,120}?)"
     r"(?=\s+(?:or|and|preferred|required|is|from|with|plus|desirable|essential|would|a|at|for|to|on|including)\b|[,;.()]|$)"
 )
 _SUBJECT_BARE = re.compile(r"\s+(?P<subject>(?:[A-Z][a-z]+)(?:\s+[A-Z][a-z]+){0,2})")
 _SUBJECT_BEFORE = re.compile(r"(?P<subject>(?:[A-Z][a-z]+\s+){1,3})$")
+_BEFORE_WINDOW = 200
 
 IMPLIED: dict[str, tuple[str, ...]] = {
     "computer science": ("programming", "algorithms", "data structures"),
@@ -221,8 +223,9 @@ def find_credentials(text: str) -> list[Credential]:
         for m in rx.finditer(text):
             raw.append(Credential(m.group(0).strip(), "certificate", None, m.start(), m.end(), False))
     chosen: list[Credential] = []
+    taken = DisjointSpans()
     for c in sorted(raw, key=lambda c: (-(c.end - c.start) - (100 if c.specific else 0), c.start)):
-        if all(c.end <= o.start or c.start >= o.end for o in chosen):
+        if taken.add_if_free(c.start, c.end):
             chosen.append(c)
     return [
         _with_subject(text, c) if c.kind == "degree" else c for c in sorted(chosen, key=lambda c: c.start)
@@ -239,10 +242,13 @@ def _with_subject(text: str, c: Credential) -> Credential:
             return Credential(
                 text[c.start : after.end()].strip(), c.kind, subject, c.start, after.end(), True
             )
-    before = _SUBJECT_BEFORE.search(text[: c.start])
+    # Up to three words end at the credential: a bounded window, not the whole line before it
+    # (searching the whole prefix for every degree made a long line quadratic).
+    base = max(0, c.start - _BEFORE_WINDOW)
+    before = _SUBJECT_BEFORE.search(text[base : c.start])
     if before is not None and c.name.lower() in {"degree", "diploma"}:
-        subject = before.group("subject").strip()
-        return Credential(text[before.start() : c.end].strip(), c.kind, subject, before.start(), c.end, True)
+        subject, start = before.group("subject").strip(), base + before.start()
+        return Credential(text[start : c.end].strip(), c.kind, subject, start, c.end, True)
     return c
 
 

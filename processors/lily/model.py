@@ -18,7 +18,16 @@ CredentialKind = Literal["degree", "licence", "certificate", "clearance"]
 ExperienceOp = Literal[">=", "<=", "==", "range", "~"]
 ExperienceUnit = Literal["years", "months"]
 OutcomeCategory = Literal["scale", "financial", "efficiency", "quality", "growth", "compliance"]
-Flag = Literal["NEEDS_CONTEXT", "VALIDATOR_DISAGREES", "UNCERTAIN", "NOT_IN_SOURCE", "INJECTION_SUSPECTED"]
+Flag = Literal[
+    "NEEDS_CONTEXT",
+    "VALIDATOR_DISAGREES",
+    "UNCERTAIN",
+    "NOT_IN_SOURCE",
+    "INJECTION_SUSPECTED",
+    "LINE_TRUNCATED",
+]
+# A requirement line is a sentence or two; past this it is a pasted document, read in part.
+MAX_LINE_CHARS = 4_000
 
 
 class _Layer(BaseModel):

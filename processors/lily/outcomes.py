@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from processors.lily.model import OutcomeCategory
+from processors.lily.spans import DisjointSpans
 
 _CURRENCY = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY"}
 _CODES = ("USD", "EUR", "GBP", "CHF", "AUD", "CAD", "INR", "JPY", "SGD")
@@ -137,9 +138,10 @@ def _category(window: str, table: list[tuple[str, OutcomeCategory]]) -> OutcomeC
 def find_outcomes(text: str) -> list[Outcome]:
     """Every outcome in text order; spans never overlap (money beats scale beats percent)."""
     found: list[Outcome] = []
+    taken = DisjointSpans()
 
     def add(o: Outcome) -> None:
-        if all(o.end <= f.start or o.start >= f.end for f in found):
+        if taken.add_if_free(o.start, o.end):
             found.append(o)
 
     for m in _MONEY.finditer(text):

@@ -22,12 +22,14 @@ how much the posting insists (that is requirement_strength).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from processors.lily import context, credentials, durations, outcomes, skills, strength
 from processors.lily.model import (
+    MAX_LINE_CHARS,
     CertificationLayer,
     ExperienceLayer,
     Flag,
@@ -36,6 +38,7 @@ from processors.lily.model import (
     Strength,
     TrackRecordLayer,
 )
+from processors.lily.spans import DisjointSpans, SpanIndex
 from processors.taxonomy.model import Taxonomy
 
 RULESETS = ("rules-1", "rules-broad")
@@ -65,14 +68,20 @@ def decompose(
     title: str = "",
     neighbours: Sequence[str] = (),
     ruleset: str = "rules-1",
+    max_chars: int | None = MAX_LINE_CHARS,
 ) -> list[ProofStack]:
+    """`max_chars` caps the part of the line that is read (None: all of it); a cut line is
+    flagged LINE_TRUNCATED. The cost is linear in what is read either way."""
     if ruleset not in RULESETS:
         raise ValueError(f"unknown Lily ruleset {ruleset!r}; known: {', '.join(RULESETS)}")
     broad = ruleset == "rules-broad"
+    line_flags: list[Flag] = []
+    if max_chars is not None and len(text) > max_chars:
+        text = text[:max_chars]
+        line_flags.append("LINE_TRUNCATED")
     # Control characters become spaces (one for one, so spans stay put): names taken from the
     # text must pass the contract's no-control-character pattern.
     text = _CONTROL.sub(" ", text)
-    line_flags: list[Flag] = []
     cut = context.injection_start(text)
     if cut is not None:
         line_flags.append("INJECTION_SUSPECTED")
@@ -80,21 +89,23 @@ def decompose(
 
     found_durations = durations.find_durations(text)
     creds = credentials.find_credentials(text)
-    found_outcomes = [o for o in outcomes.find_outcomes(text) if not _overlaps_any(o, found_durations)]
+    duration_spans = SpanIndex((d.start, d.end) for d in found_durations)
+    found_outcomes = [o for o in outcomes.find_outcomes(text) if not duration_spans.overlaps(o.start, o.end)]
     found_skills = _skills(text, taxonomy, creds, found_durations, found_outcomes, broad)
     cues = strength.find_cues(text)
     skill_spans = [(s.start, s.end) for s in found_skills]
     markers = context.professional_markers(text, skill_spans)
 
     stacks = _stacks(found_skills, creds, taxonomy, broad)
-    spans = _clauses(text, found_skills)
+    spans = _ClauseIndex(_clauses(text, found_skills))
     for st in stacks:
-        st.clause = _clause_of(spans, st.anchor)
+        st.clause = spans.of(st.anchor)
+    targets = _Targets(stacks)
     for d in found_durations:
-        for st in _targets(stacks, spans, d.start):
+        for st in targets.near(spans.of(d.start)):
             st.duration = st.duration or d
     for o in found_outcomes:
-        for st in _targets(stacks, spans, o.start):
+        for st in targets.near(spans.of(o.start)):
             st.outcome = st.outcome or o
     if not stacks:
         stacks = [_Stack(0, None)]
@@ -152,10 +163,6 @@ def decompose(
     return out
 
 
-def _overlaps_any(o: outcomes.Outcome, ds: list[durations.Duration]) -> bool:
-    return any(o.start < d.end and o.end > d.start for d in ds)
-
-
 def _skills(
     text: str,
     taxonomy: Taxonomy,
@@ -165,8 +172,9 @@ def _skills(
     broad: bool,
 ) -> list[skills.Found]:
     found = skills.exact_skills(text, taxonomy)
+    exact, languages = SpanIndex((f.start, f.end) for f in found), DisjointSpans()
     for lang in skills.languages(text, taxonomy):
-        if all(lang.end <= f.start or lang.start >= f.end for f in found):
+        if not exact.overlaps(lang.start, lang.end) and languages.add_if_free(lang.start, lang.end):
             found.append(lang)
     if broad:
         taken = [(f.start, f.end) for f in found]
@@ -174,8 +182,8 @@ def _skills(
         taken += [(d.start, d.end) for d in ds] + [(o.start, o.end) for o in os_]
         found += skills.fuzzy_skills(text, taxonomy, taken)
     # A skill inside a number span ("10M users") is a reading accident, not a requirement.
-    numbers = [(d.start, d.end) for d in ds] + [(o.start, o.end) for o in os_]
-    found = [f for f in found if not any(f.start >= s and f.end <= e for s, e in numbers)]
+    numbers = SpanIndex([*((d.start, d.end) for d in ds), *((o.start, o.end) for o in os_)])
+    found = [f for f in found if not numbers.contains(f.start, f.end)]
     return sorted(found, key=lambda f: f.start)
 
 
@@ -184,8 +192,10 @@ def _stacks(
 ) -> list[_Stack]:
     stacks: list[_Stack] = []
     owned: set[int] = set()
+    starts = [f.start for f in found]  # found is in text order
     for c in creds:
-        inside = [i for i, f in enumerate(found) if f.start >= c.start and f.end <= c.end]
+        first, past = bisect_left(starts, c.start), bisect_left(starts, c.end)
+        inside = [i for i in range(first, past) if found[i].end <= c.end]
         skill: skills.Found | None = found[inside[0]] if inside else None
         owned.update(inside)
         if skill is None and c.subject:
@@ -221,63 +231,113 @@ def _dedupe(stacks: list[_Stack]) -> list[_Stack]:
 
 def _clauses(text: str, found: list[skills.Found]) -> list[tuple[int, int]]:
     spans = strength.clauses(text)
+    starts = [f.start for f in found]  # found is in text order
+    reach = SpanIndex((f.start, f.end) for f in found).reach
     merged: list[tuple[int, int]] = []
     pending: tuple[int, int] | None = None
     for s, e in spans:
         if pending is not None:
+            only = _still_only_skills(text, pending, e, found, starts, reach)
             s = pending[0]
             pending = None
-        if _only_skills(text, s, e, found) and (s, e) != spans[-1]:
+        else:
+            only = _only_skills(text, s, e, found, starts)
+        if only and (s, e) != spans[-1]:
             pending = (s, e)
             continue
         merged.append((s, e))
     if pending is not None:
         merged.append(pending)
-    if len(merged) > 1 and _only_skills(text, *merged[-1], found):
+    if len(merged) > 1 and _only_skills(text, *merged[-1], found, starts):
         last = merged.pop()
         merged[-1] = (merged[-1][0], last[1])
     return merged or [(0, len(text))]
 
 
-def _only_skills(text: str, s: int, e: int, found: list[skills.Found]) -> bool:
-    inside = [f for f in found if f.start >= s and f.end <= e]
-    if not inside:
-        return False
-    rest = text[s:e]
-    for f in sorted(inside, key=lambda f: -f.start):
-        rest = rest[: f.start - s] + rest[f.end - s :]
-    return re.fullmatch(r"[\s,/&]*(?:(?:and|or)[\s,/&]*)*", rest, re.IGNORECASE) is not None
+# What may stand between the skills of a list ("Python, Java and/or Go"). The language is closed
+# under concatenation and no word of it ends half-way through "and"/"or", so a piece joined to
+# a list that holds only skills keeps it so exactly when the piece's own rest is in it.
+_JOINERS = re.compile(r"[\s,/&]*(?:(?:and|or)[\s,/&]*)*", re.IGNORECASE)
 
 
-def _clause_of(spans: list[tuple[int, int]], pos: int) -> int:
-    for i, (s, e) in enumerate(spans):
-        if s <= pos < e:
+def _only_skills(text: str, s: int, e: int, found: list[skills.Found], starts: list[int]) -> bool:
+    inside = [f for f in found[bisect_left(starts, s) : bisect_left(starts, e)] if f.end <= e]
+    return bool(inside) and _rest_joins(text, s, e, inside)
+
+
+def _still_only_skills(
+    text: str,
+    pending: tuple[int, int],
+    e: int,
+    found: list[skills.Found],
+    starts: list[int],
+    reach: list[int],
+) -> bool:
+    """`_only_skills(pending start, e)` given that the pending span holds only skills, looking
+    only at the new part: a long list then costs one pass, not one pass per item."""
+    ps, pe = pending
+    k = bisect_left(starts, pe)
+    if k > 0 and reach[k - 1] > pe:  # a skill runs across the join: look at the whole
+        return _only_skills(text, ps, e, found, starts)
+    inside = [f for f in found[k : bisect_left(starts, e)] if f.end <= e]
+    return _rest_joins(text, pe, e, inside)
+
+
+def _rest_joins(text: str, s: int, e: int, inside: list[skills.Found]) -> bool:
+    """The text of [s, e) without the skills inside it is only list joiners."""
+    pieces, at = [], s
+    for f in inside:  # in text order
+        pieces.append(text[at : max(at, f.start)])
+        at = max(at, f.end)
+    pieces.append(text[at:e])
+    return _JOINERS.fullmatch("".join(pieces)) is not None
+
+
+class _ClauseIndex:
+    """The clauses of a line (in order, disjoint) and which one holds a position, by bisection."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = spans
+        self.starts = [s for s, _ in spans]
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def of(self, pos: int) -> int:
+        i = bisect_right(self.starts, pos) - 1
+        if i >= 0 and pos < self.spans[i][1]:
             return i
-    return max(0, len(spans) - 1) if pos >= 0 else 0
+        # Between clauses (on a break) or past the end: the last clause, as a reader would.
+        return max(0, len(self.spans) - 1) if pos >= 0 else 0
 
 
-def _targets(stacks: list[_Stack], spans: list[tuple[int, int]], pos: int) -> list[_Stack]:
-    idx = _clause_of(spans, pos)
-    by_clause: dict[int, list[_Stack]] = {}
-    for st in stacks:
-        by_clause.setdefault(st.clause, []).append(st)
-    for candidate in [idx, *range(idx - 1, -1, -1), *range(idx + 1, len(spans))]:
-        if candidate in by_clause:
-            return by_clause[candidate]
-    return []
+class _Targets:
+    """The stacks of the clause nearest a position: its own, else the nearest before, else after."""
+
+    def __init__(self, stacks: list[_Stack]) -> None:
+        self.by_clause: dict[int, list[_Stack]] = {}
+        for st in stacks:
+            self.by_clause.setdefault(st.clause, []).append(st)
+        self.clauses = sorted(self.by_clause)
+
+    def near(self, idx: int) -> list[_Stack]:
+        if not self.clauses:
+            return []
+        k = bisect_right(self.clauses, idx) - 1
+        return self.by_clause[self.clauses[k] if k >= 0 else self.clauses[0]]
 
 
 def _assign_strength(
     stacks: list[_Stack],
-    spans: list[tuple[int, int]],
+    spans: _ClauseIndex,
     cues: list[strength.Cue],
     found: list[skills.Found],
     creds: list[credentials.Credential],
 ) -> None:
-    anchors = {_clause_of(spans, f.start) for f in found} | {_clause_of(spans, c.start) for c in creds}
+    anchors = {spans.of(f.start) for f in found} | {spans.of(c.start) for c in creds}
     per_clause: dict[int, list[str]] = {}
     for c in cues:
-        per_clause.setdefault(_clause_of(spans, c.start), []).append(c.strength)
+        per_clause.setdefault(spans.of(c.start), []).append(c.strength)
     free = [s for i, ss in per_clause.items() if i not in anchors for s in ss]
     line_default = min(free, key=_WEAKEST.__getitem__) if free else "required"
     for st in stacks:
@@ -289,7 +349,16 @@ def _coverage(text: str, recognised: list[tuple[int, int]]) -> tuple[float, int]
     content = [m for m in _WORD.finditer(text) if m.group(0).lower() not in skills.STOP]
     if not content:
         return (1.0 if recognised else 0.0), 0
-    covered = sum(1 for m in content if any(s <= m.start() and m.end() <= e for s, e in recognised))
+    # Words and spans both in text order: one sweep, not every word against every span. A word
+    # is covered when a span starting at or before it reaches its end.
+    spans = sorted(recognised)
+    covered, j, reach = 0, 0, -1
+    for m in content:
+        while j < len(spans) and spans[j][0] <= m.start():
+            reach = max(reach, spans[j][1])
+            j += 1
+        if reach >= m.end():
+            covered += 1
     return covered / len(content), len(content) - covered
 
 

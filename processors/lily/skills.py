@@ -10,6 +10,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from processors.lily.spans import SpanIndex
 from processors.taxonomy.model import Taxonomy, normalise
 
 LANGUAGES = (
@@ -161,10 +162,11 @@ def languages(text: str, taxonomy: Taxonomy) -> list[Found]:
 
 def fuzzy_skills(text: str, taxonomy: Taxonomy, taken: list[tuple[int, int]]) -> list[Found]:
     """Noun phrases (runs of 1-3 content words outside recognised spans) resolved fuzzily."""
+    recognised = SpanIndex(taken)
     words = [
         (m.group(0), m.start(), m.end())
         for m in re.finditer(r"[A-Za-z][A-Za-z+#.'-]*[A-Za-z+#]|[A-Za-z]", text)
-        if m.group(0).lower() not in STOP and not any(m.start() < e and m.end() > s for s, e in taken)
+        if m.group(0).lower() not in STOP and not recognised.overlaps(m.start(), m.end())
     ]
     found: list[Found] = []
     used: set[int] = set()

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from processors.lily.spans import DisjointSpans
+
 _CUES: list[tuple[str, str]] = [
     (
         r"nice[- ]to[- ]have|good[- ]to[- ]have|(?:is\s+|would\s+be\s+)?an?\s+(?:big\s+|definite\s+|real\s+)?plus"
@@ -31,7 +33,11 @@ _CUES: list[tuple[str, str]] = [
 ]
 _COMPILED = [(re.compile(p, re.IGNORECASE), s) for p, s in _CUES]
 # Clauses break at these; list commas are re-joined by the caller when a piece is only skills.
-_CLAUSE_BREAK = re.compile(r"\s+[-\u2013\u2014]\s+|[;()]|\.\s|,|\bbut\b|\bwhile\b|:\s", re.IGNORECASE)
+# A dash break starts where its whitespace run starts (or right after a ". " or ": " break):
+# trying every position inside a long run made the search quadratic in the run's length.
+_CLAUSE_BREAK = re.compile(
+    r"(?:(?<!\s)|(?<=[.:]\s))\s+[-\u2013\u2014]\s+|[;()]|\.\s|,|\bbut\b|\bwhile\b|:\s", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -43,9 +49,10 @@ class Cue:
 
 def find_cues(text: str) -> list[Cue]:
     found: list[Cue] = []
+    taken = DisjointSpans()
     for rx, strength in _COMPILED:
         for m in rx.finditer(text):
-            if all(m.end() <= c.start or m.start() >= c.end for c in found):
+            if taken.add_if_free(m.start(), m.end()):
                 found.append(Cue(strength, m.start(), m.end()))
     return sorted(found, key=lambda c: c.start)
 

@@ -7,7 +7,7 @@ import re
 from pydantic import BaseModel, ConfigDict, Field
 
 from processors.lily import credentials, durations
-from processors.lily.model import Decomposition, ProofStack
+from processors.lily.model import MAX_LINE_CHARS, Decomposition, ProofStack
 from processors.lily.rules import decompose
 from processors.llm.protocol import Prompt
 from processors.llm.tasks import Task, register, require
@@ -62,12 +62,13 @@ following the schema you are given."""
 
 
 def build_prompt(data: LilyInput) -> Prompt:
-    text = require(data.text.strip(), "lily: requirement text")
+    # A model reads the capped line, as the rules do: a pasted document stays a bounded prompt.
+    text = require(data.text.strip(), "lily: requirement text")[:MAX_LINE_CHARS]
     parts = [f"Requirement line:\n{text}"]
     if data.title.strip():
-        parts.append(f"Job title (context only):\n{data.title.strip()}")
+        parts.append(f"Job title (context only):\n{data.title.strip()[:MAX_LINE_CHARS]}")
     if data.neighbours:
-        listed = "\n".join(f"- {line}" for line in data.neighbours if line.strip())
+        listed = "\n".join(f"- {line[:MAX_LINE_CHARS]}" for line in data.neighbours if line.strip())
         parts.append(f"Other requirements of the same posting (context only):\n{listed}")
     return Prompt(system=_SYSTEM, user="\n\n".join(parts), version=PROMPT_VERSION)
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from processors.lily.model import Decomposition, ProofStack
+from processors.lily.model import MAX_LINE_CHARS, Decomposition, ProofStack
 from processors.lily.task import LilyInput
 from processors.pipeline.work import RunWork
 from processors.steps.models import (
@@ -184,6 +184,13 @@ def _lily_apply(w: RunWork, o: Outcome) -> None:
         w.decompositions[i] = Decomposition(text=w.requirements[i], proof_stacks=o.output.proof_stacks)
     else:
         w.decompositions[i] = _unparsed(w.requirements[i], "NOT_IN_SOURCE" if o.error else "UNCERTAIN")
+    if len(w.requirements[i]) > MAX_LINE_CHARS:
+        # Whatever the engine, only the capped line was read: say so on every stack.
+        d = w.decompositions[i]
+        stacks = [
+            s.model_copy(update={"flags": sorted({*s.flags, "LINE_TRUNCATED"})}) for s in d.proof_stacks
+        ]
+        w.decompositions[i] = Decomposition(text=d.text, proof_stacks=stacks)
 
 
 def _role_asks(role: str) -> Callable[[RunWork], list[Ask]]:
