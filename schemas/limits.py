@@ -39,6 +39,15 @@ def text_problem(value: str) -> str | None:
     return None
 
 
+def storable_text(value: str, limit: int = 2_000) -> str:
+    """A message made safe to emit: NUL and lone surrogates written as escapes, cut to `limit`.
+
+    For text the system writes itself (errors quoting bad input), never for input, which is
+    rejected instead of altered."""
+    cleaned = value.replace("\x00", "\\u0000").encode("utf-8", "backslashreplace").decode("utf-8")
+    return cleaned[:limit]
+
+
 def number_problem(value: float) -> str | None:
     if not math.isfinite(value):
         return f"is {value}; only finite numbers are accepted"

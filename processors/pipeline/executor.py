@@ -24,7 +24,7 @@ from processors.pipeline.events import decision_event, derivation_event, run_eve
 from processors.pipeline.phases import PHASES, Ask, Outcome, Phase
 from processors.pipeline.steps import STEPS, check_engine, step_index
 from processors.pipeline.work import RunInput, RunWork
-from schemas.limits import describe, event_problems, value_problems
+from schemas.limits import describe, event_problems, storable_text, value_problems
 from schemas.models import Event
 
 
@@ -313,7 +313,7 @@ def _record(
         latency_ms=result.latency_ms if result else 0.0,
         tokens=(result.tokens_in, result.tokens_out) if result else (0, 0),
         reused=reused,
-        error=error if output is None else None,
+        error=storable_text(error) if output is None and error is not None else None,
         flags=flags,
     )
     w.decisions.append(decision)

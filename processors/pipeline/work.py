@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from processors.lily.model import Decomposition
+from schemas.limits import storable_text
 from schemas.models import CommandEvent, DecisionEvent, PostingContent
 
 
@@ -101,7 +102,8 @@ class RunWork:
 
     def fail(self, step: str, reason: str) -> None:
         if self.failed is None:
-            self.failed, self.failed_step = reason, step
+            # The reason may quote what an engine or the input held; it goes on the log as is.
+            self.failed, self.failed_step = storable_text(reason), step
 
     def requirements_json(self) -> str:
         rows = []

@@ -15,6 +15,7 @@ from processors.pipeline.events import reprocess_command
 from processors.pipeline.executor import execute
 from processors.pipeline.steps import check_request, parse_overrides
 from processors.pipeline.work import RunInput
+from schemas.limits import event_problems
 from schemas.models import DerivationEvent, Producer, RunEvent
 from tests.processors.pipeline.fixtures import Engines, ScriptedFakeLLM, run_input, sample_inputs
 
@@ -122,3 +123,15 @@ def test_output_holding_infinity_is_a_failed_decision_never_projected() -> None:
     (derivation,) = _derivations(result.events)
     stacks = [s for q in json.loads(derivation.requirements) for s in q["proof_stacks"]]
     assert stacks and all(s["track_record"] is None and s["flags"] for s in stacks)
+
+
+class _Garbled(_Down):
+    def generate(self, requests: Sequence[LLMRequest]) -> list[LLMResult]:
+        raise EngineError("upstream answered b'\x00\xff' \ud800")
+
+
+def test_a_failure_message_quoting_bad_bytes_is_escaped_before_it_is_emitted() -> None:
+    config = PipelineConfig(engines={"extract_summary": "openai:down"}, retries=0)
+    (result,) = execute(sample_inputs(1), config, Engines({"openai:down": _Garbled()}))
+    assert result.status == "failed" and "\\u0000" in (result.work.failed or "")
+    assert all(event_problems(e) == [] for e in result.events)
