@@ -12,6 +12,7 @@ import typer
 from typer.core import TyperGroup
 
 from infra.cli import (
+    deadletter_cmds,
     demo,
     ingest_cmds,
     lily_cmds,
@@ -147,6 +148,7 @@ app.add_typer(lily_cmds.lily_app, name="lily")
 app.add_typer(taxonomy_cmds.taxonomy_app, name="taxonomy")
 app.command("score")(score_cmds.score)
 app.add_typer(search_cmds.search_app, name="search")
+app.add_typer(deadletter_cmds.deadletters_app, name="deadletters")
 
 
 def main() -> None:
