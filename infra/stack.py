@@ -184,7 +184,7 @@ def up(data_dir: Path, storage: Storage = "s3", log: object = print, worker: boo
         _wait_api(state)
         _ensure_topics(state)
         if worker:
-            say("starting the pipeline worker (faust agents, projector)")
+            say("starting the pipeline worker (consumer loops, projector)")
             state.pids["worker"] = start_worker(data_dir, logs / "worker.log")
     except BaseException:
         _stop_all(state)
