@@ -89,9 +89,37 @@ def positive(value: float | None) -> float | None:
     return value
 
 
-def context(data_dir: Path, component: str = "turing-cli") -> Context:
+def stack_settings(data_dir: Path) -> Settings:
+    """The settings, once it is known that their services can be reached: external ones are
+    configured, or the embedded stack in `data_dir` is recorded and running."""
     settings = Settings.load(data_dir)
+    if not settings.production:
+        _require_running(settings.data_dir)
+        settings.endpoints()  # raises, saying how to start one, when none is recorded
+    return settings
+
+
+def context(data_dir: Path, component: str = "turing-cli") -> Context:
+    settings = stack_settings(data_dir)
     return Context(settings.endpoints(), component=component, schema=settings.projection_schema)
+
+
+def _require_running(data_dir: Path) -> None:
+    """A recorded stack whose broker or database has stopped is named as such, in one line,
+    before any client tries to connect (and the Kafka client logs its retries on stderr)."""
+    from infra.procs import alive
+    from infra.stack import StackState
+
+    state = StackState.read(data_dir)
+    if state is None:
+        return  # Settings.endpoints() explains how to start one
+    pids = state.component_pids()
+    stopped = [name for name in ("broker", "postgres") if not alive(pids.get(name))]
+    if stopped:
+        raise ConfigError(
+            f"the embedded stack in {data_dir} is not running ({' and '.join(stopped)} stopped) — "
+            "start it with `turing up`; `turing status` shows each component"
+        )
 
 
 def intake_exit(summary: Mapping[str, int]) -> ExitCode:

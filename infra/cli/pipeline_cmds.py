@@ -24,6 +24,7 @@ from infra.cli.common import (
     out,
     positive,
     print_json,
+    stack_settings,
 )
 from processors.pipeline.diff import diff
 from processors.pipeline.events import reprocess_command, rollback_event, run_id_for
@@ -314,4 +315,6 @@ def worker(data_dir: Path = DataDir) -> None:
     """
     from streams import worker as worker_main
 
+    # The worker retries a broker that is down forever; a stack that is not running is said at once.
+    stack_settings(data_dir)
     worker_main.main(["--data-dir", str(data_dir)])

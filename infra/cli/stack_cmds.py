@@ -76,7 +76,7 @@ def status(data_dir: Path = DataDir, as_json: bool = JsonFlag) -> None:
     if isinstance(delivery, dict):
         _print_delivery(delivery)
     if not info["running"]:
-        raise typer.Exit(ExitCode.FAILED)
+        fail(f"the stack in {data_dir} is not fully running — `turing up` starts what has stopped")
     if not info.get("healthy", True):
         fail("the worker is not healthy (see the consumers above and logs/worker.log)")
 

@@ -173,16 +173,34 @@ def test_every_constrained_parameter_refuses_a_bad_value(
     ],
     ids=" ".join,
 )
-def test_without_a_stack_every_command_says_what_to_do(path: tuple[str, ...], files: dict[str, Path]) -> None:
+@pytest.mark.parametrize("state", ["never started", "stopped"])
+def test_without_a_stack_every_command_says_what_to_do(
+    path: tuple[str, ...], state: str, files: dict[str, Path]
+) -> None:
+    if state == "stopped":
+        _record_a_stopped_stack(files["data"])
     result = invoke([*path, *_args(LEAVES[path], files)])
     if path == ("down",):
         assert_clean(result, {ExitCode.OK})  # stopping nothing is not a failure
-        assert "no stack recorded" in result.output
         return
     assert_clean(result, {ExitCode.FAILED, ExitCode.USAGE})
-    assert "error:" in result.output
     lines = [line for line in result.output.splitlines() if line.startswith("error:")]
     assert len(lines) == 1, result.output  # one line, not a screen
+    if result.exit_code == ExitCode.FAILED:
+        assert "`turing up`" in lines[0], lines[0]
+
+
+def _record_a_stopped_stack(data_dir: Path) -> None:
+    """The state file of a stack whose processes have all exited (as after a reboot)."""
+    import subprocess
+
+    from infra.stack import STATE_FILE
+
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    state = {"data_dir": str(data_dir), "storage": "memory", "broker_port": 1, "postgres_port": 2,
+             "api_port": 3, "pids": {"broker": gone.pid, "api": gone.pid}, "worker": False}  # fmt: skip
+    (data_dir / STATE_FILE).write_text(json.dumps(state))
 
 
 def test_an_unexpected_exception_is_one_line_unless_debugging(monkeypatch: pytest.MonkeyPatch) -> None:
