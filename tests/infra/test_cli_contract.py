@@ -164,6 +164,20 @@ def test_every_constrained_parameter_refuses_a_bad_value(
         assert checked, f"`turing {' '.join(path)}` must refuse something before it starts services"
 
 
+def test_every_number_is_range_checked() -> None:
+    # A negative --limit once reached PostgreSQL as a traceback: every number gets a range.
+    unbounded = [
+        f"turing {' '.join(path)} {param.opts[0]}"
+        for path, cmd in LEAVES.items()
+        for param in cmd.params
+        if _annotation(param) in (int, float)
+        and param.min is None
+        and param.max is None
+        and param.callback is None
+    ]
+    assert unbounded == []
+
+
 @pytest.mark.parametrize(
     "path",
     [
