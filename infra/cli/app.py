@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,29 +22,8 @@ from infra.cli import (
     taxonomy_cmds,
 )
 from infra.cli.common import ExitCode, debugging, note, unexpected
+from infra.cli.quiet import quiet_third_party
 from infra.context import VERSION
-
-
-def quiet_third_party() -> None:
-    """Silence the progress bars of model libraries: the CLI shows its own (rich) progress.
-
-    The environment covers libraries imported later (the hub reads it at import); the calls
-    cover ones already imported, as in a test process.
-    """
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    if "huggingface_hub" in sys.modules:
-        from huggingface_hub.utils import disable_progress_bars
-
-        disable_progress_bars()
-    if "transformers" in sys.modules:
-        from transformers.utils import logging as hf_logging
-
-        hf_logging.disable_progress_bar()
-        hf_logging.set_verbosity_error()
-    # A library asks for a per-user runtime dir it never uses; its warning is noise here.
-    warnings.filterwarnings("ignore", category=UserWarning, module="platformdirs")
 
 
 class TuringGroup(TyperGroup):
@@ -152,5 +129,4 @@ app.add_typer(deadletter_cmds.deadletters_app, name="deadletters")
 
 
 def main() -> None:
-    quiet_third_party()
     app()

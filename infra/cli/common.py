@@ -19,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from infra.cli.quiet import DEBUG_ENV, debugging
 from infra.context import Context
 from infra.settings import DEFAULT_DATA_DIR, ConfigError, Settings
 
@@ -27,8 +28,6 @@ console = Console(stderr=True)
 out = Console(width=None if sys.stdout.isatty() else 150)
 P = ParamSpec("P")
 R = TypeVar("R")
-
-DEBUG_ENV = "TURING_DEBUG"
 
 
 class ExitCode(IntEnum):
@@ -58,6 +57,7 @@ class NotFound(LookupError):
 DataDir = typer.Option(
     Path(os.environ.get("TURING_DATA_DIR", str(DEFAULT_DATA_DIR))),
     "--data-dir",
+    file_okay=False,
     help="Where the embedded stack keeps its data and state (env TURING_DATA_DIR).",
 )
 JsonFlag = typer.Option(False, "--json", help="Print the answer as JSON.")
@@ -175,10 +175,6 @@ def note(label: str, style: str, message: str) -> None:
 def fail(message: str, code: ExitCode = ExitCode.FAILED) -> NoReturn:
     note("error:", "bold red", message)
     raise typer.Exit(int(code))
-
-
-def debugging() -> bool:
-    return os.environ.get(DEBUG_ENV, "").strip().lower() not in ("", "0", "false", "no")
 
 
 def unexpected(exc: BaseException, where: str) -> NoReturn:

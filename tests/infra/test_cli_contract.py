@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -93,7 +94,7 @@ def _bad(param: Any) -> list[str]:
     """Values the parameter must refuse at parse time (none: any value is acceptable)."""
     ann, info = _annotation(param), param.type_descriptor.parameter_info
     if param.name == "data_dir":
-        return []  # a fresh data dir is valid: `up` would start a stack in it
+        return []  # any directory is valid (`up` would start a stack in it); see below for a file
     if ann is Path:
         return ["/nonexistent/turing-input"] if info.exists else []
     if ann in (int, float):
@@ -154,9 +155,12 @@ def test_every_constrained_parameter_refuses_a_bad_value(
     cmd = LEAVES[path]
     checked = 0
     for param in cmd.params:
-        for bad in _bad(param):
+        for bad in _bad(param) if param.name != "data_dir" else [str(files["file"])]:
             checked += 1
-            result = invoke([*path, *_args(cmd, files, (param, bad))])
+            args = _args(cmd, files, (param, bad))
+            if param.name == "data_dir":
+                args[args.index("--data-dir") + 1] = bad
+            result = invoke([*path, *args])
             assert_clean(result, {ExitCode.USAGE})
             shown = param.opts[0] if _is_option(param) else f"'{param.name}'"
             assert "error:" in result.output and shown in result.output, result.output
@@ -372,3 +376,20 @@ def test_data_in_tables_and_trees_is_shown_as_written() -> None:
         trace_tree({"id": "p-1", "field": "title", "value": title, "event": event, "causes": []})
     )
     assert repr(title) in tree and "set by posting.observed e1" in tree
+
+
+def test_the_installed_command_writes_nothing_but_its_answer(tmp_path: Path) -> None:
+    # Through the entry point, where libraries are imported: their warnings must not reach users.
+    import subprocess
+    import sys
+
+    turing = str(Path(sys.executable).parent / "turing")
+    env = {k: v for k, v in os.environ.items() if k != "TURING_DEBUG"}
+    version = subprocess.run([turing, "--version"], capture_output=True, text=True, env=env, timeout=120)
+    assert (version.returncode, version.stdout, version.stderr) == (0, f"turing {VERSION}\n", "")
+    refused = subprocess.run([turing, "runs", "--status", "bogus", "--data-dir", str(tmp_path)],
+                             capture_output=True, text=True, env=env, timeout=120)  # fmt: skip
+    assert refused.returncode == ExitCode.USAGE and refused.stdout == ""
+    assert (
+        refused.stderr.startswith("error: Invalid value for '--status'") and refused.stderr.count("\n") == 1
+    )
