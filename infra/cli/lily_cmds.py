@@ -15,6 +15,7 @@ from infra.cli.common import (
     UsageProblem,
     friendly,
     input_file,
+    note,
     one_of,
     out,
     print_json,
@@ -53,6 +54,8 @@ def decompose_cmd(
     from processors.lily.rules import decompose
     from processors.taxonomy.store import current
 
+    if file is None and sys.stdin.isatty():
+        note("reading", "dim", "requirement lines from stdin; end with Ctrl-D (or use --file)")
     raw = file.read_bytes() if file is not None else sys.stdin.buffer.read()
     try:
         text = raw.decode("utf-8")
