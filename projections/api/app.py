@@ -10,12 +10,13 @@ from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
 from infra.settings import Endpoints
-from projections.api import docs_assets, problems
+from projections.api import docs_assets, metrics_route, problems
 from projections.api.guards import strict_request
 from projections.api.match_routes import match_router
 from projections.api.models import Health
 from projections.api.pipeline_routes import pipeline_router
 from projections.api.posting_routes import posting_router
+from projections.metrics import ConsumerReport
 from projections.registry.router import registry_router
 from projections.registry.store import RegistryStore
 from schemas.codec import EventCodec
@@ -30,7 +31,12 @@ null). Filters are validated and unknown query parameters are refused. Errors ar
 Confluent's `{error_code, message}`. Timestamps are ISO 8601 with an offset."""
 
 
-def create_app(endpoints: Endpoints, registry_users: Mapping[str, str] | None = None) -> FastAPI:
+def create_app(
+    endpoints: Endpoints,
+    registry_users: Mapping[str, str] | None = None,
+    consumers: ConsumerReport | None = None,
+    schema: str = "proj",
+) -> FastAPI:
     """The API; with `registry_users` it also serves the embedded schema registry to those users.
 
     Production talks to its own registry: there the subset is not mounted at all."""
@@ -54,6 +60,7 @@ def create_app(endpoints: Endpoints, registry_users: Mapping[str, str] | None = 
     )
     problems.install(app)
     docs_assets.install(app)
+    metrics_route.install(app, endpoints.dsn, schema, consumers)
     store = RegistryStore(endpoints.dsn)
     if registry_users is not None:
         store.ensure_schema()

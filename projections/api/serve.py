@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 
-from infra.settings import Settings
+from infra.settings import Endpoints, Settings
 from projections.api.app import create_app, embedded_registry_users
 
 
@@ -21,7 +23,27 @@ def main() -> None:
     endpoints = settings.endpoints()
     # Embedded: the state file names this very server as the registry; production: the settings.
     users = None if settings.production else embedded_registry_users(endpoints)
-    uvicorn.run(create_app(endpoints, users), host=args.host, port=args.port, log_level="warning")
+    uvicorn.run(
+        create_app(endpoints, users, consumers_of(settings, endpoints), settings.projection_schema),
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+    )
+
+
+def consumers_of(settings: Settings, endpoints: Endpoints) -> Callable[[], dict[str, Any]] | None:
+    """The worker's health report, where its heartbeat file is readable (same data dir or volume)."""
+    from streams.health import HEALTH_FILE, delivery_health
+
+    if not (settings.data_dir / HEALTH_FILE).parent.is_dir():
+        return None
+
+    def report() -> dict[str, Any]:
+        return delivery_health(
+            settings.data_dir, endpoints.bootstrap_servers, endpoints.dsn, settings.projection_schema
+        )
+
+    return report
 
 
 if __name__ == "__main__":
