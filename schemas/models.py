@@ -208,6 +208,38 @@ class AccessEvent(Event):
     purpose: str
     reason: str = ""
     channel: str = "api"
+    role: str = ""
+    profile_id: str | None = None
+
+
+class TokenEvent(Event):
+    """token.issued / token.revoked: only the token's hash is ever written."""
+
+    key_field: ClassVar[str] = "viewer"
+    topic: ClassVar[str] = "tokens"
+    token_id: str
+    token_sha256: str = ""
+    viewer: str
+    role: str
+    profile_id: str | None = None
+    posting_owner: str | None = None
+    posting_id: str | None = None
+    expires_at: datetime | None = None
+    issued_by: str = ""
+
+
+class StageEvent(Event):
+    """stage.changed for one (profile, posting) pair."""
+
+    key_field: ClassVar[str] = "profile_id"
+    topic: ClassVar[str] = "stages"
+    profile_id: str
+    posting_id: str
+    from_stage: str
+    to_stage: str
+    actor: str
+    actor_role: str
+    channel: str = "api"
 
 
 class DeadLetter(Event):
@@ -236,6 +268,8 @@ TOPIC_MODELS: dict[str, type[Event]] = {
         MatchEvent,
         FeedbackEvent,
         AccessEvent,
+        TokenEvent,
+        StageEvent,
         DeadLetter,
     )
 }

@@ -36,9 +36,10 @@ CATALOGUE: tuple[Topic, ...] = (
     Topic("derivations", "posting id", 3, what="a new version of a posting's derived state"),
     Topic("matches", "profile id", 3, what="a scored, explained match"),
     Topic("feedback", "profile id", 3, what="a person's verdict on a match"),
-    Topic(
-        "access", "viewer (profile) id", 3, what="a read of a sensitive posting field: stage, what was shown"
-    ),
+    Topic("access", "viewer", 3, what="a read of a sensitive posting field: who, stage, what was shown"),
+    # Restricted: tokens and stages are written by the API and the operators' CLI only (ACLs in production).
+    Topic("tokens", "viewer", 1, what="an API bearer token issued or revoked (its hash, never the token)"),
+    Topic("stages", "profile id", 3, what="the reveal stage of a (profile, posting) pair moved, by whom"),
     Topic(
         "deadletters",
         "original key",

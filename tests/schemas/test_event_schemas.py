@@ -28,6 +28,8 @@ from schemas.models import (
     Producer,
     ProfileEvent,
     RunEvent,
+    StageEvent,
+    TokenEvent,
     deterministic_id,
 )
 from streams.topics import CATALOGUE
@@ -147,6 +149,27 @@ SAMPLES: dict[str, Event] = {
         strategy="generic_label",
         revealed=False,
         purpose="view",
+        role="candidate",
+        profile_id="u-1",
+    ),
+    "tokens": TokenEvent(
+        meta=meta("token.issued"),
+        token_id="t-1",
+        token_sha256="ef" * 32,
+        viewer="amara",
+        role="candidate",
+        profile_id="u-1",
+        expires_at=AT,
+        issued_by="ops",
+    ),
+    "stages": StageEvent(
+        meta=meta("stage.changed"),
+        profile_id="u-1",
+        posting_id="p-1",
+        from_stage="discovery",
+        to_stage="candidate_interested",
+        actor="amara",
+        actor_role="candidate",
     ),
     "deadletters": DeadLetter(
         meta=meta("deadletter.recorded"),
