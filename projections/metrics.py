@@ -70,13 +70,15 @@ class ProjectionCollector(Collector):
             " sum(tokens_in) AS tin, sum(tokens_out) AS tout FROM {s}.decisions"
             " GROUP BY step, engine, model, status ORDER BY step, engine, model, status",
         )
-        by_model: dict[tuple[str, str, str], list[float]] = {}
+        by_model: dict[tuple[str, str, str], tuple[int, float]] = {}
         by_engine: dict[tuple[str, str], list[int]] = {}
         for r in rows:
             decisions.add_metric([r["step"], r["engine"], r["model"], r["status"]], r["n"])
-            acc = by_model.setdefault((r["step"], r["engine"], r["model"]), [0, 0.0])
-            acc[0] += r["n"]
-            acc[1] += float(r["ms"] or 0) / 1000
+            count, seconds = by_model.get((r["step"], r["engine"], r["model"]), (0, 0.0))
+            by_model[(r["step"], r["engine"], r["model"])] = (
+                count + r["n"],
+                seconds + float(r["ms"] or 0) / 1000,
+            )
             tok = by_engine.setdefault((r["engine"], r["model"]), [0, 0])
             tok[0] += int(r["tin"] or 0)
             tok[1] += int(r["tout"] or 0)

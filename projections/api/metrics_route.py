@@ -1,12 +1,28 @@
-"""`GET /metrics`: Prometheus text format, collected from the projection at scrape time."""
+"""`GET /metrics` (Prometheus text format, collected at scrape time) and `GET /ready`.
+
+`/health` says the process answers (liveness); `/ready` says it can do its job: the projection
+answers and, where the worker's report is readable, no consumer is stalled, crashed or silent
+(readiness, for load balancers and deploy gates)."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Response
+from typing import Any, Literal
+
+import psycopg
+from fastapi import FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.registry import CollectorRegistry
 
+from projections import db
+from projections.api import problems
+from projections.api.models import Body
 from projections.metrics import ConsumerReport, ProjectionCollector
+
+
+class Ready(Body):
+    status: Literal["ready"]
+    projection: Literal["ok"]
+    worker: Literal["ok", "not reported"]
 
 
 def install(app: FastAPI, dsn: str, schema: str, consumers: ConsumerReport | None) -> None:
@@ -23,3 +39,25 @@ def install(app: FastAPI, dsn: str, schema: str, consumers: ConsumerReport | Non
     def metrics() -> Response:
         """Runs, decisions (latency, tokens), projected events, projector offsets, consumer lag."""
         return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
+
+    @app.get("/ready", tags=["ops"], response_model=Ready, responses=problems.responses(503))
+    def ready(request: Request) -> Any:
+        try:
+            with db.connect(dsn) as conn:
+                conn.execute("SELECT 1")
+        except psycopg.Error as exc:
+            return problems.problem(
+                request, 503, f"the projection database does not answer: {type(exc).__name__}"
+            )
+        if consumers is None:
+            return Ready(status="ready", projection="ok", worker="not reported")
+        report = consumers()
+        if not report.get("healthy"):
+            troubled = [
+                f"{c['name']} ({c.get('state')}, lag {c.get('lag')})"
+                for c in report.get("consumers", [])
+                if c.get("stalled") or c.get("state") in ("crashed", "no heartbeat")
+            ]
+            detail = "; ".join(troubled) or str(report.get("error") or "the worker reports no consumers yet")
+            return problems.problem(request, 503, f"the worker is not healthy: {detail}")
+        return Ready(status="ready", projection="ok", worker="ok")
