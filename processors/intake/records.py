@@ -151,6 +151,9 @@ def read_csv(data: bytes) -> Iterator[RawRecord | Rejected]:
         data = data[3:]
     # surrogateescape keeps undecodable bytes so we can name the field they are in.
     text = data.decode("utf-8", errors="surrogateescape")
+    # The csv module's own cap (128 KiB a field) would end the file at one long cell; the whole
+    # file is in memory already, and the validators bound each field with a message naming it.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader)
@@ -179,9 +182,9 @@ def read_csv(data: bytes) -> Iterator[RawRecord | Rejected]:
         except StopIteration:
             return
         except csv.Error as exc:
+            # The reader drops the rest of the broken record and goes on with the next line.
             yield Rejected(start, [FieldError("", f"malformed CSV: {exc}")])
-            # csv cannot resynchronise inside a broken quoted field: stop, reporting where.
-            return
+            continue
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):

@@ -107,3 +107,19 @@ def test_strings_with_brackets_commas_and_escapes_do_not_split_an_element() -> N
     assert result.rejected == []
     assert [e.profile_id for e in result.events] == ["t", "u"]
     assert json.loads(result.events[0].document)["current_role"] == tricky["current_role"]
+
+
+def test_a_csv_file_goes_on_past_a_huge_cell_and_a_broken_quote() -> None:
+    header = "id,source,title,company,description,url"
+    rows = [
+        header,
+        "a,s,Engineer,Acme,Build things.,https://example.com/a",
+        "b,s,Engineer,Acme,Build things.,https://example.com/" + "z" * 2_000_000,
+        'c,s,"Engi"neer,Acme,Build things.,',
+        "d,s,Engineer,Acme,Build things.,",
+    ]
+    result = plan(read_records("p.csv", "\n".join(rows).encode()), {}, ME, now_utc())
+    assert [e.posting_id for e in result.events] == ["a", "d"]
+    messages = _messages(result)
+    assert "url" in messages[3] and "2,048" in messages[3]
+    assert "malformed CSV" in messages[4]
