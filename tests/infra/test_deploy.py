@@ -197,7 +197,10 @@ def test_turing_workloads_are_non_root_bounded_and_probed(docs: list[dict[str, A
                 if re.search(r"PASSWORD|SECRET|TOKEN", env["name"]):
                     assert "secretKeyRef" in env.get("valueFrom", {}), f"{name}: {env['name']} is inlined"
     api = _containers(mine["turing-api"])[0]
-    assert api["readinessProbe"]["httpGet"]["path"] == api["livenessProbe"]["httpGet"]["path"] == "/health"
+    assert api["readinessProbe"]["httpGet"]["path"] == "/ready"
+    assert api["livenessProbe"]["httpGet"]["path"] == "/health"
+    scrape = mine["turing-api"]["spec"]["template"]["metadata"]["annotations"]
+    assert scrape["prometheus.io/path"] == "/metrics" and scrape["prometheus.io/scrape"] == "true"
     worker_c = _containers(mine["turing-worker"])[0]
     for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
         assert HEALTH_FILE in " ".join(worker_c[probe]["exec"]["command"])
