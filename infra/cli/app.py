@@ -18,6 +18,7 @@ from infra.cli import (
     projection_cmds,
     score_cmds,
     search_cmds,
+    skills_cmds,
     stack_cmds,
     taxonomy_cmds,
 )
@@ -126,6 +127,7 @@ app.add_typer(taxonomy_cmds.taxonomy_app, name="taxonomy")
 app.command("score")(score_cmds.score)
 app.add_typer(search_cmds.search_app, name="search")
 app.add_typer(deadletter_cmds.deadletters_app, name="deadletters")
+app.add_typer(skills_cmds.skills_app, name="skills")
 
 
 def main() -> None:

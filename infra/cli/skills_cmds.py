@@ -1,0 +1,125 @@
+"""`turing skills link` and `turing skills eval`: the skill linker on lines, and on public corpora."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.markup import escape
+
+from infra.cli.common import ExitCode, JsonFlag, UsageProblem, friendly, note, out, print_json_lines
+
+skills_app = typer.Typer(
+    help="Skill linking: text to ranked taxonomy skills (ESCO by default).", no_args_is_help=True
+)
+
+MAX_LINE = 5_000  # characters; a longer "line" is a pasted document, not a requirement
+
+
+class TaxonomyName(StrEnum):
+    esco = "esco"
+    builtin = "builtin"
+
+
+class Corpus(StrEnum):
+    esco_linking = "esco-linking"
+
+
+class Split(StrEnum):
+    dev = "dev"
+
+
+def _read_lines(file: Path | None) -> list[str]:
+    raw = file.read_bytes() if file is not None else sys.stdin.buffer.read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise UsageProblem(f"{file or 'stdin'}: line {line} is not valid UTF-8 (byte {exc.start})") from None
+    return text.splitlines()
+
+
+@skills_app.command("link")
+@friendly
+def link_cmd(
+    file: Path | None = typer.Option(
+        None, "--file", exists=True, dir_okay=False, readable=True, help="Lines of text (default: stdin)."
+    ),
+    top: int = typer.Option(5, "--top", min=1, max=100, help="Skills per line, best first."),
+    min_score: float = typer.Option(
+        0.0, "--min-score", min=0.0, max=1.0, help="Leave out links scored below this (calibrated, 0-1)."
+    ),
+    taxonomy: TaxonomyName = typer.Option(TaxonomyName.esco, "--taxonomy", help="The taxonomy linked to."),
+    as_json: bool = JsonFlag,
+) -> None:
+    """One answer per non-blank input line: its ranked skills {label, uri, code, score, mention}.
+
+    Exit 3 when some lines were rejected (too long), 4 when none was linked.
+    """
+    from infra.linking_index import default_linker
+
+    numbered = [(n, line.strip()) for n, line in enumerate(_read_lines(file), start=1) if line.strip()]
+    accepted = []
+    for n, line in numbered:
+        if len(line) > MAX_LINE:
+            note("rejected:", "yellow", f"line {n}: {len(line):,} characters (at most {MAX_LINE:,})")
+        else:
+            accepted.append((n, line))
+    if not accepted:
+        note("error:", "bold red", "no line to link" if not numbered else "every line was rejected")
+        raise typer.Exit(int(ExitCode.NONE_ACCEPTED))
+    linker = default_linker(taxonomy.value)
+    results = linker.link_many([line for _, line in accepted], top=top, min_score=min_score)
+    rows: list[dict[str, Any]] = [
+        {"line": n, "text": line, "linker": linker.identity,
+         "skills": [s.model_dump(include={"label", "uri", "code", "score", "mention", "how"}) for s in found]}
+        for (n, line), found in zip(accepted, results, strict=True)
+    ]  # fmt: skip
+    if as_json:
+        print_json_lines(rows)
+    else:
+        for row in rows:
+            out.print(f"[bold]{escape(row['text'])}[/]", highlight=False)
+            for s in row["skills"]:
+                m = s["mention"]
+                where = escape(f"{s['code']} ← {m['text']!r} @{m['start']}")
+                out.print(f"  {s['score']:.2f}  {escape(s['label'])}  [dim]{where}[/]", highlight=False)
+    if len(accepted) < len(numbered):
+        raise typer.Exit(int(ExitCode.PARTIAL))
+
+
+@skills_app.command("eval")
+@friendly
+def eval_cmd(
+    corpus: Corpus = typer.Option(Corpus.esco_linking, "--corpus", help="The public corpus."),
+    split: Split = typer.Option(Split.dev, "--split", help="Only dev: test splits are held back."),
+    limit: int | None = typer.Option(
+        None, "--limit", min=1, help="Only the first N sentences per source (a quick check)."
+    ),
+    as_json: bool = JsonFlag,
+) -> None:
+    """R-Precision@5 and MRR of the linker on the ESCO-linking dev sentences (tech, house)."""
+    from infra.corpora import LINKING_SOURCES, esco_linking
+    from infra.linking_index import default_linker
+    from processors.linking.evaluate import evaluate
+
+    linker = default_linker("esco")
+    rows: list[dict[str, Any]] = []
+    for source in LINKING_SOURCES:
+        sentences = esco_linking(source, split.value)[:limit]
+        report = evaluate(
+            sentences,
+            lambda texts: [[s.label for s in found] for found in linker.link_many(texts, top=50)],
+            lambda label: linker.taxonomy.lookup(label) is not None,
+        )
+        rows.append({"corpus": corpus.value, "source": source, "split": split.value, "limit": limit,
+                     **report.as_dict(), "linker": linker.identity})  # fmt: skip
+    if as_json:
+        print_json_lines(rows)
+        return
+    for r in rows:
+        out.print(f"{r['corpus']} {r['source']} {r['split']}: RP@5 {r['rp5']:.3f}  MRR {r['mrr']:.3f}  "
+                  f"({r['sentences']} sentences, {r['unreachable_gold']} gold labels not in ESCO 1.2.0)")  # fmt: skip

@@ -1,0 +1,164 @@
+"""Skill linking: a line of text to ranked taxonomy skills, each with the words that name it.
+
+Candidates come from the lexical side (names and synonyms, word for word, reordered or
+nearly spelled: `lexical.py`) and the semantic side (windows of the line against every
+skill's vector: `semantic.py`). They are fused as `semantic + LEXICAL_WEIGHT · lexical`
+and calibrated by a logistic curve fitted on the ESCO-linking dev sentences (a skill
+being one of the gold labels), so `score` reads as a probability and a threshold means
+the same on every line. The mention is the lexical hit's words where there is one, else
+the best semantic window.
+
+Pure domain: the embedder and the skill matrix are given (see infra/linking_index.py).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from processors.embeddings.provider import EmbeddingProvider
+from processors.linking.lexical import LexicalHit, LexicalIndex
+from processors.linking.semantic import score, windows
+from processors.linking.text import Word, words
+from processors.linking.vectors import SkillVectors, ordered_skills
+from processors.taxonomy.model import Skill, Taxonomy
+
+LINKER_VERSION = "linker/1"
+LEXICAL_WEIGHT = 0.1
+# Logistic calibration of the fused score (fitted on ESCO-linking dev, see skills eval).
+CAL_A, CAL_B = 11.0, -12.6
+_POOL = 50  # semantic candidates looked at per line before fusion
+
+
+class Mention(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    text: str
+    start: int = Field(ge=0, description="character offset in the line")
+    end: int = Field(ge=0)
+
+
+class LinkedSkill(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    label: str = Field(description="the skill's preferred label")
+    uri: str = Field(description="the source's identifier (ESCO concept URI); empty if none")
+    code: str
+    score: float = Field(ge=0.0, le=1.0, description="calibrated: about the chance the link is right")
+    mention: Mention
+    lexical: float = Field(ge=0.0, le=1.0, description="lexical evidence (0: none)")
+    semantic: float = Field(description="cosine of the best window plus the line's share")
+    how: str = Field(description="exact | reordered | fuzzy | semantic")
+
+
+def calibrate(raw: float) -> float:
+    return 1.0 / (1.0 + math.exp(-(CAL_A * raw + CAL_B)))
+
+
+@dataclass
+class Linker:
+    """Links lines to the skills of one taxonomy with one embedding model."""
+
+    taxonomy: Taxonomy
+    vectors: SkillVectors
+    embedder: EmbeddingProvider
+
+    def __post_init__(self) -> None:
+        self.skills: list[Skill] = ordered_skills(self.taxonomy)
+        if self.vectors.matrix.shape != (len(self.skills), self.embedder.dimension):
+            raise ValueError(
+                f"skill vectors {self.vectors.matrix.shape} do not fit {len(self.skills)} skills "
+                f"x {self.embedder.dimension} dimensions"
+            )
+        self.lexical = LexicalIndex.build(self.skills)
+
+    @property
+    def identity(self) -> str:
+        """What a decision records: linker version, taxonomy, model and skill-matrix key."""
+        return f"{LINKER_VERSION}:{self.taxonomy.source}:{self.embedder.model}:{self.vectors.key[:16]}"
+
+    def link(self, line: str, top: int = 5) -> list[LinkedSkill]:
+        return self.link_many([line], top)[0]
+
+    def link_many(
+        self, lines: Sequence[str], top: int = 5, min_score: float = 0.0
+    ) -> list[list[LinkedSkill]]:
+        """Per line, up to `top` skills by calibrated score (at least `min_score`), best first."""
+        per_line = [words(line) for line in lines]
+        wins = [windows(line, ws) for line, ws in zip(lines, per_line, strict=True)]
+        texts = [t for line, w in zip(lines, wins, strict=True) for t in (line, *w.texts)]
+        vectors = self.embedder.embed(texts) if texts else np.zeros((0, self.embedder.dimension))
+        out: list[list[LinkedSkill]] = []
+        at = 0
+        for line, ws, w in zip(lines, per_line, wins, strict=True):
+            n = len(w.texts)
+            line_vec, win_vecs = vectors[at : at + 1], vectors[at + 1 : at + 1 + n]
+            at += 1 + n
+            out.append(self._rank(line, ws, w.spans, line_vec, win_vecs, top, min_score))
+        return out
+
+    def _rank(
+        self,
+        line: str,
+        ws: list[Word],
+        spans: list[tuple[int, int]],
+        line_vec: np.ndarray,
+        win_vecs: np.ndarray,
+        top: int,
+        min_score: float,
+    ) -> list[LinkedSkill]:
+        if not line.strip():
+            return []
+        sem = score(line_vec, win_vecs, self.vectors.matrix)
+        lex = self.lexical.find(line, ws)
+        pool = min(_POOL, len(self.skills))
+        candidates = set(np.argpartition(-sem.score, pool - 1)[:pool].tolist()) | set(lex)
+        fused: list[tuple[float, int]] = []
+        for i in candidates:
+            hit = lex.get(i)
+            fused.append((float(sem.score[i]) + LEXICAL_WEIGHT * (hit.weight if hit else 0.0), i))
+        fused.sort(key=lambda f: (-f[0], self.skills[f[1]].code))
+        ranked: list[LinkedSkill] = []
+        for raw, i in fused:
+            calibrated = calibrate(raw)
+            if len(ranked) >= top or calibrated < min_score:
+                break
+            window = int(sem.best_window[i])
+            ranked.append(
+                self._linked(line, ws, spans, i, calibrated, lex.get(i), window, float(sem.score[i]))
+            )
+        return ranked
+
+    def _linked(
+        self,
+        line: str,
+        ws: list[Word],
+        spans: list[tuple[int, int]],
+        i: int,
+        calibrated: float,
+        hit: LexicalHit | None,
+        window: int,
+        semantic: float,
+    ) -> LinkedSkill:
+        skill = self.skills[i]
+        if hit is not None:
+            first, last = hit.start, hit.end
+        elif window >= 0:
+            first, last = spans[window]
+        else:
+            first, last = 0, len(ws)
+        start, end = (ws[first].start, ws[last - 1].end) if ws and last > first else (0, len(line))
+        return LinkedSkill(
+            label=skill.name,
+            uri=skill.uri,
+            code=skill.code,
+            score=round(calibrated, 4),
+            mention=Mention(text=line[start:end], start=start, end=end),
+            lexical=round(hit.weight, 4) if hit else 0.0,
+            semantic=round(semantic, 4),
+            how=hit.how if hit else "semantic",
+        )

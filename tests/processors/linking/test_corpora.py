@@ -1,0 +1,55 @@
+"""Corpus readers on small slices: inline, and the first records of the real files."""
+
+from __future__ import annotations
+
+import pytest
+
+from infra.corpora import esco_linking, public_data_dir
+from processors.linking.corpora import CorpusFormatError, parse_esco_linking, parse_skillspan
+
+LINKING = """sentence,span,sub_span,label
+"Java, SQL and teamwork",Java,,Java (computer programming)
+"Java, SQL and teamwork",SQL,,SQL
+"Java, SQL and teamwork",teamwork,,LABEL NOT PRESENT
+Be smart,smart,,UNDERSPECIFIED
+"""
+
+CONLL = "Experience\tO\tO\nin\tO\tO\nmachine\tO\tB-Knowledge\nlearning\tO\tI-Knowledge\n\nTeam\tB-Skill\tO\nplayer\tI-Skill\tO\n"
+
+
+def test_linking_rows_group_by_sentence_and_no_label_rows_are_not_gold():
+    sentences = parse_esco_linking(LINKING)
+    assert [s.sentence for s in sentences] == ["Java, SQL and teamwork", "Be smart"]
+    assert sentences[0].gold == {"Java (computer programming)", "SQL"}
+    assert len(sentences[0].spans) == 3 and sentences[1].gold == frozenset()
+
+
+def test_linking_file_without_the_columns_is_refused():
+    with pytest.raises(CorpusFormatError, match="missing column"):
+        parse_esco_linking("a,b\n1,2\n")
+
+
+def test_skillspan_bio_tags_become_token_spans_per_kind():
+    first, second = parse_skillspan(CONLL)
+    assert first.text == "Experience in machine learning"
+    assert [(s.start, s.end, s.kind) for s in first.spans] == [(2, 4, "knowledge")]
+    assert [(s.start, s.end, s.kind) for s in second.spans] == [(0, 2, "skill")]
+
+
+def test_skillspan_bad_lines_are_named():
+    with pytest.raises(CorpusFormatError, match="line 2"):
+        parse_skillspan("ok\tO\tO\nbroken line\n")
+    with pytest.raises(CorpusFormatError, match="tag 'X'"):
+        parse_skillspan("ok\tX\tO\n")
+
+
+def test_the_real_dev_splits_read():
+    tech = esco_linking("tech")
+    assert len(tech) == 101 and sum(1 for s in tech if s.gold) == 75
+    first = (public_data_dir() / "skillspan" / "skillspan_house_dev.conll").read_text(encoding="utf-8")[
+        :20_000
+    ]
+    sentences = parse_skillspan(first[: first.rfind("\n\n")])
+    assert sentences and any(s.spans for s in sentences)
+    with pytest.raises(ValueError, match="only dev"):
+        esco_linking("tech", "test")
