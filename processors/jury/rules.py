@@ -104,13 +104,13 @@ def rita(inp: JuryInput, ruleset: str) -> RitaOutput:
             gaps=[Gap(component="non_negotiables", value=0.0, detail=clean(r), major=True) for r in reasons]
         )
     gaps: list[Gap] = []
-    lines = [*inp.gaps, *inp.warnings]
-    said: set[str] = set()
-    for line in lines:
+    said: set[str] = set()  # components a gap line already states with its number
+    for line in [*inp.gaps, *inp.warnings]:
         component = component_of(line)
         value = _value(inp, component)
         gaps.append(Gap(component=component, value=value, detail=clean(line), major=_major(component, value)))
-        said.add(component)
+        if line in inp.gaps:
+            said.add(component)
     for name, value in sorted(inp.fit_components.items()):
         if value < WEAK and f"fit.{name}" not in said:
             gaps.append(
