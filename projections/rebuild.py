@@ -34,6 +34,9 @@ class RebuildReport:
     equal: bool
     swapped: bool
     schema: str
+    # Records the replay could not apply (decode or database errors): in `rejected_records`, and
+    # dead-lettered by the live projector when it met them, so the rebuild went on past them.
+    rejected: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -96,6 +99,7 @@ def rebuild(
         equal=checksum_live == checksum_rebuilt,
         swapped=swap,
         schema=live,
+        rejected=stats.dead_lettered,
     )
 
 
