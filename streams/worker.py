@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -78,14 +79,27 @@ def project_forever(
         stop.wait(pause_s)
 
 
+def own_projector(ctx: Context, name: str) -> Projector:
+    """A projector whose dead letters go through a producer of its own.
+
+    A producer's flush reports every outstanding record's failure to whoever flushes; shared
+    between threads, one thread could consume the error of another's dead letter and commit
+    past a record whose dead letter never landed.
+    """
+    dead = EventProducer(ctx.endpoints.bootstrap_servers, ctx.codec, client_id=f"turing-{name}-projector")
+    return Projector(ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, ctx.schema, dead)
+
+
 def build_service(ctx: Context, settings: Settings) -> PipelineService:
+    producer = EventProducer(ctx.endpoints.bootstrap_servers, ctx.codec, client_id="turing-pipeline")
+    projector = own_projector(ctx, "pipeline")
     return PipelineService(
         ctx.endpoints.dsn,
         ctx.schema,
         ctx.codec,
-        ctx.producer,
+        producer,
         settings.pipeline,
-        catch_up=ctx.catch_up,
+        catch_up=projector.run,
     )
 
 
@@ -103,7 +117,13 @@ def semantic_index(ctx: Context, settings: Settings) -> EmbeddingIndex | None:
     return EmbeddingIndex(ctx.endpoints.dsn, ctx.schema, lambda: provider_from_config(settings.embeddings))
 
 
-def supervise(loop: ConsumerLoop, stop: threading.Event, fatal: threading.Event) -> None:
+def supervise(
+    loop: ConsumerLoop,
+    stop: threading.Event,
+    fatal: threading.Event,
+    max_restarts: int = MAX_RESTARTS,
+    pause: Callable[[int], float] = lambda crashes: min(30.0, 2.0**crashes),
+) -> None:
     """Run a loop; restart it when it crashes, and give up (fatal) when it crashes too often."""
     crashes: deque[float] = deque()
     while not stop.is_set():
@@ -117,14 +137,14 @@ def supervise(loop: ConsumerLoop, stop: threading.Event, fatal: threading.Event)
             crashes.append(now)
             while crashes and now - crashes[0] > RESTART_WINDOW_S:
                 crashes.popleft()
-            if len(crashes) > MAX_RESTARTS:
+            if len(crashes) > max_restarts:
                 log.critical("consumer %s crashed %d times in %.0fs: the worker exits", loop.name,
                              len(crashes), RESTART_WINDOW_S)  # fmt: skip
                 fatal.set()
                 stop.set()
                 return
             loop.health.count(loop.name, restarts=1)
-            stop.wait(min(30.0, 2.0 ** len(crashes)))
+            stop.wait(pause(len(crashes)))
 
 
 def build_loops(
@@ -174,7 +194,7 @@ def main(argv: list[str] | None = None) -> None:
         ctx.endpoints.dsn,
         ctx.schema,
         EventProducer(ctx.endpoints.bootstrap_servers, ctx.codec, client_id="turing-matcher"),
-        catch_up=ctx.catch_up,
+        catch_up=own_projector(ctx, "matcher").run,
         config=settings.scoring,
         index=semantic_index(ctx, settings),
     )
@@ -182,7 +202,10 @@ def main(argv: list[str] | None = None) -> None:
     if not args.no_projector:
         threads.append(
             threading.Thread(
-                target=project_forever, args=(ctx.projector(), stop, health), name="projector", daemon=True
+                target=project_forever,
+                args=(own_projector(ctx, "live"), stop, health),
+                name="projector",
+                daemon=True,
             )
         )
     loops = build_loops(ctx, settings, service, matcher, health)
