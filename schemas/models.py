@@ -193,6 +193,13 @@ class FeedbackEvent(Event):
     match_event_id: str
     verdict: str
     reason: str | None = None
+    profile_version: int | None = None
+    derivation_version: int | None = None
+    decision_ids: list[str] = Field(default_factory=list)
+    component: str | None = None
+    category: str = ""
+    classifier: str = ""
+    author: str = ""
 
 
 class AccessEvent(Event):
