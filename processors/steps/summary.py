@@ -61,6 +61,10 @@ def header(posting: PostingText) -> str:
         "" if cues.matches(cues.INJECTION, field) else " ".join(plain(field).split())
         for field in (posting.title, posting.company, posting.location)
     )
+    # A field with no letter or digit (a stray zero-width space, "?") says nothing worth repeating.
+    title, company, location = (
+        f if any(ch.isalnum() for ch in f) else "" for f in (title, company, location)
+    )
     tail = ", ".join(part for part in (company, location) if part)
     if title and tail:
         return f"{title} \u2014 {tail}."
