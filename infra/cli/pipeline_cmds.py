@@ -313,8 +313,8 @@ def worker(data_dir: Path = DataDir) -> None:
 
     Exit 1 when a loop keeps crashing, so that a supervisor restarts it.
     """
-    from streams import worker as worker_main
-
     # The worker retries a broker that is down forever; a stack that is not running is said at once.
     stack_settings(data_dir)
+    from streams import worker as worker_main
+
     worker_main.main(["--data-dir", str(data_dir)])
