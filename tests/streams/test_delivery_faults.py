@@ -25,12 +25,16 @@ from infra.context import Context
 from infra.ingest import ingest_postings
 from infra.ingest_profiles import ingest_profiles
 from infra.settings import Settings
+from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import reprocess_command
 from projections.rebuild import rebuild
-from schemas.models import DerivationEvent, Event, Producer, ProfileEvent
+from schemas.models import CommandEvent, DerivationEvent, Event, Producer, ProfileEvent
+from streams.consumer_loop import ConsumerLoop, RetryPolicy
 from streams.deadletters import read_letters
-from streams.health import read_health
+from streams.health import HealthBoard, read_health
 from streams.matching_service import MatchingService
+from streams.pipeline_service import Orchestrator, PipelineService
+from streams.producer import DeliveryFailed, EventProducer
 from streams.reader import drain
 from tests.conftest import SAMPLES
 from tests.streams.pipeline_helpers import (
@@ -222,5 +226,68 @@ def test_postgres_connections_terminated_mid_batch_lose_no_work(fresh_stack) -> 
         assert sum(terminated) > 0
         assert health.get("consumers"), "the worker wrote no health file"
         _check_nothing_lost(ctx, root, 2, "pg_terminate_backend")
+    finally:
+        ctx.close()
+
+
+class FailsOnceMidProduce(EventProducer):
+    """Sends `survive` records, fails once like a broker connection dropping, then behaves."""
+
+    def __init__(self, bootstrap: str, codec: Any, survive: int):
+        super().__init__(bootstrap, codec, client_id="tests-fails-once")
+        self.left: int | None = survive
+
+    def send(self, event: Event) -> None:
+        if self.left == 0:
+            self.left = None
+            super().flush()
+            raise DeliveryFailed("the broker dropped the connection mid-produce")
+        if self.left is not None:
+            self.left -= 1
+        super().send(event)
+
+
+def test_handler_errors_mid_batch_are_retried_until_every_command_has_its_one_run(fresh_stack) -> None:
+    """Issue 14, measured item 1, made deterministic: the pipeline's handler fails on a terminated
+    Postgres connection, then mid-produce; the loop retries and loses nothing."""
+    _, endpoints = fresh_stack
+    ctx = Context(endpoints, component="tests")
+    bootstrap = endpoints.bootstrap_servers
+    try:
+        plan = ingest_postings(ctx, "postings.jsonl", (SAMPLES / "postings.jsonl").read_bytes())
+        expected = Orchestrator(ctx.producer).handle_postings(plan.events)
+        producer = FailsOnceMidProduce(bootstrap, ctx.codec, survive=40)
+        service = PipelineService(endpoints.dsn, ctx.schema, ctx.codec, producer, PipelineConfig(),
+                                  catch_up=ctx.catch_up)  # fmt: skip
+        real_reuse, calls = service.reuse, {"n": 0}
+
+        def reuse_once_broken(keys: Any) -> Any:
+            calls["n"] += 1
+            if calls["n"] == 1:
+                raise psycopg.OperationalError("terminating connection due to administrator command")
+            return real_reuse(keys)
+
+        service.reuse = reuse_once_broken  # type: ignore[method-assign]
+        health = HealthBoard(None)
+        loop = ConsumerLoop("pipeline", bootstrap, "tests-handler-errors", "commands", ctx.codec,
+                            service.handle_commands, CommandEvent, EventProducer(bootstrap, ctx.codec), health,
+                            within_s=0.5, policy=RetryPolicy(first_backoff_s=0.1, max_backoff_s=0.5))  # fmt: skip
+        stop = threading.Event()
+        thread = threading.Thread(target=loop.run, args=(stop,), daemon=True)
+        thread.start()
+        try:
+            runs = wait_runs(ctx, expected, timeout=180)
+        finally:
+            stop.set()
+            thread.join(timeout=60)
+        state = health.snapshot()["consumers"][0]
+        print(f"\nhandler errors: {state['retries']} retries, last error {state['last_error']!r}, "
+              f"{service.skipped} events not re-emitted")  # fmt: skip
+        assert len(runs) == expected and {r["status"] for r in runs} == {"completed"}
+        assert state["retries"] >= 2 and state["dead_letters"] == 0 and producer.left is None
+        heads = rows(ctx, "SELECT count(*) AS n, max(version) AS v FROM proj.derivations GROUP BY posting_id")
+        assert len(heads) == expected and {(h["n"], h["v"]) for h in heads} == {(1, 1)}
+        assert_same_bytes_per_id(ctx, ("runs", "decisions", "derivations"))
+        assert state["committed"] and sum(state["committed"].values()) >= expected
     finally:
         ctx.close()
