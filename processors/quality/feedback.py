@@ -4,7 +4,7 @@ Rules (`feedback-rules-1`), tried in order, first match wins; case-insensitive w
 
 | category | component | cue words |
 | --- | --- | --- |
-| skill_wrongly_read | fit.hard_skills | misread, confused, not the same, wrong skill, is not, isn't |
+| skill_wrongly_read | fit.hard_skills | misread, confused, not the same, wrong skill, mixed up, read as, mistook |
 | salary | practical.compensation | salary, pay, paid, compensation, wage, money, bonus |
 | location | practical.location | location, commute, remote, relocat, distance, onsite, office, km, miles |
 | experience_misjudged | fit.experience | years, experience, senior, junior, overqualified, underqualified |
@@ -57,7 +57,7 @@ COMPONENTS: tuple[str, ...] = (
 )
 _RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("skill_wrongly_read", "fit.hard_skills",
-     ("misread", "confused", "not the same", "wrong skill", "is not", "isn't", "mistook")),
+     ("misread", "confused", "not the same", "wrong skill", "mixed up", "read as", "mistook")),
     ("salary", "practical.compensation", ("salary", "pay", "paid", "compensation", "wage", "money", "bonus")),
     ("location", "practical.location",
      ("location", "commute", "remote", "relocat", "distance", "onsite", "on-site", "office", "km", "miles")),
