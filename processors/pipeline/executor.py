@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -24,7 +24,7 @@ from processors.pipeline.events import decision_event, derivation_event, run_eve
 from processors.pipeline.phases import PHASES, Ask, Outcome, Phase
 from processors.pipeline.steps import STEPS, check_engine, step_index
 from processors.pipeline.work import RunInput, RunWork
-from schemas.limits import describe, event_problems, storable_text, value_problems
+from schemas.limits import describe, event_problems, priority_problem, storable_text, value_problems
 from schemas.models import Event
 
 
@@ -80,14 +80,20 @@ def execute(
 
 
 def _begin(run: RunInput, config: PipelineConfig) -> RunWork:
+    run, unstorable = _storable(run)
     cmd = run.command
     start = cmd.start_step if run.prior is not None else STEPS[0]
     w = RunWork(
         input=run, run_id=run_id_for(cmd), engines=config.effective(cmd.model_overrides), start_step=start
     )
+    # A command from an older or foreign producer: fail its run before any engine is asked,
+    # rather than the whole batch or the projection.
+    if unstorable:
+        w.fail(start, unstorable)
+    if start not in STEPS or start == "complete_run":
+        w.fail(start, f"unknown start step {start!r}")
     unknown = _unknown_engines(w.engines)
     if unknown:
-        # A command from an older or foreign producer: fail the run before any engine is asked.
         w.fail(start, unknown)
     if run.posting is None:
         w.fail(start, f"posting {cmd.posting_id!r} is not in the projection (was it ingested?)")
@@ -96,6 +102,30 @@ def _begin(run: RunInput, config: PipelineConfig) -> RunWork:
     if run.prior is not None:
         _prefill(w, run)
     return w
+
+
+def _storable(run: RunInput) -> tuple[RunInput, str | None]:
+    """The run's command with values its run events can carry, and what had to change, if anything.
+
+    Run events copy the command's priority, reason and overrides; one that the log or the
+    projection cannot hold would make the failed run itself a poison pill."""
+    cmd = run.command
+    problems = event_problems(cmd)
+    if not problems:
+        return run, None
+    safe = cmd.model_copy(
+        update={
+            "posting_id": storable_text(cmd.posting_id, 200),
+            "priority": cmd.priority if priority_problem(cmd.priority) is None else 0,
+            "reason": storable_text(cmd.reason),
+            "requested_by": storable_text(cmd.requested_by, 200),
+            "start_step": storable_text(cmd.start_step, 100),
+            "model_overrides": {
+                storable_text(k, 100): storable_text(v, 300) for k, v in cmd.model_overrides.items()
+            },
+        }
+    )
+    return replace(run, command=safe), f"the command cannot be run: {describe(problems)}"
 
 
 def _unknown_engines(engines: dict[str, str]) -> str | None:

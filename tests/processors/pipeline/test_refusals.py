@@ -135,3 +135,21 @@ def test_a_failure_message_quoting_bad_bytes_is_escaped_before_it_is_emitted() -
     (result,) = execute(sample_inputs(1), config, Engines({"openai:down": _Garbled()}))
     assert result.status == "failed" and "\\u0000" in (result.work.failed or "")
     assert all(event_problems(e) == [] for e in result.events)
+
+
+def test_a_command_the_log_cannot_carry_fails_only_its_run_with_storable_events() -> None:
+    good, bad = sample_inputs(2)
+    poison = reprocess_command(
+        bad.command.posting_id, start_step="extract_summary", overrides={}, reason="why\x00not",
+        requested_by="tests", priority=99_999_999_999_999, producer=ME,
+    )  # fmt: skip
+    results = execute([good, run_input(_posting_event(bad), command=poison)], PipelineConfig(), Engines())
+    by_posting = {r.work.posting_id: r for r in results}
+    assert by_posting[good.command.posting_id].status == "completed"
+    failed = by_posting[bad.command.posting_id]
+    assert failed.status == "failed"
+    assert "priority" in (failed.work.failed or "") and "NUL" in (failed.work.failed or "")
+    assert all(event_problems(e) == [] for r in results for e in r.events)
+    started = failed.events[0]
+    assert isinstance(started, RunEvent) and started.priority == 0 and started.reason == "why\\u0000not"
+    assert not _derivations(failed.events)
