@@ -29,6 +29,13 @@ TABLES: dict[str, tuple[str, ...]] = {
     "matches": ("profile_id", "posting_id"),
     "match_history": ("event_id",),
     "profile_atoms": ("profile_id", "atom_id"),
+    "jury_verdicts": ("match_event_id",),
+    "feedback": ("event_id",),
+    "qa_findings": ("finding_id",),
+    "api_tokens": ("token_id",),
+    "match_stages": ("profile_id", "posting_id"),
+    "stage_history": ("event_id",),
+    "access_reads": ("event_id",),
 }
 
 

@@ -1,7 +1,9 @@
-"""Match reads as a candidate may see them: ranked, explained, and redacted by stage.
+"""Match reads as one viewer may see them: ranked, explained, and redacted by the pair's stage.
 
-Scoring used every field; what is shown follows each field's visibility rule (seed 002 §6).
-Every sensitive field read comes back as an `Access`, which the caller logs as an event.
+Scoring used every field; what is shown follows each field's visibility rule (seed 002 §6) at
+the stage recorded for the pair (`stage.changed` events), unless the viewer is entitled to every
+value (an auditor, the posting's own employer). Every sensitive field read comes back as an
+`Access`, which the caller logs as an event.
 """
 
 from __future__ import annotations
@@ -10,9 +12,11 @@ from typing import Any
 
 from psycopg import sql
 
+from processors.sensitive.access import Viewer, shown_stage
 from processors.sensitive.model import Access, Stage, default_rules
-from processors.sensitive.redact import redact, redact_text
-from projections import db
+from processors.sensitive.redact import redact, unredacted
+from processors.sensitive.template import render
+from projections import access_reads, db
 from projections.jsonable import jsonable
 from projections.migrate import LIVE_SCHEMA
 from projections.reducers import CONTENT_FIELDS
@@ -26,27 +30,26 @@ def parse_stage(name: str) -> Stage:
         raise ValueError(f"unknown stage {name!r}; stages: {known}") from None
 
 
-def _redact_detail(value: Any, posting: dict[str, Any], stage: Stage, score: float | None) -> Any:
-    rules = default_rules(posting.get("posting_id"))
-    if isinstance(value, str):
-        return redact_text(value, posting, rules, stage, match_score=score)
-    if isinstance(value, list):
-        return [_redact_detail(v, posting, stage, score) for v in value]
-    if isinstance(value, dict):
-        return {k: _redact_detail(v, posting, stage, score) for k, v in value.items()}
-    return value
-
-
-def _shown(row: dict[str, Any], posting: dict[str, Any], stage: Stage) -> tuple[dict[str, Any], list[Access]]:
+def _shown(
+    row: dict[str, Any], posting: dict[str, Any], stage: Stage, full: bool
+) -> tuple[dict[str, Any], list[Access]]:
+    """The match as one viewer reads it at `stage`; `full`: an auditor or the posting's employer."""
     score = None if row["blocked"] else row["fit_total"] / 100
-    view, accesses = redact(
-        posting, default_rules(posting["posting_id"]), stage, match_score=score, purpose="match"
-    )
+    rules = default_rules(posting["posting_id"])
+    if full:
+        view, accesses = unredacted(posting, rules, stage, reason="full_view", purpose="match")
+    else:
+        view, accesses = redact(posting, rules, stage, match_score=score, purpose="match")
     detail = row["detail"]
+
+    def text(value: Any) -> Any:
+        # the event holds markers for sensitive values (processors/sensitive/template.py)
+        return render(value, posting, rules, stage, match_score=score, full=full)
+
     explained = {
-        "explanation": _redact_detail(detail.get("explanation", {}), posting, stage, score),
-        "suggestions": _redact_detail(detail.get("suggestions", []), posting, stage, score),
-        "non_negotiables": _redact_detail(detail.get("non_negotiables", {}), posting, stage, score),
+        "explanation": text(detail.get("explanation", {})),
+        "suggestions": text(detail.get("suggestions", [])),
+        "non_negotiables": text(detail.get("non_negotiables", {})),
     }
     return {
         "posting": view,
@@ -56,6 +59,7 @@ def _shown(row: dict[str, Any], posting: dict[str, Any], stage: Stage) -> tuple[
         "recommendation": row["recommendation"],
         "ghost_score": row["ghost_score"],
         "blocked": row["blocked"],
+        "stage": stage.name.lower(),
         **explained,
         "versions": {
             "profile": row["profile_version"],
@@ -64,6 +68,10 @@ def _shown(row: dict[str, Any], posting: dict[str, Any], stage: Stage) -> tuple[
             "supersedes": row["supersedes"],
         },
     }, accesses
+
+
+def _full(viewer: Viewer | None, posting: dict[str, Any]) -> bool:
+    return viewer is not None and viewer.full_view(posting["posting_id"], posting.get("company"))
 
 
 def _postings(conn: Any, schema: str, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -78,13 +86,17 @@ def _postings(conn: Any, schema: str, ids: list[str]) -> dict[str, dict[str, Any
 def ranked_matches(
     dsn: str,
     profile_id: str,
-    stage: Stage,
+    stage: Stage | None,
     limit: int = 20,
     include_blocked: bool = False,
     schema: str = LIVE_SCHEMA,
     offset: int = 0,
+    viewer: Viewer | None = None,
 ) -> tuple[list[dict[str, Any]], list[Access]]:
-    """One page of the profile's matches, best first; `rank` counts from the first page."""
+    """One page of the profile's matches, best first; `rank` counts from the first page.
+
+    Each pair is shown at its recorded stage, or at `stage` where that is earlier (None: the
+    recorded one): a caller may narrow what the log allows, never widen it."""
     blocked = sql.SQL("") if include_blocked else sql.SQL(" AND NOT m.blocked")
     with db.connect(dsn) as conn:
         # joined so that a match whose posting left the projection is neither shown nor counted
@@ -97,9 +109,12 @@ def ranked_matches(
             (profile_id, limit, offset),
         ).fetchall()
         postings = _postings(conn, schema, [r["posting_id"] for r in rows])
+        recorded = access_reads.stages(conn, schema, profile_id, list(postings))
     out, accesses = [], []
     for rank, row in enumerate(rows, start=offset + 1):
-        shown, read = _shown(dict(row), postings[row["posting_id"]], stage)
+        posting = postings[row["posting_id"]]
+        at = shown_stage(recorded[row["posting_id"]], stage)
+        shown, read = _shown(dict(row), posting, at, _full(viewer, posting))
         out.append({"rank": rank, "posting_id": row["posting_id"], **shown})
         accesses += read
     return out, accesses
@@ -125,8 +140,14 @@ def profile_exists(dsn: str, profile_id: str, schema: str = LIVE_SCHEMA) -> bool
 
 
 def one_match(
-    dsn: str, profile_id: str, posting_id: str, stage: Stage, schema: str = LIVE_SCHEMA
+    dsn: str,
+    profile_id: str,
+    posting_id: str,
+    stage: Stage | None,
+    schema: str = LIVE_SCHEMA,
+    viewer: Viewer | None = None,
 ) -> tuple[dict[str, Any], list[Access]]:
+    """One match in full, at the pair's recorded stage or the earlier `stage` asked for."""
     with db.connect(dsn) as conn:
         row = conn.execute(
             sql.SQL("SELECT * FROM {}.matches WHERE profile_id = %s AND posting_id = %s").format(
@@ -137,16 +158,32 @@ def one_match(
         if row is None:
             raise LookupError(f"no match for profile {profile_id!r} and posting {posting_id!r}")
         posting = _postings(conn, schema, [posting_id]).get(posting_id)
+        recorded = access_reads.stages(conn, schema, profile_id, [posting_id])[posting_id]
     if posting is None:
         raise LookupError(f"posting {posting_id!r} is not in the projection")
-    shown, accesses = _shown(dict(row), posting, stage)
+    at = shown_stage(recorded, stage)
+    full = _full(viewer, posting)
+    shown, accesses = _shown(dict(row), posting, at, full)
     detail = row["detail"]
-    full = {
+    rules = default_rules(posting_id)
+
+    def text(value: Any) -> Any:
+        return render(value, posting, rules, at, full=full)
+
+    whole = {
         **shown,
         "profile_id": profile_id,
         "posting_id": posting_id,
-        "fit": _redact_detail(detail["fit"], posting, stage, None),
-        "stretch": detail["stretch"],
-        "practical": detail["practical"],
+        "fit": text(detail["fit"]),
+        "stretch": text(detail["stretch"]),
+        "practical": text(detail["practical"]),
     }
-    return full, accesses
+    return whole, accesses
+
+
+def match_exists(dsn: str, profile_id: str, posting_id: str, schema: str = LIVE_SCHEMA) -> bool:
+    with db.connect(dsn) as conn:
+        query = sql.SQL("SELECT 1 FROM {}.matches WHERE profile_id = %s AND posting_id = %s").format(
+            sql.Identifier(schema)
+        )
+        return conn.execute(query, (profile_id, posting_id)).fetchone() is not None

@@ -19,11 +19,13 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from projections import db
+from projections.access_projector import apply_access
 from projections.jsonable import jsonable
 from projections.match_projector import apply_matches
 from projections.migrate import LIVE_SCHEMA, check_schema_name
 from projections.pipeline_projector import apply_pipeline
 from projections.profile_projector import apply_profiles
+from projections.quality_projector import apply_quality
 from projections.reducers import reduce_posting
 from schemas.codec import EventCodec
 from schemas.models import (
@@ -209,6 +211,8 @@ class Projector:
         apply_pipeline(conn, [e for e in fresh if isinstance(e, RunEvent | DecisionEvent | DerivationEvent)])
         apply_profiles(conn, [e for e in fresh if isinstance(e, ProfileEvent)])
         apply_matches(conn, [e for e in fresh if isinstance(e, MatchEvent)])
+        apply_quality(conn, fresh)
+        apply_access(conn, fresh)
         return len(fresh), duplicates
 
     def _record_audit(

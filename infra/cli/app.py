@@ -10,6 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from infra.cli import (
+    access_cmds,
     deadletter_cmds,
     demo,
     ingest_cmds,
@@ -128,6 +129,9 @@ app.command("score")(score_cmds.score)
 app.add_typer(search_cmds.search_app, name="search")
 app.add_typer(deadletter_cmds.deadletters_app, name="deadletters")
 app.add_typer(skills_cmds.skills_app, name="skills")
+app.add_typer(access_cmds.tokens_app, name="tokens")
+app.add_typer(access_cmds.stage_app, name="stage")
+app.add_typer(access_cmds.access_app, name="access")
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """Matching: score (profile version, derivation version) pairs and state each result as a match event.
 
-Pure: the versions come in, events go out. A match event names the versions it was
+Pure: the versions come in, events go out. The event's detail holds markers, never values,
+for the posting's sensitive fields. A match event names the versions it was
 computed from and the match event it supersedes for the same pair; its id derives from
 the two version events, so a re-delivered trigger yields the same event.
 """
@@ -19,6 +20,8 @@ from processors.scoring.models import DerivedPosting, Profile
 from processors.scoring.result import ScoreResult
 from processors.scoring.score import score
 from processors.scoring.similarity import Similarity
+from processors.sensitive.model import default_rules
+from processors.sensitive.template import publish
 from processors.taxonomy.model import Taxonomy
 from schemas.models import MatchEvent, Meta, PostingContent, Producer, deterministic_id, now_utc
 
@@ -66,6 +69,9 @@ def match_event(
     detail = result.model_dump(mode="json")
     if evidence is not None:
         detail["evidence"] = evidence
+    # Downstream products read this event with no stage or role: no sensitive value may be in
+    # it, in any spelling. Readers get the viewer's text on read (processors/sensitive/template.py).
+    detail = publish(detail, q.posting.model_dump(mode="json"), default_rules(q.posting_id))
     return MatchEvent(
         meta=Meta(
             event_id=deterministic_id("match", p.event_id, q.event_id),

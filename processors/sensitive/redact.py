@@ -8,7 +8,7 @@ candidate gets, not only from their own field: a description that names the anon
 company, or an explanation that quotes the hidden budget, would otherwise leak it. Strings
 match case-insensitively anywhere (over-redaction is the safe side), with any run of
 whitespace standing for any other; numbers match as whole numbers in the usual spellings
-(85000, 85,000, 85 000, 85.000, 85000.00, 85k) and not inside longer digit runs. Booleans
+(85000, 85,000, 85 000, 85.000, 85000.00, 85k, 118.5k) and not inside longer digit runs. Booleans
 and strings without a letter or digit have no spelling worth scrubbing. When a value is
 also the legitimate value of a visible string field, that field is scrubbed too: the
 secret wins.
@@ -135,7 +135,27 @@ def _redacted_form(rule: FieldRule, value: Any) -> str:
     return rule.label or REDACTED
 
 
-def _text_form(rule: FieldRule, value: Any) -> str:
+def value_pattern(leaf: str | int | float) -> re.Pattern[str] | None:
+    """Every usual spelling of one value (see the module's doc); None for a string with no
+    letter or digit, which has none worth scrubbing."""
+    if isinstance(leaf, str):
+        if not _ALNUM.search(leaf):
+            return None
+        words = [re.escape(w) for w in leaf.split()]
+        return re.compile(r"\s+".join(words), re.IGNORECASE)
+    return _number_pattern(leaf)
+
+
+def spelling_length(leaf: str | int | float) -> int:
+    return len(leaf) if isinstance(leaf, str) else len(_plain_number(leaf))
+
+
+def leaves(value: Any) -> Iterable[str | int | float]:
+    """The strings and numbers inside a value (booleans and None have no spelling)."""
+    return _leaves(value)
+
+
+def text_form(rule: FieldRule, value: Any) -> str:
     """What a secret becomes inside prose: its redacted form, or a neutral marker when hidden."""
     return REDACTED if _strategy(rule) is Strategy.HIDE else _redacted_form(rule, value)
 
@@ -149,14 +169,9 @@ def _secrets(
         if rule is None or not rule.sensitive or rule.visible_at(stage, match_score):
             continue
         for leaf in _leaves(value):
-            replacement = _text_form(rule, leaf)
-            if isinstance(leaf, str):
-                if _ALNUM.search(leaf):
-                    words = [re.escape(w) for w in leaf.split()]
-                    pattern = re.compile(r"\s+".join(words), re.IGNORECASE)
-                    found.append((len(leaf), leaf, pattern, replacement))
-            else:
-                found.append((len(_plain_number(leaf)), str(leaf), _number_pattern(leaf), replacement))
+            pattern = value_pattern(leaf)
+            if pattern is not None:
+                found.append((spelling_length(leaf), str(leaf), pattern, text_form(rule, leaf)))
     # Longest first, so a secret is replaced whole before a shorter one inside it can split it.
     found.sort(key=lambda s: (-s[0], s[1]))
     patterns = [pattern for _, _, pattern, _ in found]
@@ -223,6 +238,31 @@ def _number_pattern(value: int | float) -> re.Pattern[str]:
     core = _THOUSANDS_SEP.join(groups)
     spellings = [core + (r"[.,]" + frac if frac else r"(?:[.,]0+)?")]
     number = int(whole)
-    if not frac and number >= 1000 and number % 1000 == 0:
-        spellings.append(rf"{number // 1000}\s?[kK](?![^\W\d_])")
+    if not frac and number >= 1000:
+        # 85k, and 118.5k / 118,5k for a number that is not whole thousands
+        rest = f"{number % 1000:03d}".rstrip("0")
+        thousands = f"{number // 1000}" + (rf"[.,]{rest}" if rest else "")
+        spellings.append(rf"{thousands}\s?[kK](?![^\W\d_])")
     return re.compile(r"(?<!\d)(?:" + "|".join(spellings) + r")(?!\d)")
+
+
+def unredacted(
+    posting: Mapping[str, Any], rules: RuleSet, stage: Stage, *, reason: str, purpose: str = "view"
+) -> tuple[dict[str, Any], list[Access]]:
+    """Every value as it is, for a viewer entitled to all of them (an auditor, the posting's own
+    employer); each sensitive field read is still an `Access`, revealed, with `reason` saying why."""
+    accesses = [
+        Access(
+            posting_id=rules.posting_id,
+            field=field,
+            stage=stage,
+            visibility=rule.visibility,
+            strategy=None,
+            revealed=True,
+            purpose=purpose,
+            reason=reason,
+        )
+        for field in posting
+        if (rule := rules.rule_for(field)) is not None and rule.sensitive
+    ]
+    return dict(posting), accesses

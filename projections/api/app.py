@@ -76,7 +76,9 @@ def create_app(
         return producers[0]
 
     strict = [Depends(strict_request)]
-    app.include_router(posting_router(endpoints.dsn, endpoints.bootstrap_servers, codec), dependencies=strict)
+    app.include_router(
+        posting_router(endpoints.dsn, endpoints.bootstrap_servers, codec, producer), dependencies=strict
+    )
     app.include_router(pipeline_router(endpoints.dsn), dependencies=strict)
     app.include_router(match_router(endpoints.dsn, producer), dependencies=strict)
 

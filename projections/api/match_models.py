@@ -56,6 +56,9 @@ class MatchVersions(Body):
 
 class _Shown(Body):
     posting: PostingView
+    stage: StageName = Field(
+        description="the stage the values were shown at: the pair's recorded stage, or an earlier one asked for"
+    )
     recommendation: str
     ghost_score: float | None
     blocked: bool
@@ -79,3 +82,19 @@ class MatchDetail(_Shown):
     fit: FitResult
     stretch: StretchResult
     practical: PracticalResult
+
+
+class StageChange(Body):
+    """Move a pair's reveal stage: the candidate declares interest, the employer reciprocates,
+    either starts the conversation once interest is mutual."""
+
+    to: StageName
+
+
+class PairStage(Body):
+    profile_id: str
+    posting_id: str
+    stage: StageName
+    previous: StageName
+    changed_by: str
+    event_id: str

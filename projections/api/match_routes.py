@@ -1,4 +1,5 @@
-"""HTTP reads of matches, redacted by stage; every sensitive field read is logged as an event."""
+"""HTTP reads of matches, redacted by the pair's recorded stage for the token's viewer; the stage
+moves by `POST /matches/{profile}/{posting}/stage`; every sensitive field read is an event."""
 
 from __future__ import annotations
 
@@ -7,19 +8,27 @@ from collections.abc import Callable
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
+from processors.sensitive.access import Role, Viewer, transition_error
 from processors.sensitive.model import Access
-from projections import match_reads
+from projections import access_reads, match_reads
 from projections.api import problems
-from projections.api.match_models import MatchDetail, RankedMatch, StageName
+from projections.api.auth import authenticator, forbidden
+from projections.api.match_models import MatchDetail, PairStage, RankedMatch, StageChange, StageName
 from projections.api.paging import Page, PageRequest, page, page_params
-from schemas.models import AccessEvent, Meta, Producer, now_utc
+from schemas.models import AccessEvent, Meta, Producer, StageEvent, now_utc
 from streams.producer import EventProducer
 
 API = Producer(component="api", version="1")
-STAGE_HELP = "how far the candidate and employer have come; it decides which sensitive fields show"
+STAGE_HELP = (
+    "show values as at this stage at most; the pair's recorded stage (moved by POST .../stage) is the limit"
+)
+DENIED = (401, 403, 404)
 
 
-def access_events(viewer: str, accesses: list[Access]) -> list[AccessEvent]:
+def access_events(
+    viewer: Viewer, accesses: list[Access], profile_id: str | None, channel: str = "api"
+) -> list[AccessEvent]:
+    """One event per sensitive field read, keyed and attributed by the token's viewer."""
     now = now_utc()
     return [
         AccessEvent(
@@ -28,9 +37,11 @@ def access_events(viewer: str, accesses: list[Access]) -> list[AccessEvent]:
                 event_type="access.read",
                 occurred_at=now,
                 producer=API,
-                correlation_id=viewer,
+                correlation_id=viewer.viewer,
             ),
-            viewer_id=viewer,
+            viewer_id=viewer.viewer,
+            role=str(viewer.role),
+            profile_id=profile_id,
             posting_id=a.posting_id or "",
             field=a.field,
             stage=a.stage.name.lower(),
@@ -39,54 +50,128 @@ def access_events(viewer: str, accesses: list[Access]) -> list[AccessEvent]:
             revealed=a.revealed,
             purpose=a.purpose,
             reason=a.reason,
+            channel=channel,
         )
         for a in accesses
     ]
 
 
+def stage_event(
+    viewer: Viewer, profile_id: str, posting_id: str, before: str, after: str, channel: str
+) -> StageEvent:
+    return StageEvent(
+        meta=Meta(
+            event_id=uuid.uuid4(),
+            event_type="stage.changed",
+            occurred_at=now_utc(),
+            producer=API,
+            correlation_id=viewer.viewer,
+        ),
+        profile_id=profile_id,
+        posting_id=posting_id,
+        from_stage=before,
+        to_stage=after,
+        actor=viewer.viewer,
+        actor_role=str(viewer.role),
+        channel=channel,
+    )
+
+
 def match_router(dsn: str, producer: Callable[[], EventProducer]) -> APIRouter:
     router = APIRouter(tags=["matches"])
+    current_viewer = authenticator(dsn)
 
-    def log(viewer: str, accesses: list[Access]) -> None:
-        events = access_events(viewer, accesses)
+    def log(viewer: Viewer, accesses: list[Access], profile_id: str) -> None:
+        events = access_events(viewer, accesses, profile_id)
         if events:
             p = producer()
             for e in events:
                 p.send(e)
             p.flush()
 
-    @router.get("/profiles/{profile_id}/matches", responses=problems.responses(404))
+    def requested(stage: StageName | None) -> match_reads.Stage | None:
+        return None if stage is None else match_reads.parse_stage(stage)
+
+    @router.get("/profiles/{profile_id}/matches", responses=problems.responses(*DENIED))
     def matches(
         request: Request,
         profile_id: str,
-        stage: StageName = Query("discovery", description=STAGE_HELP),
+        stage: StageName | None = Query(None, description=STAGE_HELP),
         include_blocked: bool = False,
         at: PageRequest = Depends(page_params(20, 500)),
+        viewer: Viewer = Depends(current_viewer),
     ) -> Page[RankedMatch]:
-        """Ranked matches with labels and explanations; sensitive fields shown only from their stage."""
+        """Ranked matches with labels and explanations; sensitive fields shown only from their stage.
+        For the candidate themselves, auditors (who see every value, logged) and services."""
+        if not viewer.may_read_profile(profile_id):
+            raise forbidden(
+                f"a {viewer.role} token for {viewer.viewer!r} may not read the matches of {profile_id!r}"
+            )
         if not match_reads.profile_exists(dsn, profile_id):
             raise HTTPException(404, f"no profile with id {profile_id!r}")
         ranked, accesses = match_reads.ranked_matches(
-            dsn, profile_id, match_reads.parse_stage(stage), at.limit, include_blocked, offset=at.offset
+            dsn, profile_id, requested(stage), at.limit, include_blocked, offset=at.offset, viewer=viewer
         )
         items = [RankedMatch.model_validate(m) for m in ranked]
         total = match_reads.count_matches(dsn, profile_id, include_blocked)
-        log(profile_id, accesses)
+        log(viewer, accesses, profile_id)
         return page(request, items, total, at)
 
-    @router.get("/matches/{profile_id}/{posting_id}", responses=problems.responses(404))
+    def allowed(viewer: Viewer, profile_id: str, posting_id: str) -> str | None:
+        company = access_reads.posting_company(dsn, posting_id)
+        if not viewer.may_read_match(profile_id, posting_id, company):
+            raise forbidden(
+                f"a {viewer.role} token for {viewer.viewer!r} may not read the match of {profile_id!r} "
+                f"and {posting_id!r}"
+            )
+        return company
+
+    @router.get("/matches/{profile_id}/{posting_id}", responses=problems.responses(*DENIED))
     def match(
-        profile_id: str, posting_id: str, stage: StageName = Query("discovery", description=STAGE_HELP)
+        profile_id: str,
+        posting_id: str,
+        stage: StageName | None = Query(None, description=STAGE_HELP),
+        viewer: Viewer = Depends(current_viewer),
     ) -> MatchDetail:
-        """One match in full: components, weights, explanation, suggestions, the versions it came from."""
+        """One match in full: components, weights, explanation, suggestions, the versions it came from.
+        For the candidate, the posting's employer, auditors and services."""
+        allowed(viewer, profile_id, posting_id)
         try:
             found, accesses = match_reads.one_match(
-                dsn, profile_id, posting_id, match_reads.parse_stage(stage)
+                dsn, profile_id, posting_id, requested(stage), viewer=viewer
             )
         except LookupError as exc:
             raise HTTPException(404, str(exc)) from exc
         detail = MatchDetail.model_validate(found)
-        log(profile_id, accesses)
+        log(viewer, accesses, profile_id)
         return detail
+
+    @router.post("/matches/{profile_id}/{posting_id}/stage", responses=problems.responses(*DENIED, 409))
+    def move_stage(
+        profile_id: str, posting_id: str, change: StageChange, viewer: Viewer = Depends(current_viewer)
+    ) -> PairStage:
+        """Move the pair's reveal stage forward: the candidate declares interest, the posting's employer
+        reciprocates, either starts the conversation after mutual interest (a `stage.changed` event)."""
+        company = allowed(viewer, profile_id, posting_id)
+        if not match_reads.match_exists(dsn, profile_id, posting_id):
+            raise HTTPException(404, f"no match for profile {profile_id!r} and posting {posting_id!r}")
+        current = access_reads.recorded_stage(dsn, profile_id, posting_id)
+        target = match_reads.parse_stage(change.to)
+        why = transition_error(viewer, profile_id, posting_id, company, current, target)
+        if why is not None:
+            status = 403 if viewer.role is Role.AUDITOR or "only" in why else 409
+            raise HTTPException(status, why)
+        event = stage_event(viewer, profile_id, posting_id, current.name.lower(), change.to, "api")
+        p = producer()
+        p.send(event)
+        p.flush()
+        return PairStage(
+            profile_id=profile_id,
+            posting_id=posting_id,
+            stage=change.to,
+            previous=current.name.lower(),
+            changed_by=viewer.viewer,
+            event_id=str(event.meta.event_id),
+        )
 
     return router

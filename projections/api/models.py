@@ -37,8 +37,8 @@ class PostingSummary(Body):
     company: str
     location: str
     work_model: str | None
-    salary_min: float | None
-    salary_max: float | None
+    salary_min: float | str | None = Field(description="a number, or its redacted form until its stage")
+    salary_max: float | str | None = Field(description="a number, or its redacted form until its stage")
     currency: str | None
     posted_at: Timestamp | None
     updated_at: Timestamp

@@ -8,8 +8,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 
 from processors.lily.model import CredentialKind
-from projections import pipeline_reads, queries
+from processors.sensitive.access import Viewer
+from projections import pipeline_reads, posting_views, queries
 from projections.api import problems
+from projections.api.auth import authenticator
 from projections.api.paging import MAX_OFFSET, Page, PageRequest, page, page_params
 from projections.api.pipeline_models import Derivation, Derivations, RequirementHit, Run, RunStatus
 
@@ -20,17 +22,34 @@ _NO_FILTER = {
 }
 
 
+# The text a derivation holds about its posting; ids and hashes are left alone.
+_TEXT_FIELDS = ("summary", "culture_text", "requirements", "responsibilities", "skills", "red_flags")
+
+
 def pipeline_router(dsn: str) -> APIRouter:
     router = APIRouter(tags=["pipeline"])
+    current_viewer = authenticator(dsn)
+
+    def scrubbed(
+        body: dict[str, object], posting_id: str, viewer: Viewer, keys: tuple[str, ...]
+    ) -> dict[str, object]:
+        row = posting_views.posting_rows(dsn, [posting_id]).get(posting_id)
+        if row is None:
+            return body
+        stage = posting_views.stages_for(dsn, viewer, [posting_id])[posting_id]
+        return {
+            k: posting_views.posting_text(v, row, viewer, stage) if k in keys else v for k, v in body.items()
+        }
 
     def known(posting_id: str) -> None:
         if not queries.posting_exists(dsn, posting_id):
             raise HTTPException(404, f"no posting with id {posting_id!r}")
 
-    @router.get("/postings/{posting_id}/derivation", responses=problems.responses(404))
+    @router.get("/postings/{posting_id}/derivation", responses=problems.responses(401, 404))
     def derivation(
         posting_id: str,
         version: int | None = Query(None, ge=1, le=MAX_OFFSET, description="default: in force"),
+        viewer: Viewer = Depends(current_viewer),
     ) -> Derivation:
         """The derivation in force (or `version`): summary, requirements with proof stacks, red flags."""
         known(posting_id)
@@ -38,22 +57,23 @@ def pipeline_router(dsn: str) -> APIRouter:
             d = pipeline_reads.derivation(dsn, posting_id, version)
         except LookupError as exc:
             raise HTTPException(404, str(exc)) from exc
-        return Derivation.model_validate(dataclasses.asdict(d))
+        return Derivation.model_validate(scrubbed(dataclasses.asdict(d), posting_id, viewer, _TEXT_FIELDS))
 
-    @router.get("/postings/{posting_id}/derivations", responses=problems.responses(404))
-    def versions(posting_id: str) -> Derivations:
+    @router.get("/postings/{posting_id}/derivations", responses=problems.responses(401, 404))
+    def versions(posting_id: str, viewer: Viewer = Depends(current_viewer)) -> Derivations:
         """Every version with the run, reason and models that made it, and which one is in force.
         Not paged: a posting has one version per run that changed it."""
         known(posting_id)
         return Derivations.model_validate(pipeline_reads.versions(dsn, posting_id))
 
-    @router.get("/runs", responses=problems.responses())
+    @router.get("/runs", responses=problems.responses(401))
     def runs(
         request: Request,
         reason: str | None = Query(None, description="exactly the reason the run was asked with"),
         status: RunStatus | None = None,
         posting_id: str | None = None,
         at: PageRequest = Depends(page_params(100, 10_000)),
+        viewer: Viewer = Depends(current_viewer),
     ) -> Page[Run]:
         """Runs, newest first."""
         rows = pipeline_reads.list_runs(
@@ -62,7 +82,7 @@ def pipeline_router(dsn: str) -> APIRouter:
         total = pipeline_reads.count_runs(dsn, reason=reason, status=status, posting_id=posting_id)
         return page(request, [Run.model_validate(r) for r in rows], total, at)
 
-    @router.get("/requirements", responses=problems.responses())
+    @router.get("/requirements", responses=problems.responses(401))
     def requirements(
         request: Request,
         certification: str | None = Query(None, description="the credential's name, exactly"),
@@ -70,6 +90,7 @@ def pipeline_router(dsn: str) -> APIRouter:
         min_years: float | None = Query(None, ge=0, le=100, allow_inf_nan=False),
         skill_code: str | None = Query(None, description="a taxonomy code, L1.L2.L3.L4"),
         at: PageRequest = Depends(page_params(100, 10_000)),
+        viewer: Viewer = Depends(current_viewer),
     ) -> Page[RequirementHit]:
         """Seed 000's questions (postings requiring certification X, at least N years), from the
         index of derivations in force; give at least one filter."""
@@ -87,6 +108,7 @@ def pipeline_router(dsn: str) -> APIRouter:
         total = pipeline_reads.count_requiring(
             dsn, certification=certification, kind=kind, min_years=min_years, skill_code=skill_code
         )
-        return page(request, [RequirementHit.model_validate(r) for r in rows], total, at)
+        hits = [scrubbed(dict(r), str(r["posting_id"]), viewer, ("text", "proof_stack")) for r in rows]
+        return page(request, [RequirementHit.model_validate(h) for h in hits], total, at)
 
     return router

@@ -1,43 +1,79 @@
-"""HTTP reads of postings and the lineage of their fields."""
+"""HTTP reads of postings and the lineage of their fields, redacted for the token's viewer."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
-from projections import lineage, queries
+from processors.sensitive.access import Viewer
+from processors.sensitive.model import Access
+from projections import lineage, posting_views, queries
 from projections.api import problems
+from projections.api.auth import authenticator
+from projections.api.match_routes import access_events
 from projections.api.models import Posting, PostingStatus, PostingSummary, Trace
 from projections.api.paging import Page, PageRequest, page, page_params
 from schemas.codec import EventCodec
+from streams.producer import EventProducer
+
+DENIED = (401,)
 
 
-def posting_router(dsn: str, bootstrap_servers: str, codec: EventCodec) -> APIRouter:
+def posting_router(
+    dsn: str, bootstrap_servers: str, codec: EventCodec, producer: Callable[[], EventProducer]
+) -> APIRouter:
     router = APIRouter()
+    current_viewer = authenticator(dsn)
 
-    @router.get("/postings", tags=["postings"], responses=problems.responses())
+    def log(viewer: Viewer, accesses: list[Access]) -> None:
+        events = access_events(viewer, accesses, viewer.profile_id)
+        if events:
+            p = producer()
+            for e in events:
+                p.send(e)
+            p.flush()
+
+    @router.get("/postings", tags=["postings"], responses=problems.responses(*DENIED))
     def postings(
         request: Request,
         status: PostingStatus | None = Query(None, description="open or withdrawn; both if absent"),
         at: PageRequest = Depends(page_params(50, 1000)),
+        viewer: Viewer = Depends(current_viewer),
     ) -> Page[PostingSummary]:
-        """Postings in id order, one page at a time."""
+        """Postings in id order, one page at a time; sensitive fields as the viewer may see them."""
         rows = queries.list_postings(dsn, limit=at.limit, offset=at.offset, status=status)
-        items = [PostingSummary.model_validate(r) for r in rows]
+        stages = posting_views.stages_for(dsn, viewer, [r["posting_id"] for r in rows])
+        items, accesses = [], []
+        for r in rows:
+            shown, read = posting_views.posting_row(r, viewer, stages[r["posting_id"]])
+            items.append(PostingSummary.model_validate(shown))
+            accesses += read
+        log(viewer, accesses)
         return page(request, items, queries.count_postings(dsn, status=status), at)
 
-    @router.get("/postings/{posting_id}", tags=["postings"], responses=problems.responses(404))
-    def posting(posting_id: str) -> Posting:
+    @router.get("/postings/{posting_id}", tags=["postings"], responses=problems.responses(*DENIED, 404))
+    def posting(posting_id: str, viewer: Viewer = Depends(current_viewer)) -> Posting:
         """The posting's current content, every version, and the event behind each field."""
         row = queries.get_posting(dsn, posting_id)
         if row is None:
             raise HTTPException(404, f"no posting with id {posting_id!r}")
-        return Posting.model_validate(row)
+        stage = posting_views.stages_for(dsn, viewer, [posting_id])[posting_id]
+        shown, accesses = posting_views.posting_row(row, viewer, stage)
+        log(viewer, accesses)
+        return Posting.model_validate(shown)
 
-    @router.get("/trace/posting/{posting_id}/{field}", tags=["lineage"], responses=problems.responses(404))
-    def trace(posting_id: str, field: str, verify: bool = True) -> Trace:
+    @router.get(
+        "/trace/posting/{posting_id}/{field}", tags=["lineage"], responses=problems.responses(*DENIED, 404)
+    )
+    def trace(
+        posting_id: str, field: str, verify: bool = True, viewer: Viewer = Depends(current_viewer)
+    ) -> Trace:
         """The event that set a field (a content field, `summary`, `requirements[N].LAYER`, ...),
-        its causes down to the posting event, and with `verify` each re-read from the log."""
-        if not queries.posting_exists(dsn, posting_id):
+        its causes down to the posting event, and with `verify` each re-read from the log. The value
+        is shown as the viewer may see it."""
+        rows = posting_views.posting_rows(dsn, [posting_id])
+        if posting_id not in rows:
             raise HTTPException(404, f"no posting with id {posting_id!r}")
         try:
             result = lineage.trace_posting(dsn, posting_id, field)
@@ -45,6 +81,14 @@ def posting_router(dsn: str, bootstrap_servers: str, codec: EventCodec) -> APIRo
             raise HTTPException(404, str(exc)) from exc
         if verify:
             result = lineage.verify(result, bootstrap_servers, codec)
+        row = rows[posting_id]
+        stage = posting_views.stages_for(dsn, viewer, [posting_id])[posting_id]
+        if field in row:
+            shown, accesses = posting_views.posting_row({**row, field: result["value"]}, viewer, stage)
+            log(viewer, [a for a in accesses if a.field == field])
+            result = {**result, "value": shown[field]}
+        else:
+            result = {**result, "value": posting_views.posting_text(result["value"], row, viewer, stage)}
         return Trace.model_validate(result)
 
     return router
