@@ -66,7 +66,13 @@ JsonFlag = typer.Option(False, "--json", help="Print the answer as JSON.")
 def input_file(help_text: str, *, dir_okay: bool = False, default: Any = ...) -> Any:
     """A positional input path that must exist and be readable (else a usage error, exit 2)."""
     return typer.Argument(
-        default, help=help_text, exists=True, file_okay=not dir_okay, dir_okay=dir_okay, readable=True
+        default,
+        metavar="DIR" if dir_okay else "FILE",
+        help=help_text,
+        exists=True,
+        file_okay=not dir_okay,
+        dir_okay=dir_okay,
+        readable=True,
     )
 
 

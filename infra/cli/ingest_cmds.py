@@ -114,7 +114,7 @@ def _counts(summary: dict[str, int]) -> str:
 @postings_app.command("withdraw")
 @friendly
 def withdraw_posting(
-    posting_id: str = typer.Argument(..., metavar="ID"),
+    posting_id: str = typer.Argument(..., metavar="ID", help="The posting id (see `turing postings list`)."),
     reason: str = typer.Option("withdrawn by an operator", help="Why (kept in the event)."),
     data_dir: Path = DataDir,
     as_json: bool = JsonFlag,

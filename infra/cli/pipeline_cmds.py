@@ -83,7 +83,7 @@ def reprocess(
     ),
     no_wait: bool = typer.Option(False, "--no-wait", help="Emit the commands and return."),
     timeout: float = typer.Option(
-        900.0, "--timeout", callback=positive, help="Seconds to wait for the runs."
+        900.0, "--timeout", callback=positive, help="Seconds to wait for the runs (more than 0)."
     ),
     data_dir: Path = DataDir,
     as_json: bool = JsonFlag,
@@ -222,7 +222,7 @@ def runs(
 @diff_app.command("posting")
 @friendly
 def diff_posting(
-    posting_id: str = typer.Argument(..., help="The posting."),
+    posting_id: str = typer.Argument(..., metavar="ID", help="The posting id."),
     from_: int | None = typer.Option(
         None, "--from", min=1, help="Older version (default: the one before --to)."
     ),
@@ -275,7 +275,7 @@ def diff_posting(
 @rollback_app.command("posting")
 @friendly
 def rollback_posting(
-    posting_id: str = typer.Argument(..., help="The posting."),
+    posting_id: str = typer.Argument(..., metavar="ID", help="The posting id."),
     to: int = typer.Option(..., "--to", min=1, help="The version to put back in force."),
     reason: str = typer.Option("rollback", "--reason", help="Why (recorded on the event)."),
     data_dir: Path = DataDir,

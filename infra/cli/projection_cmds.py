@@ -100,7 +100,7 @@ def run_projector(
 @trace_app.command("posting")
 @friendly
 def trace_posting(
-    posting_id: str = typer.Argument(..., metavar="ID"),
+    posting_id: str = typer.Argument(..., metavar="ID", help="The posting id."),
     field: str = typer.Argument(
         ...,
         metavar="FIELD",
@@ -125,8 +125,8 @@ def trace_posting(
 @trace_app.command("match")
 @friendly
 def trace_match_cmd(
-    profile_id: str = typer.Argument(..., metavar="PROFILE"),
-    posting_id: str = typer.Argument(..., metavar="POSTING"),
+    profile_id: str = typer.Argument(..., metavar="PROFILE", help="The profile id."),
+    posting_id: str = typer.Argument(..., metavar="POSTING", help="The posting id."),
     field: str = typer.Argument(
         "fit", metavar="FIELD", help="fit, fit.components.hard_skills, stretch, recommendation…"
     ),

@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from enum import Enum
 from pathlib import Path
 from types import NoneType, UnionType
 from typing import Any, Literal, Union, get_args, get_origin
@@ -87,7 +88,30 @@ def _filler(param: Any, files: dict[str, Path]) -> str:
         return "1"
     if get_origin(ann) is Literal:
         return str(get_args(ann)[0])
-    return VALID.get(param.opts[0], "zzzz") if _is_option(param) else "zzzz"
+    if isinstance(ann, type) and issubclass(ann, Enum):
+        return str(next(iter(ann)).value)
+    if _is_option(param) and param.opts[0] in VALID:
+        return VALID[param.opts[0]]
+    return _first_choice(param) or "zzzz"
+
+
+def _first_choice(param: Any) -> str | None:
+    """A choice a checking callback names when it refuses a value ("… is not one of 'a', 'b'")."""
+    import re
+
+    if param.callback is None:
+        return None
+    # Typer hands click-style callbacks (ctx, param, value) to the parameter.
+    for call in (lambda: param.callback(None, param, "zzzz"), lambda: param.callback("zzzz")):
+        try:
+            call()
+        except typer.BadParameter as exc:
+            found = re.search(r"one of '([^']+)'", str(exc.message))
+            return found.group(1) if found else None
+        except Exception:  # this calling convention is not the callback's
+            continue
+        return None
+    return None
 
 
 def _bad(param: Any) -> list[str]:
@@ -103,6 +127,8 @@ def _bad(param: Any) -> list[str]:
             bad += sorted({str(param.min - 1), "-1"} if param.min > -1 else {str(param.min - 1)})
         return bad or (["0", "-1"] if param.callback is not None else [])
     if get_origin(ann) is Literal or param.callback is not None:
+        return ["bogus-value"]
+    if isinstance(ann, type) and issubclass(ann, Enum) and not issubclass(ann, int | float):
         return ["bogus-value"]
     return []
 
@@ -162,7 +188,7 @@ def test_every_constrained_parameter_refuses_a_bad_value(
                 args[args.index("--data-dir") + 1] = bad
             result = invoke([*path, *args])
             assert_clean(result, {ExitCode.USAGE})
-            shown = param.opts[0] if _is_option(param) else f"'{param.name}'"
+            shown = param.opts[0] if _is_option(param) else f"'{param.metavar or param.name}'"
             assert "error:" in result.output and shown in result.output, result.output
     if path in STARTS_SERVICES:
         assert checked, f"`turing {' '.join(path)}` must refuse something before it starts services"
