@@ -21,6 +21,7 @@ from infra.settings import Endpoints
 from projections import queries
 from projections.api.app import create_app, embedded_registry_users
 from tests.conftest import SAMPLES
+from tests.tokens import bearer
 
 pytestmark = pytest.mark.stack
 
@@ -46,7 +47,24 @@ def _basic(user: str, password: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def client(stack: Endpoints) -> Iterator[TestClient]:
+def auditor(stack: Endpoints) -> dict[str, str]:
+    ctx = Context(stack, component="tests")
+    try:
+        return bearer(ctx, "contract-tests", "auditor")
+    finally:
+        ctx.close()
+
+
+@pytest.fixture(scope="module")
+def client(stack: Endpoints, auditor: dict[str, str]) -> Iterator[TestClient]:
+    """The API as an auditor sees it (every value), registry mounted."""
+    app = create_app(stack, embedded_registry_users(stack))
+    with TestClient(app, raise_server_exceptions=False, headers=auditor) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def registry(stack: Endpoints) -> Iterator[TestClient]:
     users = embedded_registry_users(stack)
     ((user, password),) = users.items()
     app = create_app(stack, users)
@@ -184,8 +202,10 @@ def test_control_characters_are_422_not_5xx(client: TestClient, url: str) -> Non
     assert "\x00" not in body["instance"]
 
 
-def test_the_running_server_answers_bad_input_without_resetting(stack: Endpoints) -> None:
-    with httpx.Client(base_url=stack.api_url or "", timeout=30) as http:
+def test_the_running_server_answers_bad_input_without_resetting(
+    stack: Endpoints, auditor: dict[str, str]
+) -> None:
+    with httpx.Client(base_url=stack.api_url or "", timeout=30, headers=auditor) as http:
         for url in BAD_INPUT:
             answer = http.get(url)
             assert answer.status_code == 422, (url, answer.text)
@@ -203,8 +223,16 @@ def test_every_timestamp_is_iso_8601_with_an_offset(client: TestClient) -> None:
     assert stamps and all(TIMESTAMP.match(s) for s in stamps), [s for s in stamps if not TIMESTAMP.match(s)]
 
 
-def test_the_embedded_registry_refuses_anonymous_and_wrong_credentials(client: TestClient) -> None:
-    for headers in ({"Authorization": ""}, _basic("turing-service", "guess"), _basic("someone", "x")):
+def test_the_embedded_registry_refuses_anonymous_and_wrong_credentials(
+    registry: TestClient, auditor: dict[str, str]
+) -> None:
+    client = registry
+    for headers in (
+        {"Authorization": ""},
+        _basic("turing-service", "guess"),
+        _basic("someone", "x"),
+        auditor,
+    ):
         answer = client.get("/subjects", headers=headers)
         assert answer.status_code == 401 and answer.json()["error_code"] == 40101, headers
         assert answer.headers["www-authenticate"].startswith("Basic")
@@ -213,7 +241,8 @@ def test_the_embedded_registry_refuses_anonymous_and_wrong_credentials(client: T
     assert client.get("/subjects").status_code == 200
 
 
-def test_registry_routes_keep_confluent_errors_inside_the_app(client: TestClient) -> None:
+def test_registry_routes_keep_confluent_errors_inside_the_app(registry: TestClient) -> None:
+    client = registry
     missing = client.get("/subjects/no-such-subject/versions")
     assert missing.status_code == 404 and missing.json()["error_code"] == 40401
     assert missing.headers["content-type"].startswith("application/vnd.schemaregistry.v1+json")
