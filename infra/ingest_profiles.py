@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from psycopg import sql
@@ -45,13 +46,26 @@ def known_profiles(ctx: Context) -> dict[str, KnownProfile]:
     }
 
 
-def ingest_profiles(ctx: Context, name: str, data: bytes) -> IngestPlan[ProfileEvent]:
+def ingest_profiles(
+    ctx: Context,
+    name: str,
+    data: bytes,
+    on_phase: Callable[[str, int | None], None] | None = None,
+    on_event: Callable[[], None] | None = None,
+) -> IngestPlan[ProfileEvent]:
+    phase = on_phase or (lambda _name, _total: None)
+    phase("catching up", None)
     ctx.catch_up()
+    phase("validating", None)
     result = plan_profiles(
         read_profile_records(name, data), known_profiles(ctx), validate_profile, ctx.producer_meta, now_utc()
     )
+    phase("emitting", len(result.events))
     for event in result.events:
         ctx.producer.send(event)
+        if on_event:
+            on_event()
     deliveries = ctx.producer.flush()
+    phase("projecting", None)
     ctx.catch_up(targets_of(deliveries))
     return result

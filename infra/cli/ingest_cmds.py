@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import typer
 from rich.markup import escape
@@ -26,6 +27,7 @@ from infra.cli.common import (
     print_json,
 )
 from infra.cli.shapes import expect
+from infra.context import Context
 from infra.ingest import targets_of
 from processors.intake.changes import withdraw
 from processors.intake.records import Rejected
@@ -34,17 +36,27 @@ from schemas.models import now_utc
 
 ingest_app = typer.Typer(help="Bring data into Turing as events.", no_args_is_help=True)
 postings_app = typer.Typer(help="Look at and act on postings.", no_args_is_help=True)
+R = TypeVar("R")
 
 
-def _progress() -> Progress:
-    return Progress(
+def _with_progress(ingest: Callable[..., R], ctx: Context, name: str, data: bytes) -> R:
+    """Run an ingest use case with a progress line per phase (a bar while events are emitted)."""
+    with Progress(
         TextColumn("{task.description:<12}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=console,
         transient=True,
-    )
+    ) as progress:
+        task = progress.add_task("starting", total=None)
+        return ingest(
+            ctx,
+            name,
+            data,
+            on_phase=lambda phase, total: progress.update(task, description=phase, total=total, completed=0),
+            on_event=lambda: progress.advance(task),
+        )
 
 
 @ingest_app.command("postings")
@@ -68,17 +80,7 @@ def ingest_postings(
     expect(file, data, "posting", "did you mean `turing ingest profiles`?")
     ctx = context(data_dir, component="intake")
     try:
-        with _progress() as progress:
-            task = progress.add_task("starting", total=None)
-            result = intake.ingest_postings(
-                ctx,
-                file.name,
-                data,
-                on_phase=lambda name, total: progress.update(
-                    task, description=name, total=total, completed=0
-                ),
-                on_event=lambda: progress.advance(task),
-            )
+        result = _with_progress(intake.ingest_postings, ctx, file.name, data)
     finally:
         ctx.close()
     summary = result.summary()
@@ -252,7 +254,7 @@ def ingest_profiles(
     expect(file, data, "profile", "did you mean `turing ingest postings`?")
     ctx = context(data_dir, component="intake")
     try:
-        result = run(ctx, file.name, data)
+        result = _with_progress(run, ctx, file.name, data)
     finally:
         ctx.close()
     _report_rejected(file, result.rejected, "--json lists them all")
