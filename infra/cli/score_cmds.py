@@ -46,12 +46,14 @@ def _read_json(path: Path, what: Literal["profile", "posting"]) -> dict[str, Any
     return doc
 
 
-def _field_errors(path: Path, exc: ValidationError) -> str:
-    lines = []
-    for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        lines.append(f"{path}: {where}: {err['msg']}")
-    return "\n".join(lines)
+def _field_errors(path: Path, exc: ValidationError, shown: int = 5) -> str:
+    """Every field's problem on one line: `P.json: skills.0.name: Field required; …`."""
+    errors = exc.errors()
+    parts = [
+        f"{'.'.join(str(p) for p in err['loc']) or '(top level)'}: {err['msg']}" for err in errors[:shown]
+    ]
+    more = f" (and {len(errors) - shown} more)" if len(errors) > shown else ""
+    return f"{path}: " + "; ".join(parts) + more
 
 
 def _load(path: Path, model: type[BaseModel], what: Literal["profile", "posting"]) -> Any:

@@ -419,3 +419,14 @@ def test_the_installed_command_writes_nothing_but_its_answer(tmp_path: Path) -> 
     assert (
         refused.stderr.startswith("error: Invalid value for '--status'") and refused.stderr.count("\n") == 1
     )
+
+
+def test_a_profile_with_bad_fields_is_one_line_naming_them(tmp_path: Path) -> None:
+    profile = tmp_path / "profile.json"
+    profile.write_text(json.dumps({"id": "p", "years_experience": -1, "skills": [{"x": 1}]}))
+    posting = tmp_path / "posting.json"
+    posting.write_text((SAMPLES / "postings.jsonl").read_text().splitlines()[0])
+    result = invoke(["score", "--profile", str(profile), "--posting", str(posting)])
+    assert_clean(result, {ExitCode.USAGE})
+    assert result.output.count("\n") == 1 and result.output.startswith(f"error: {profile}: years_experience:")
+    assert "skills.0.name: Field required" in result.output
