@@ -205,7 +205,7 @@ def _ensure_topics(state: StackState) -> None:
     ensure_topics(state.endpoints().bootstrap_servers)
 
 
-def _wait_api(state: StackState, timeout: float = 30) -> None:
+def _wait_api(state: StackState, timeout: float = 90) -> None:
     import httpx
 
     deadline = time.monotonic() + timeout
