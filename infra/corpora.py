@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from processors.linking.corpora import LinkingSentence, parse_esco_linking
+from processors.linking.corpora import LinkingSentence, TaggedSentence, parse_esco_linking, parse_skillspan
 
 ENV = "TURING_PUBLIC_DATA"
 _REPO = Path(__file__).resolve().parent.parent
 LINKING_SOURCES = ("tech", "house")
+SKILLSPAN_SOURCES = ("house", "tech")
 
 
 class CorpusMissing(FileNotFoundError):
@@ -46,3 +47,14 @@ def esco_linking(source: str, split: str = "dev") -> list[LinkingSentence]:
         raise ValueError(f"split {split!r} is not available: only dev (the validation split) is")
     path = _file("esco_linking", f"{source}_validation_annotations.csv")
     return parse_esco_linking(path.read_text(encoding="utf-8"))
+
+
+def skillspan(source: str, split: str = "dev") -> list[TaggedSentence]:
+    """SkillSpan sentences of one source and split (train or dev; test is held back)."""
+    if source not in SKILLSPAN_SOURCES:
+        raise ValueError(f"no SkillSpan source {source!r} (one of {', '.join(SKILLSPAN_SOURCES)})")
+    if split not in ("train", "dev"):
+        raise ValueError(f"split {split!r} is not available: train and dev are")
+    return parse_skillspan(
+        _file("skillspan", f"skillspan_{source}_{split}.conll").read_text(encoding="utf-8")
+    )

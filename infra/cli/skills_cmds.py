@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,12 @@ class TaxonomyName(StrEnum):
 
 class Corpus(StrEnum):
     esco_linking = "esco-linking"
+    skillspan = "skillspan"
+
+
+class Ruleset(StrEnum):
+    rules_1 = "rules-1"
+    hybrid_1 = "hybrid-1"
 
 
 class Split(StrEnum):
@@ -99,13 +106,20 @@ def eval_cmd(
     limit: int | None = typer.Option(
         None, "--limit", min=1, help="Only the first N sentences per source (a quick check)."
     ),
+    ruleset: Ruleset = typer.Option(
+        Ruleset.hybrid_1, "--ruleset", help="skillspan: the Lily ruleset whose S layer is scored."
+    ),
     as_json: bool = JsonFlag,
 ) -> None:
-    """R-Precision@5 and MRR of the linker on the ESCO-linking dev sentences (tech, house)."""
+    """esco-linking: R-Precision@5 and MRR of the linker (tech, house). skillspan: span F1 of
+    Lily's S layer, strict and lenient (house, tech). Dev splits only."""
     from infra.corpora import LINKING_SOURCES, esco_linking
     from infra.linking_index import default_linker
     from processors.linking.evaluate import evaluate
 
+    if corpus is Corpus.skillspan:
+        _skillspan(ruleset, split, limit, as_json)
+        return
     linker = default_linker("esco")
     rows: list[dict[str, Any]] = []
     for source in LINKING_SOURCES:
@@ -123,3 +137,41 @@ def eval_cmd(
     for r in rows:
         out.print(f"{r['corpus']} {r['source']} {r['split']}: RP@5 {r['rp5']:.3f}  MRR {r['mrr']:.3f}  "
                   f"({r['sentences']} sentences, {r['unreachable_gold']} gold labels not in ESCO 1.2.0)")  # fmt: skip
+
+
+def _skillspan(ruleset: Ruleset, split: Split, limit: int | None, as_json: bool) -> None:
+    from infra.corpora import SKILLSPAN_SOURCES, skillspan
+    from processors.lily import hybrid
+    from processors.lily.span_eval import evaluate_spans, rules_spans, stack_spans
+    from processors.taxonomy import store
+
+    rules_taxonomy = store.builtin()
+    if ruleset is Ruleset.hybrid_1:
+        from infra.linking_index import default_linker
+
+        linker = default_linker("esco")
+
+        def read(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+            links = linker.link_many(texts, top=hybrid.MAX_LINKS)
+            return [
+                stack_spans(hybrid.decompose(t, linker, rules_taxonomy, links=links[i]))
+                for i, t in enumerate(texts)
+            ]
+    else:
+
+        def read(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+            return [rules_spans(t, rules_taxonomy) for t in texts]
+
+    rows: list[dict[str, Any]] = []
+    for source in SKILLSPAN_SOURCES:
+        report = evaluate_spans(skillspan(source, split.value)[:limit], read)
+        rows.append({"corpus": "skillspan", "source": source, "split": split.value, "limit": limit,
+                     "ruleset": ruleset.value, **report.as_dict()})  # fmt: skip
+    if as_json:
+        print_json_lines(rows)
+        return
+    for r in rows:
+        strict, lenient = r["strict"], r["lenient"]
+        out.print(f"skillspan {r['source']} {r['split']} {r['ruleset']}: lenient F1 {lenient['f1']:.3f} "
+                  f"(P {lenient['precision']:.3f} R {lenient['recall']:.3f}), strict F1 {strict['f1']:.3f} "
+                  f"({r['sentences']} sentences, {r['gold_spans']} gold spans)")  # fmt: skip

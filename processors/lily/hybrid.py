@@ -1,0 +1,240 @@
+"""Lily's `hybrid-1` ruleset: the S layer from the skill linker, the E, C and T layers from `rules-1`.
+
+For one line:
+- `rules-1` reads it as always (durations, credentials, outcomes, strength, flags), on the
+  taxonomy it is given;
+- the linker links it (ESCO by default); links at least `THRESHOLD` (calibrated) are taken
+  best first, one per mention (a mention overlapping a better one's is dropped), and never
+  inside a credential's name ("Certified ScrumMaster" is C, not a skill to link);
+- skills whose mentions are joined by "or" / "/" ("Go or Python") are one requirement
+  with alternatives: the first mentioned is the skill, the others `alternatives`;
+- each requirement takes its E/T/strength from the `rules-1` stack that names the same
+  words, else from the line's skill-less stack, else from the first; `rules-1` stacks with
+  a credential stay, and so do its skills the linker has no mention over (named as the
+  linked taxonomy names them where it does, else as the rules taxonomy does, without uri);
+- a language skill carries the level the line gives it (CEFR A1-C2, native, fluent, ...);
+- when no skill is linked and `rules-1` says NEEDS_CONTEXT, the posting's title is
+  resolved to an ESCO occupation and the title's best-linked essential skill of that
+  occupation fills S (NEEDS_CONTEXT stays, so the guess is visible).
+
+The result is a `HybridStack`: a ProofStack whose skill carries `uri`, `mention` (words and
+character offsets) and `level`, plus `alternatives`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from processors.lily import rules
+from processors.lily.model import TEXT, ProofStack, SkillLayer
+from processors.linking.linker import LinkedSkill, Linker, Mention
+from processors.taxonomy.model import Taxonomy
+
+RULESET = "hybrid-1"
+THRESHOLD = 0.2  # tuned on 300 SkillSpan train sentences (span F1, see span_eval.py)
+MAX_LINKS = 8
+_OR = re.compile(r"^\s*(?:,\s*)?(?:or|/|and/or)\s*$", re.IGNORECASE)
+_LEVEL = re.compile(
+    r"\b(?P<cefr>[ABC][12])\b|\b(?P<word>native|mother tongue|bilingual|fluent|fluency|business[- ]level|"
+    r"professional[- ]level|conversational|basic|intermediate|advanced)\b",
+    re.IGNORECASE,
+)
+_LEVEL_WINDOW = 40  # characters either side of the language's mention
+
+
+class HybridSkill(SkillLayer):
+    uri: str = Field(default="", max_length=300)
+    mention: Mention | None = None
+    level: str | None = Field(
+        default=None, pattern=TEXT, max_length=40, description="CEFR A1-C2, native, fluent..."
+    )
+
+
+class HybridStack(ProofStack):
+    skill: HybridSkill | None = None
+    alternatives: list[HybridSkill] = Field(default_factory=list, max_length=10)
+
+
+class HybridDecomposition(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    text: str
+    linker: str
+    proof_stacks: list[HybridStack]
+
+
+def _chosen(text: str, links: list[LinkedSkill], base: list[ProofStack]) -> list[LinkedSkill]:
+    credentials = [s.certification.name.casefold() for s in base if s.certification is not None]
+    taken: list[tuple[int, int]] = []
+    chosen: list[LinkedSkill] = []
+    for link in links:  # best first
+        m = link.mention
+        if link.score < THRESHOLD or any(m.start < e and s < m.end for s, e in taken):
+            continue
+        if any(m.text.casefold() in name for name in credentials):
+            continue
+        taken.append((m.start, m.end))
+        chosen.append(link)
+    return sorted(chosen, key=lambda c: c.mention.start)
+
+
+def _level(text: str, mention: Mention) -> str | None:
+    lo, hi = max(0, mention.start - _LEVEL_WINDOW), min(len(text), mention.end + _LEVEL_WINDOW)
+    best: tuple[int, str] | None = None
+    for m in _LEVEL.finditer(text, lo, hi):
+        distance = min(abs(m.start() - mention.end), abs(mention.start - m.end()))
+        value = m.group("cefr").upper() if m.group("cefr") else m.group("word").lower().replace(" ", "-")
+        if best is None or distance < best[0]:
+            best = (distance, value)
+    return best[1] if best else None
+
+
+def _skill(link: LinkedSkill, text: str, taxonomy: Taxonomy) -> HybridSkill:
+    known = taxonomy.skills.get(link.code)
+    level = _level(text, link.mention) if known is not None and known.kind == "language" else None
+    return HybridSkill(name=link.label[:200], code=link.code, confidence=link.score, uri=link.uri,
+                       mention=link.mention, level=level)  # fmt: skip
+
+
+def _base_for(link: LinkedSkill, base: list[ProofStack]) -> ProofStack:
+    words = {w.casefold() for w in link.mention.text.split()}
+    for stack in base:
+        named = stack.skill is not None and words & {w.casefold() for w in stack.skill.name.split()}
+        if named and stack.certification is None:
+            return stack
+    bare = [s for s in base if s.skill is None and s.certification is None]
+    return bare[0] if bare else base[0]
+
+
+def _plain(stack: ProofStack, **changes: object) -> HybridStack:
+    """A rules-1 stack as a hybrid one; its skill (from the rules taxonomy) only if `changes` has none."""
+    fields: dict[str, object] = {k: v for k, v in stack.model_dump().items() if k != "skill"}
+    return HybridStack.model_validate({**fields, "skill": None, **changes})
+
+
+def _rules_skill(
+    skill: SkillLayer, text: str, at: dict[str, tuple[int, int]], linked_taxonomy: Taxonomy
+) -> HybridSkill:
+    """A skill rules-1 read and the linker did not: as the linked taxonomy names it, if it does."""
+    span = at.get(skill.code or "")
+    mention = Mention(text=text[span[0] : span[1]], start=span[0], end=span[1]) if span else None
+    known = linked_taxonomy.lookup(skill.name)
+    if known is None:
+        return HybridSkill(name=skill.name, code=skill.code, confidence=skill.confidence, mention=mention)
+    return HybridSkill(name=known.name[:200], code=known.code, confidence=min(skill.confidence, 0.6),
+                       uri=known.uri, mention=mention)  # fmt: skip
+
+
+def _from_title(title: str, linker: Linker) -> HybridSkill | None:
+    occupation = linker.taxonomy.occupation(title) if title.strip() else None
+    if occupation is None or not occupation.essential:
+        return None
+    essential = set(occupation.essential)
+    for link in linker.link(title, top=50):
+        if link.code in essential:
+            return HybridSkill(
+                name=link.label[:200], code=link.code, confidence=min(link.score, 0.5), uri=link.uri
+            )
+    first = linker.taxonomy.skills[occupation.essential[0]]
+    return HybridSkill(name=first.name[:200], code=first.code, confidence=0.3, uri=first.uri)
+
+
+def decompose(
+    text: str,
+    linker: Linker,
+    rules_taxonomy: Taxonomy,
+    *,
+    title: str = "",
+    neighbours: Sequence[str] = (),
+    links: list[LinkedSkill] | None = None,
+) -> list[HybridStack]:
+    """`links`: the linker's answer for `text` when the caller linked a batch already."""
+    base = rules.decompose(text, rules_taxonomy, title=title, neighbours=neighbours, ruleset="rules-1")
+    found = links if links is not None else linker.link(text, top=MAX_LINKS)
+    chosen = _chosen(text, found, base)
+    at = {m.skill.code: (m.start, m.end) for m in reversed(rules_taxonomy.find_in_text(text))}
+    stacks: list[HybridStack] = []
+    used: set[int] = set()
+    for link in chosen:
+        source = _base_for(link, base)
+        used.add(id(source))
+        flags = [f for f in source.flags if f != "NEEDS_CONTEXT"]
+        stacks.append(
+            _plain(source, skill=_skill(link, text, linker.taxonomy), certification=None, flags=flags)
+        )
+    for stack in base:
+        if stack.certification is not None:
+            skill = _rules_skill(stack.skill, text, at, linker.taxonomy) if stack.skill else None
+            stacks.append(_plain(stack, skill=skill))
+        elif stack.skill is not None:
+            span = at.get(stack.skill.code or "")
+            if span is None or not any(_overlaps(span, c.mention) for c in chosen):
+                stacks.append(_plain(stack, skill=_rules_skill(stack.skill, text, at, linker.taxonomy)))
+        elif id(stack) not in used or not stacks:
+            needs = "NEEDS_CONTEXT" in stack.flags
+            stacks.append(_plain(stack, skill=_from_title(title, linker) if needs else None))
+    return _alternatives(text, _dedupe(sorted(stacks, key=_position)))
+
+
+def _dedupe(stacks: list[HybridStack]) -> list[HybridStack]:
+    # A skill a credential proves is that credential's requirement, not a second one.
+    proven = {s.skill.code for s in stacks if s.certification is not None and s.skill is not None}
+    seen: set[str | None] = set()
+    out = []
+    for s in stacks:
+        code = s.skill.code if s.skill is not None else None
+        if s.certification is None and code is not None and (code in proven or code in seen):
+            continue
+        seen.add(code)
+        out.append(s)
+    return out
+
+
+def _alternatives(text: str, stacks: list[HybridStack]) -> list[HybridStack]:
+    """Skills joined by "or" ("Go or Python") become one requirement: the first, with alternatives."""
+    out: list[HybridStack] = []
+    for s in stacks:
+        prev = out[-1] if out else None
+        last = (
+            (prev.alternatives or [prev.skill])[-1] if prev is not None and prev.skill is not None else None
+        )
+        mention = s.skill.mention if s.skill is not None else None
+        if (
+            prev is not None
+            and last is not None
+            and last.mention is not None
+            and mention is not None
+            and s.certification is None
+            and prev.certification is None
+            and last.mention.end <= mention.start
+            and _OR.match(text[last.mention.end : mention.start])
+        ):
+            assert s.skill is not None
+            out[-1] = prev.model_copy(update={"alternatives": [*prev.alternatives, s.skill, *s.alternatives]})
+            continue
+        out.append(s)
+    return out
+
+
+def _overlaps(span: tuple[int, int], mention: Mention) -> bool:
+    return span[0] < mention.end and mention.start < span[1]
+
+
+def _position(stack: HybridStack) -> int:
+    if stack.skill is not None and stack.skill.mention is not None:
+        return stack.skill.mention.start
+    return 10**9  # stacks without a located skill (a credential, a bare duration) go last
+
+
+def decompose_many(
+    lines: Sequence[str], linker: Linker, rules_taxonomy: Taxonomy, *, title: str = ""
+) -> list[list[HybridStack]]:
+    """Several lines of one posting: linked in one batch, each with its neighbours as context."""
+    linked = linker.link_many(lines, top=MAX_LINKS)
+    return [
+        decompose(line, linker, rules_taxonomy, title=title, links=linked[i],
+                  neighbours=[lines[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)])
+        for i, line in enumerate(lines)
+    ]  # fmt: skip
