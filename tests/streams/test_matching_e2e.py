@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -104,11 +105,15 @@ def test_a_profile_change_rescores_and_supersedes_the_earlier_match(matched) -> 
 def test_the_api_ranks_explains_and_redacts_by_stage_and_logs_every_sensitive_read(matched) -> None:
     import httpx
 
+    from tests.tokens import bearer
+
     _, ctx = matched
     _wait_matches(ctx, 10)
     api = ctx.endpoints.api_url
     profile = "pr-amara-okafor"
-    ranked = httpx.get(f"{api}/profiles/{profile}/matches", timeout=30).json()["items"]
+    amara = bearer(ctx, "amara", "candidate", profile_id=profile)
+    assert httpx.get(f"{api}/profiles/{profile}/matches", timeout=30).status_code == 401
+    ranked = httpx.get(f"{api}/profiles/{profile}/matches", headers=amara, timeout=30).json()["items"]
     assert ranked and [m["rank"] for m in ranked] == list(range(1, len(ranked) + 1))
     fits = [m["fit"]["total"] for m in ranked]
     assert fits == sorted(fits, reverse=True)
@@ -120,19 +125,64 @@ def test_the_api_ranks_explains_and_redacts_by_stage_and_logs_every_sensitive_re
         assert top["posting"]["salary_max"] == "Competitive salary"
         assert f"{posting['salary_max']:.0f}" not in shown.replace(",", "")
     one = httpx.get(
-        f"{api}/matches/{profile}/{top['posting_id']}", params={"stage": "conversation_started"}, timeout=30
+        f"{api}/matches/{profile}/{top['posting_id']}",
+        params={"stage": "conversation_started"},
+        headers=amara,
+        timeout=30,
     )
-    assert one.status_code == 200 and one.json()["fit"]["components"]
-    assert httpx.get(f"{api}/matches/{profile}/nope", timeout=30).status_code == 404
+    assert one.status_code == 200 and one.json()["fit"]["components"] and one.json()["stage"] == "discovery"
+    assert httpx.get(f"{api}/matches/{profile}/nope", headers=amara, timeout=30).status_code == 404
     assert (
-        httpx.get(f"{api}/profiles/{profile}/matches", params={"stage": "later"}, timeout=30).status_code
+        httpx.get(
+            f"{api}/profiles/{profile}/matches", params={"stage": "later"}, headers=amara, timeout=30
+        ).status_code
         == 422
     )
     ctx.catch_up()
-    logged = rows(ctx, "SELECT record FROM proj.audit_log WHERE topic = 'access' AND key = %s", profile)
+    logged = rows(ctx, "SELECT record FROM proj.audit_log WHERE topic = 'access' AND key = %s", "amara")
     fields = {r["record"]["field"] for r in logged}
     assert {"salary_max", "salary_min"} <= fields
     assert any(r["record"]["revealed"] is False for r in logged)
+    assert {(r["record"]["role"], r["record"]["profile_id"]) for r in logged} == {("candidate", profile)}
+
+
+def _spelled(value: float) -> re.Pattern[str]:
+    """The usual spellings of a number: 175000, 175,000, 175 000, 175.000, 175000.0, 175k, 118.5k."""
+    n = int(value)
+    groups = f"{n:,}".split(",")
+    forms = [re.escape(str(n)), "[,. \u00a0\u202f']?".join(groups)]
+    rest = f"{n % 1000:03d}".rstrip("0")
+    forms.append(f"{n // 1000}" + (f"[.,]{rest}" if rest else "") + r"\s?[kK]")
+    return re.compile(r"(?<![\d.])(?:" + "|".join(forms) + r")(?![\d])")
+
+
+def test_no_sensitive_value_reaches_the_matches_topic_in_any_form(matched) -> None:
+    """What downstream products consume holds no value above `public`: every record of the topic,
+    explanation strings, suggestions and numbers included."""
+    _, ctx = matched
+    _wait_matches(ctx, 10)
+    secrets = {
+        r["posting_id"]: [_spelled(v) for v in (r["salary_min"], r["salary_max"]) if v is not None]
+        for r in rows(ctx, "SELECT posting_id, salary_min, salary_max FROM proj.postings")
+    }
+    records = [
+        r
+        for batch in drain(ctx.endpoints.bootstrap_servers, {("matches", p): 0 for p in range(3)})
+        for r in batch
+    ]
+    assert records
+    quoted = 0
+    for rec in records:
+        _, event = ctx.codec.decode("matches", rec.value or b"")
+        assert isinstance(event, MatchEvent)
+        text = json.dumps(event.model_dump(mode="json"), ensure_ascii=False) + (rec.value or b"").decode(
+            "utf-8", "replace"
+        )
+        for pattern in secrets[event.posting_id]:
+            hit = pattern.search(text)
+            assert hit is None, (event.posting_id, hit.group(0) if hit else None)
+        quoted += "\u27e6salary_" in text
+    assert quoted, "no explanation mentioned a salary at all: the scan proved nothing"
 
 
 def test_a_fit_score_traces_to_the_profile_and_posting_events_and_verifies(matched) -> None:

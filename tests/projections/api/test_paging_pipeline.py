@@ -20,6 +20,7 @@ from projections.api.app import create_app
 from tests.conftest import SAMPLES
 from tests.streams.pipeline_helpers import rows, start_worker, stop_worker, wait_runs
 from tests.streams.test_matching_e2e import _wait_matches
+from tests.tokens import bearer
 
 pytestmark = pytest.mark.stack
 
@@ -36,7 +37,8 @@ def client(module_stack: tuple[Path, Endpoints]) -> Iterator[TestClient]:
         wait_runs(ctx, rows(ctx, "SELECT count(*) AS n FROM proj.postings")[0]["n"])
         ingest_profiles(ctx, "profiles.jsonl", (SAMPLES / "profiles.jsonl").read_bytes())
         _wait_matches(ctx, 10)
-        with TestClient(create_app(endpoints), raise_server_exceptions=False) as c:
+        auditor = bearer(ctx, "paging-tests", "auditor")
+        with TestClient(create_app(endpoints), raise_server_exceptions=False, headers=auditor) as c:
             yield c
     finally:
         stop_worker(worker)
