@@ -249,6 +249,17 @@ class StageEvent(Event):
     channel: str = "api"
 
 
+class ErasureEvent(Event):
+    """profile.erased: the profile's key is destroyed; projections drop its data."""
+
+    key_field: ClassVar[str] = "profile_id"
+    topic: ClassVar[str] = "erasures"
+    profile_id: str
+    reason: str
+    requested_by: str
+    withdrawn_matches: list[str] = Field(default_factory=list)
+
+
 class DeadLetter(Event):
     topic: ClassVar[str] = "deadletters"
     source_topic: str
@@ -277,6 +288,7 @@ TOPIC_MODELS: dict[str, type[Event]] = {
         AccessEvent,
         TokenEvent,
         StageEvent,
+        ErasureEvent,
         DeadLetter,
     )
 }

@@ -40,6 +40,7 @@ CATALOGUE: tuple[Topic, ...] = (
     # Restricted: tokens and stages are written by the API and the operators' CLI only (ACLs in production).
     Topic("tokens", "viewer", 1, what="an API bearer token issued or revoked (its hash, never the token)"),
     Topic("stages", "profile id", 3, what="the reveal stage of a (profile, posting) pair moved, by whom"),
+    Topic("erasures", "profile id", 3, what="a profile erased: its key destroyed, its matches withdrawn"),
     Topic(
         "deadletters",
         "original key",

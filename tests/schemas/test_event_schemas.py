@@ -19,6 +19,7 @@ from schemas.models import (
     DeadLetter,
     DecisionEvent,
     DerivationEvent,
+    ErasureEvent,
     Event,
     FeedbackEvent,
     MatchEvent,
@@ -170,6 +171,13 @@ SAMPLES: dict[str, Event] = {
         to_stage="candidate_interested",
         actor="amara",
         actor_role="candidate",
+    ),
+    "erasures": ErasureEvent(
+        meta=meta("profile.erased"),
+        profile_id="u-1",
+        reason="GDPR art. 17 request",
+        requested_by="ops",
+        withdrawn_matches=["p-1"],
     ),
     "deadletters": DeadLetter(
         meta=meta("deadletter.recorded"),
