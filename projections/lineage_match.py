@@ -20,7 +20,7 @@ def _pick(detail: dict[str, Any], field: str) -> Any:
             from projections.lineage import TraceError
 
             raise TraceError(
-                f"{field!r} is not in the match; fields: {', '.join(MATCH_FIELDS)} (and their parts)"
+                f"{field!r} is not in the match; fields: {', '.join(MATCH_FIELDS)} (and their parts), jury.verdict"
             )
         value = value[part]
     return value
@@ -31,6 +31,10 @@ def trace_match(
 ) -> dict[str, Any]:
     from projections.lineage import TraceError, _event, causes_of
 
+    if field.startswith("jury."):
+        from projections.lineage_jury import trace_jury
+
+        return trace_jury(dsn, profile_id, posting_id, field, schema)
     with db.connect(dsn) as conn:
         row = conn.execute(
             sql.SQL("SELECT * FROM {}.matches WHERE profile_id = %s AND posting_id = %s").format(

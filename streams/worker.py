@@ -1,12 +1,13 @@
-"""`python -m streams.worker`: the pipeline worker — four consumer loops and a projector thread.
+"""`python -m streams.worker`: the pipeline worker — five consumer loops and a projector thread.
 
 Started by `turing up` beside the API; `turing worker` runs it in the foreground.
 
 Loops (each its own consumer group, thread and producer, so one loop's delivery errors are
 never another's): `orchestrator` (postings → commands), `pipeline` (commands → runs,
-decisions, derivations), `matcher` (derivations → matches) and `matcher-profiles`
-(profiles → matches). A loop that crashes is restarted from its last committed offsets;
-one that keeps crashing makes the worker exit with status 1, so whoever supervises it
+decisions, derivations), `matcher` (derivations → matches), `matcher-profiles`
+(profiles → matches) and `jury` (matches → the jury's decisions for borderline matches).
+A loop that crashes is restarted from its last committed offsets; one that keeps crashing
+makes the worker exit with status 1, so whoever supervises it
 (`turing up`, systemd, Kubernetes) restarts the process. The worker's health goes to
 ``DATA_DIR/worker-health.json`` (see `streams/health.py`).
 """
@@ -27,10 +28,11 @@ from typing import Any
 from infra.context import Context
 from infra.settings import Settings
 from projections.projector import Projector, ProjectorStats
-from schemas.models import CommandEvent, DerivationEvent, PostingEvent, ProfileEvent
+from schemas.models import CommandEvent, DerivationEvent, MatchEvent, PostingEvent, ProfileEvent
 from streams.consumer_loop import ConsumerLoop
 from streams.embedding_index import EmbeddingIndex
 from streams.health import HEALTH_FILE, HealthBoard
+from streams.jury_service import JuryService
 from streams.matching_service import MatchingService
 from streams.pipeline_service import Orchestrator, PipelineService
 from streams.producer import EventProducer
@@ -43,6 +45,7 @@ GROUPS = {
     "pipeline": GROUP,
     "matcher": "turing-matcher",
     "matcher-profiles": "turing-matcher-profiles",
+    "jury": "turing-jury",  # matches -> the jury's decisions for borderline ones
 }
 MAX_RESTARTS = 5
 RESTART_WINDOW_S = 300.0
@@ -163,11 +166,15 @@ def build_loops(
         return ConsumerLoop(name, bootstrap, GROUPS[name], topic, ctx.codec, handler, accepts,
                             producer(f"{name}-deadletters"), health, batch, within)  # fmt: skip
 
+    jury = JuryService(
+        ctx.endpoints.dsn, ctx.schema, producer("jury"), own_projector(ctx, "jury").run, health=health
+    )
     return [
         loop("orchestrator", "postings", orchestrator.handle_postings, PostingEvent, 256, 0.5),
         loop("pipeline", "commands", service.handle_commands, CommandEvent, service.config.batch_size, 1.0),
         loop("matcher", "derivations", matcher.handle_derivations, DerivationEvent, 256, 1.0),
         loop("matcher-profiles", "profiles", matcher.handle_profiles, ProfileEvent, 256, 1.0),
+        loop("jury", "matches", jury.handle_matches, MatchEvent, 256, 1.0),
     ]
 
 

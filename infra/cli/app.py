@@ -13,10 +13,14 @@ from infra.cli import (
     access_cmds,
     deadletter_cmds,
     demo,
+    eval_cmds,
+    feedback_cmds,
     ingest_cmds,
+    jury_cmds,
     lily_cmds,
     pipeline_cmds,
     projection_cmds,
+    qa_cmds,
     score_cmds,
     search_cmds,
     skills_cmds,
@@ -132,6 +136,10 @@ app.add_typer(skills_cmds.skills_app, name="skills")
 app.add_typer(access_cmds.tokens_app, name="tokens")
 app.add_typer(access_cmds.stage_app, name="stage")
 app.add_typer(access_cmds.access_app, name="access")
+app.add_typer(jury_cmds.jury_app, name="jury")
+app.add_typer(feedback_cmds.feedback_app, name="feedback")
+app.add_typer(qa_cmds.qa_app, name="qa")
+app.add_typer(eval_cmds.eval_app, name="eval")
 
 
 def main() -> None:

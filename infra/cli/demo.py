@@ -10,6 +10,7 @@ from rich.rule import Rule
 
 from infra import stack
 from infra.cli import demo_matching as dm
+from infra.cli import demo_quality
 from infra.cli import demo_pipeline as dp
 from infra.cli.common import DataDir, console, context, friendly, out
 from infra.cli.ingest_cmds import postings_table
@@ -124,6 +125,11 @@ def demo(
             )
             out.print(trace_tree(fit_trace))
             result_trace = {**result_trace, "verified": result_trace["verified"] and fit_trace["verified"]}
+        out.print(Rule("quality: the jury, feedback, QA sampling with a remediation, the eval report"))
+        result_trace = {
+            **result_trace,
+            "verified": demo_quality.walkthrough(ctx) and result_trace["verified"],
+        }
         out.print(Rule("rebuild: replay every topic into a fresh schema"))
         report = rebuild(
             ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, dead_letters=ctx.producer

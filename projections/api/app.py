@@ -11,6 +11,7 @@ from fastapi.openapi.utils import get_openapi
 
 from infra.settings import Endpoints
 from projections.api import docs_assets, metrics_route, problems
+from projections.api.feedback_routes import feedback_router
 from projections.api.guards import strict_request
 from projections.api.match_routes import match_router
 from projections.api.models import Health
@@ -81,6 +82,7 @@ def create_app(
     )
     app.include_router(pipeline_router(endpoints.dsn), dependencies=strict)
     app.include_router(match_router(endpoints.dsn, producer), dependencies=strict)
+    app.include_router(feedback_router(endpoints.dsn, schema, producer), dependencies=strict)
 
     @app.get("/health", tags=["ops"], dependencies=strict, responses=problems.responses())
     def health() -> Health:

@@ -129,7 +129,9 @@ def test_status_reports_each_consumer_from_recorded_offsets_and_fails_without_th
             if info["healthy"] and consumers and consumers["pipeline"]["records"] == 36 and settled:
                 break
             time.sleep(1.0)
-        assert set(consumers) == {"orchestrator", "pipeline", "matcher", "matcher-profiles", "projector"}
+        assert set(consumers) == {
+            "orchestrator", "pipeline", "matcher", "matcher-profiles", "jury", "projector"
+        }  # fmt: skip
         assert consumers["orchestrator"]["records"] == 36 and consumers["pipeline"]["records"] == 36
         assert all(
             c["lag"] == 0 and not c["stalled"] and c["dead_letters"] == 0 for c in consumers.values()

@@ -1,0 +1,135 @@
+"""`turing feedback add` and `turing feedback list`: people's verdicts on matches, classified."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from infra.cli.common import (
+    DataDir,
+    JsonFlag,
+    NotFound,
+    UsageProblem,
+    context,
+    friendly,
+    one_of,
+    out,
+    print_json,
+)
+from infra.context import Context
+from processors.quality.feedback import COMPONENTS, VERDICTS, check_feedback, feedback_event
+from projections import db, quality_reads
+from schemas.models import FeedbackEvent
+
+feedback_app = typer.Typer(help="Feedback on matches: 'wrong because X' becomes a learning signal.",
+                           no_args_is_help=True)  # fmt: skip
+
+
+def _component(value: str | None) -> str | None:
+    return None if value is None else one_of(COMPONENTS)(value)
+
+
+def record_feedback(
+    ctx: Context,
+    *,
+    profile_id: str,
+    posting_id: str,
+    verdict: str,
+    reason: str,
+    component: str | None,
+    author: str,
+) -> dict[str, Any]:
+    """Emit feedback on the pair's current match (tied to its versions and jury) and return it projected."""
+    ctx.catch_up()
+    with db.connect(ctx.endpoints.dsn) as conn:
+        match = quality_reads.match_event(conn, ctx.schema, profile_id, posting_id)
+        if match is None:
+            raise NotFound(f"no match for profile {profile_id!r} and posting {posting_id!r}")
+        jury = quality_reads.jury_of(conn, ctx.schema, str(match.meta.event_id))
+    event = feedback_event(
+        profile_id=profile_id, posting_id=posting_id, match_event_id=str(match.meta.event_id),
+        versions=(match.profile_version, match.derivation_version), verdict=verdict, reason=reason,
+        component=component, decision_ids=[str(d["event_id"]) for d in (jury or {}).get("decisions", [])],
+        author=author, producer=ctx.producer_meta,
+    )  # fmt: skip
+    ctx.producer.send(event)
+    ctx.producer.flush()
+    ctx.catch_up()
+    return shown(event)
+
+
+def shown(e: FeedbackEvent) -> dict[str, Any]:
+    return {
+        "event_id": str(e.meta.event_id), "profile_id": e.profile_id, "posting_id": e.posting_id,
+        "match_event_id": e.match_event_id, "profile_version": e.profile_version,
+        "derivation_version": e.derivation_version, "verdict": e.verdict, "reason": e.reason,
+        "category": e.category, "component": e.component, "classifier": e.classifier,
+        "decision_ids": e.decision_ids, "author": e.author, "given_at": e.meta.occurred_at,
+    }  # fmt: skip
+
+
+@feedback_app.command("add")
+@friendly
+def add(
+    profile: str = typer.Option(..., "--profile", help="The profile id."),
+    posting: str = typer.Option(..., "--posting", help="The posting id."),
+    verdict: str = typer.Option(..., "--verdict", callback=one_of(VERDICTS), help="right or wrong."),
+    reason: str = typer.Option(..., "--reason", help="Why, in your words (classified by rules)."),
+    component: str | None = typer.Option(
+        None, "--component", callback=_component, help="The score component disputed, e.g. fit.hard_skills."
+    ),
+    data_dir: Path = DataDir,
+    as_json: bool = JsonFlag,
+) -> None:
+    """Say whether the pair's current match is right or wrong, and why."""
+    try:
+        check_feedback(verdict, reason, component)
+    except ValueError as exc:
+        raise UsageProblem(str(exc)) from None
+    ctx = context(data_dir)
+    try:
+        row = record_feedback(ctx, profile_id=profile, posting_id=posting, verdict=verdict, reason=reason,
+                              component=component, author=getpass.getuser())  # fmt: skip
+    finally:
+        ctx.close()
+    if as_json:
+        print_json(row)
+        return
+    out.print(f"feedback {row['event_id']}: {row['verdict']} — {escape(row['category'])} "
+              f"({escape(row['component'] or 'no component')}), on match {row['match_event_id']}")  # fmt: skip
+
+
+@feedback_app.command("list")
+@friendly
+def list_(
+    profile: str | None = typer.Option(None, "--profile", help="Only this profile's feedback."),
+    limit: int = typer.Option(100, "--limit", min=1, max=10_000, help="At most this many, newest first."),
+    data_dir: Path = DataDir,
+    as_json: bool = JsonFlag,
+) -> None:
+    """Feedback given on matches, newest first, with its category and the component it points at."""
+    ctx = context(data_dir)
+    try:
+        ctx.catch_up()
+        with db.connect(ctx.endpoints.dsn) as conn:
+            rows = quality_reads.feedback(conn, ctx.schema, limit, profile)
+    finally:
+        ctx.close()
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        out.print("no feedback yet")
+        return
+    table = Table(title=f"feedback ({len(rows)})")
+    for col in ("given", "profile", "posting", "verdict", "category", "component", "reason"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["given_at"].isoformat(timespec="seconds"), escape(r["profile_id"]), escape(r["posting_id"]),
+                      r["verdict"], r["category"], escape(r["component"] or "-"), escape((r["reason"] or "")[:80]))  # fmt: skip
+    out.print(table)
