@@ -72,3 +72,32 @@ def test_eval_on_a_slice_of_esco_linking_dev(esco_linker) -> None:
         assert 0 < r["sentences"] <= 8 and r["limit"] == 8
         assert 0.2 < r["rp5"] <= 1.0 and r["rp5"] <= r["mrr"] * 5
     assert runner.invoke(app, ["skills", "eval", "--split", "test"]).exit_code == ExitCode.USAGE
+
+
+def test_eval_skillspan_dev_slice_for_both_rulesets(esco_linker) -> None:
+    rows = {}
+    for ruleset in ("rules-1", "hybrid-1"):
+        args = [
+            "skills",
+            "eval",
+            "--corpus",
+            "skillspan",
+            "--split",
+            "dev",
+            "--ruleset",
+            ruleset,
+            "--limit",
+            "8",
+            "--json",
+        ]
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0, result.output
+        rows[ruleset] = [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
+    for ruleset, found in rows.items():
+        assert [r["source"] for r in found] == ["house", "tech"] and all(
+            r["ruleset"] == ruleset for r in found
+        )
+        for r in found:
+            assert r["sentences"] == 8 and 0.0 <= r["strict"]["f1"] <= r["lenient"]["f1"] <= 1.0
+    # the same gold either way: only the reader differs
+    assert [r["gold_spans"] for r in rows["rules-1"]] == [r["gold_spans"] for r in rows["hybrid-1"]]
