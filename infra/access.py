@@ -1,5 +1,5 @@
-"""Issue and revoke API tokens, move a pair's stage from the operator's side: events, then the
-projection caught up so the token or stage takes effect before the command returns."""
+"""Issue and revoke API tokens, move a pair's stage from the operator's side, erase a profile:
+events, then the projection caught up so each takes effect before the command returns."""
 
 from __future__ import annotations
 
@@ -9,12 +9,16 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from psycopg import sql
+
 from infra.context import Context
 from processors.sensitive.access import Role, Viewer, token_digest, transition_error
 from processors.sensitive.model import Stage
-from projections import access_reads, match_reads
+from projections import access_reads, db, match_reads
 from projections.api.match_routes import stage_event
-from schemas.models import Meta, TokenEvent, now_utc
+from projections.keystore import PostgresKeyStore
+from projections.match_projector import WITHDRAWN
+from schemas.models import ErasureEvent, MatchEvent, Meta, TokenEvent, deterministic_id, now_utc
 
 TOKEN_PREFIX = "tu_"
 
@@ -105,3 +109,78 @@ def set_stage(ctx: Context, profile_id: str, posting_id: str, target: Stage) -> 
         "changed_by": actor.viewer,
         "event_id": str(event.meta.event_id),
     }
+
+
+def erase_profile(ctx: Context, profile_id: str, reason: str) -> dict[str, object]:
+    """GDPR art. 17 by crypto-shredding: destroy the profile's key (every sealed copy in the log
+    becomes unreadable), withdraw its matches downstream (`match.withdrawn` on the matches topic),
+    and record the erasure; the projections drop the profile's rows."""
+    dsn = ctx.endpoints.dsn
+    with db.connect(dsn) as conn:
+        known = conn.execute(
+            sql.SQL("SELECT 1 FROM {}.profiles WHERE profile_id = %s").format(sql.Identifier(ctx.schema)),
+            (profile_id,),
+        ).fetchone()
+        done = conn.execute(
+            sql.SQL("SELECT erased_at FROM {}.erasures WHERE profile_id = %s").format(
+                sql.Identifier(ctx.schema)
+            ),
+            (profile_id,),
+        ).fetchone()
+        pairs = conn.execute(
+            sql.SQL("SELECT posting_id, event_id FROM {}.matches WHERE profile_id = %s ORDER BY 1").format(
+                sql.Identifier(ctx.schema)
+            ),
+            (profile_id,),
+        ).fetchall()
+    if done is not None:
+        return {"profile_id": profile_id, "erased": True, "already": True, "withdrawn_matches": []}
+    if known is None:
+        raise LookupError(f"no profile with id {profile_id!r}")
+    # The key goes first: from here on nothing can read the profile's events, whatever follows.
+    PostgresKeyStore(dsn).destroy(profile_id)
+    now = now_utc()
+    for pair in pairs:
+        ctx.producer.send(_withdrawn(ctx, profile_id, pair["posting_id"], str(pair["event_id"]), now))
+    erased = ErasureEvent(
+        meta=Meta(
+            event_id=uuid.uuid4(), event_type="profile.erased", occurred_at=now, producer=ctx.producer_meta
+        ),
+        profile_id=profile_id,
+        reason=reason,
+        requested_by=operator(),
+        withdrawn_matches=[p["posting_id"] for p in pairs],
+    )
+    ctx.producer.send(erased)
+    ctx.producer.flush()
+    ctx.catch_up()
+    return {
+        "profile_id": profile_id,
+        "erased": True,
+        "already": False,
+        "event_id": str(erased.meta.event_id),
+        "withdrawn_matches": erased.withdrawn_matches,
+    }
+
+
+def _withdrawn(ctx: Context, profile_id: str, posting_id: str, supersedes: str, now: datetime) -> MatchEvent:
+    return MatchEvent(
+        meta=Meta(
+            event_id=deterministic_id("match.withdrawn", profile_id, posting_id, supersedes),
+            event_type=WITHDRAWN,
+            occurred_at=now,
+            producer=ctx.producer_meta,
+            causation_id=supersedes,
+            correlation_id=profile_id,
+        ),
+        profile_id=profile_id,
+        posting_id=posting_id,
+        profile_version=0,
+        derivation_version=0,
+        fit_total=0.0,
+        stretch_total=0.0,
+        recommendation="withdrawn",
+        detail="{}",
+        supersedes=supersedes,
+        blocked=True,
+    )

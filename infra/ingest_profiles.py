@@ -13,7 +13,9 @@ from infra.ingest import targets_of
 from processors.intake.changes import IngestPlan
 from processors.intake.profiles import KnownProfile, plan_profiles, read_profile_records
 from processors.intake.records import FieldError
+from processors.sensitive.shredding import seal
 from projections import db
+from projections.keystore import PostgresKeyStore
 from schemas.models import ProfileEvent, now_utc
 
 
@@ -57,8 +59,14 @@ def ingest_profiles(
     phase("catching up", None)
     ctx.catch_up()
     phase("validating", None)
+    keys = PostgresKeyStore(ctx.endpoints.dsn)
     result = plan_profiles(
-        read_profile_records(name, data), known_profiles(ctx), validate_profile, ctx.producer_meta, now_utc()
+        read_profile_records(name, data),
+        known_profiles(ctx),
+        validate_profile,
+        ctx.producer_meta,
+        now_utc(),
+        seal=lambda profile_id, text: seal(keys.key_for(profile_id, create=True) or b"", profile_id, text),
     )
     phase("emitting", len(result.events))
     for event in result.events:

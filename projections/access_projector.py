@@ -1,14 +1,15 @@
-"""Fold token, stage and access events into `api_tokens`, `match_stages` (+ `stage_history`) and
-`access_reads`."""
+"""Fold token, stage, access and erasure events into `api_tokens`, `match_stages` (+ `stage_history`),
+`access_reads` and `erasures` (an erasure also drops every row the projection holds about the profile)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import psycopg
+from psycopg import sql
 
 from processors.sensitive.model import Stage
-from schemas.models import AccessEvent, Event, StageEvent, TokenEvent
+from schemas.models import AccessEvent, ErasureEvent, Event, StageEvent, TokenEvent
 
 _STAGE = (
     "INSERT INTO match_stages (profile_id, posting_id, stage, stage_rank, changed_at, changed_by, changed_role, "
@@ -20,7 +21,27 @@ _STAGE = (
 )
 
 
+# What a projection holds about a profile; the access log keeps who read what (ids only).
+_ERASED_TABLES = ("profiles", "profile_versions", "profile_atoms", "matches", "match_history", "match_stages")
+
+
+def apply_erasures(conn: psycopg.Connection[Any], events: list[Event]) -> None:
+    for e in events:
+        if not isinstance(e, ErasureEvent):
+            continue
+        for table in _ERASED_TABLES:
+            conn.execute(
+                sql.SQL("DELETE FROM {} WHERE profile_id = %s").format(sql.Identifier(table)), (e.profile_id,)
+            )
+        conn.execute(
+            "INSERT INTO erasures (profile_id, event_id, reason, requested_by, erased_at) VALUES (%s,%s,%s,%s,%s) "
+            "ON CONFLICT DO NOTHING",
+            (e.profile_id, e.meta.event_id, e.reason, e.requested_by, e.meta.occurred_at),
+        )
+
+
 def apply_access(conn: psycopg.Connection[Any], events: list[Event]) -> None:
+    apply_erasures(conn, events)
     tokens = [e for e in events if isinstance(e, TokenEvent)]
     stages = [e for e in events if isinstance(e, StageEvent)]
     reads = [e for e in events if isinstance(e, AccessEvent)]

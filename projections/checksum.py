@@ -36,6 +36,7 @@ TABLES: dict[str, tuple[str, ...]] = {
     "match_stages": ("profile_id", "posting_id"),
     "stage_history": ("event_id",),
     "access_reads": ("event_id",),
+    "erasures": ("profile_id",),
 }
 
 

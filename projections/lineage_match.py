@@ -26,6 +26,29 @@ def _pick(detail: dict[str, Any], field: str) -> Any:
     return value
 
 
+def _erased(conn: Any, schema: str, profile_id: str, field: str, posting_id: str) -> dict[str, Any] | None:
+    """The trace of an erased profile's match: the value is "erased", the event is the erasure."""
+    from projections.lineage import _event
+
+    row = conn.execute(
+        sql.SQL("SELECT event_id FROM {}.erasures WHERE profile_id = %s").format(sql.Identifier(schema)),
+        (profile_id,),
+    ).fetchone()
+    head = None if row is None else _event(conn, schema, str(row["event_id"]))
+    if head is None:
+        return None
+    return {
+        "entity": "match",
+        "id": f"{profile_id}/{posting_id}",
+        "field": field,
+        "value": "erased",
+        "event": head,
+        "causes": [],
+        "related": [],
+        "verified": None,
+    }
+
+
 def trace_match(
     dsn: str, profile_id: str, posting_id: str, field: str = "fit", schema: str = LIVE_SCHEMA
 ) -> dict[str, Any]:
@@ -43,6 +66,9 @@ def trace_match(
             (profile_id, posting_id),
         ).fetchone()
         if row is None:
+            erased = _erased(conn, schema, profile_id, field, posting_id)
+            if erased is not None:
+                return erased
             raise TraceError(f"no match for profile {profile_id!r} and posting {posting_id!r}")
         value = _pick(row["detail"], field)
         head = _event(conn, schema, str(row["event_id"]))

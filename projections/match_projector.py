@@ -10,6 +10,9 @@ from psycopg.types.json import Jsonb
 
 from schemas.models import MatchEvent
 
+# A match taken back (its profile erased): downstream products drop the pair.
+WITHDRAWN = "match.withdrawn"
+
 _LATEST = (
     "INSERT INTO matches (profile_id, posting_id, event_id, profile_version, derivation_version, "
     "profile_event_id, derivation_event_id, fit_total, stretch_total, practical_total, fit_label, blocked, "
@@ -33,7 +36,22 @@ _HISTORY = (
 def apply_matches(conn: psycopg.Connection[Any], events: list[MatchEvent]) -> None:
     if not events:
         return
+    erased = {
+        r["profile_id"] if isinstance(r, dict) else r[0]
+        for r in conn.execute(
+            "SELECT profile_id FROM erasures WHERE profile_id = ANY(%s)",
+            (sorted({e.profile_id for e in events}),),
+        )
+    }
+    # An erased profile's matches stay out, whenever its erasure is applied (rebuilds included).
+    events = [e for e in events if e.profile_id not in erased]
+    withdrawn = [e for e in events if e.meta.event_type == WITHDRAWN]
+    events = [e for e in events if e.meta.event_type != WITHDRAWN]
     with conn.cursor() as cur:
+        for w in withdrawn:
+            cur.execute(
+                "DELETE FROM matches WHERE profile_id = %s AND posting_id = %s", (w.profile_id, w.posting_id)
+            )
         # Matches are keyed by profile: the log's order per profile is the order of application.
         for e in events:
             cur.execute(

@@ -9,7 +9,9 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from processors.sensitive.shredding import Unreadable, unseal
 from projections.atoms_projector import current_schema, profile_or_none, project_atoms
+from projections.keystore import is_erased, key_in
 from schemas.models import ProfileEvent
 
 
@@ -19,7 +21,14 @@ def apply_profiles(conn: psycopg.Connection[Any], events: list[ProfileEvent]) ->
     schema = current_schema(conn)
     with conn.cursor() as cur:
         for e in events:
-            parsed = json.loads(e.document)
+            # An erased profile's key is gone: its sealed events stay in the log, unreadable, and
+            # are not projected (so a rebuild reproduces the erased state).
+            if is_erased(conn, e.profile_id):
+                continue
+            try:
+                parsed = json.loads(unseal(key_in(conn, e.profile_id), e.profile_id, e.document))
+            except Unreadable:
+                continue
             document = Jsonb(parsed)
             cur.execute(
                 "INSERT INTO profile_versions (profile_id, version, event_id, content_hash, document, occurred_at) "

@@ -11,7 +11,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from infra.access import issue_token, revoke_token, set_stage
+from infra.access import erase_profile, issue_token, revoke_token, set_stage
 from infra.cli.common import DataDir, JsonFlag, NotFound, UsageProblem, context, friendly, out, print_json
 from processors.sensitive.access import Role, Viewer
 from processors.sensitive.model import Stage
@@ -213,3 +213,35 @@ def access_log(
                       escape(r["posting_id"]), r["field"], r["stage"], "yes" if r["revealed"] else "no",
                       r["purpose"])  # fmt: skip
     out.print(table)
+
+
+profiles_app = typer.Typer(help="Candidate profiles: erasure (GDPR art. 17).", no_args_is_help=True)
+
+
+@profiles_app.command("erase")
+@friendly
+def erase(
+    profile_id: str = typer.Argument(..., help="The profile to erase."),
+    reason: str = typer.Option(..., "--reason", help="Why (the request's reference); kept with the erasure."),
+    data_dir: Path = DataDir,
+    as_json: bool = JsonFlag,
+) -> None:
+    """Destroy the profile's key (its sealed events become unreadable), withdraw its matches
+    downstream and drop it from the projections. Cannot be undone."""
+    if not reason.strip():
+        raise UsageProblem("--reason must say why")
+    ctx = context(data_dir)
+    try:
+        answer = erase_profile(ctx, profile_id, reason.strip())
+    except LookupError as exc:
+        raise NotFound(str(exc)) from exc
+    finally:
+        ctx.close()
+    if as_json:
+        print_json(answer)
+    elif answer["already"]:
+        out.print(f"{escape(profile_id)} was erased already")
+    else:
+        withdrawn = answer["withdrawn_matches"]
+        n = len(withdrawn) if isinstance(withdrawn, list) else 0
+        out.print(f"erased {escape(profile_id)}: key destroyed, {n} matches withdrawn")

@@ -112,7 +112,10 @@ def plan_profiles(
     validate: Validator,
     producer: Producer,
     now: datetime,
+    seal: Callable[[str, str], str] | None = None,
 ) -> IngestPlan[ProfileEvent]:
+    """`seal(profile_id, document_json)` encrypts the personal document with the profile's own key
+    (crypto-shredding: processors/sensitive/shredding.py); the hash is of the plain document."""
     result: IngestPlan[ProfileEvent] = IngestPlan()
     for rec in records:
         if isinstance(rec, Rejected):
@@ -133,6 +136,7 @@ def plan_profiles(
             continue
         version = 1 if before is None else before.version + 1
         event_type = CREATED if before is None else CHANGED
+        text = json.dumps(document, sort_keys=True, ensure_ascii=False)
         result.events.append(
             ProfileEvent(
                 meta=Meta(
@@ -146,7 +150,7 @@ def plan_profiles(
                 profile_id=profile_id,
                 version=version,
                 content_hash=digest,
-                document=json.dumps(document, sort_keys=True, ensure_ascii=False),
+                document=text if seal is None else seal(profile_id, text),
             )
         )
         if before is None:
