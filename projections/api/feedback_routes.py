@@ -67,7 +67,7 @@ def feedback_router(dsn: str, schema: str, producer: Callable[[], EventProducer]
     router = APIRouter(tags=["feedback"])
     current_viewer = authenticator(dsn)
 
-    @router.post("/feedback", status_code=201, responses=problems.responses(401, 403, 404))
+    @router.post("/feedback", responses=problems.responses(401, 403, 404))
     def give(body: FeedbackIn, viewer: Viewer = Depends(current_viewer)) -> FeedbackOut:
         """Say a match is right or wrong, and why. For the candidate, the posting's employer and services;
         the event is emitted before the answer, and projected shortly after."""
