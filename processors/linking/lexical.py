@@ -69,7 +69,7 @@ class LexicalIndex:
                     if cased is None:
                         vocabulary.update(t for t in toks if len(t) >= _FUZZY_MIN_CHARS and t.isalpha())
                         if len(toks) > 1:
-                            index.reordered.setdefault(content_key(form), []).append(i)
+                            index.reordered.setdefault(content_key(ws), []).append(i)
         index.vocabulary = sorted(vocabulary, key=lambda t: (len(t), t))
         index._lengths = [len(t) for t in index.vocabulary]
         index._known = frozenset(t for toks in index.exact for t in toks)
@@ -120,7 +120,7 @@ class LexicalIndex:
                             weight = round(FUZZY_WEIGHT * alias.weight * ratio / 100, 4)
                             offer(LexicalHit(alias.skill, weight, i, i + n, "fuzzy"))
                 if n > 1:
-                    for skill in self.reordered.get(content_key(" ".join(w.text for w in window)), ()):
+                    for skill in self.reordered.get(content_key(window), ()):
                         offer(LexicalHit(skill, REORDERED, i, i + n, "reordered"))
         return hits
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # A word starts with a letter or digit and may carry + and # (C++, C#) and inner dots (Node.js).
 _WORD = re.compile(r"[^\W_][\w+#]*(?:\.[^\W_][\w+#]*)*")
@@ -159,17 +160,25 @@ def stem(folded: str) -> str:
     return folded
 
 
+@lru_cache(maxsize=200_000)
+def _forms(token: str) -> tuple[str, str]:
+    # Words repeat across 25,000 aliases and every line: fold and stem each spelling once.
+    f = fold(token)
+    return f, stem(f)
+
+
 def words(text: str) -> list[Word]:
     out = []
     for m in _WORD.finditer(text):
-        f = fold(m.group(0))
-        out.append(Word(m.group(0), m.start(), m.end(), f, stem(f)))
+        f, s = _forms(m.group(0))
+        out.append(Word(m.group(0), m.start(), m.end(), f, s))
     return out
 
 
-def content_key(phrase: str) -> tuple[str, ...]:
+def content_key(phrase: str | list[Word]) -> tuple[str, ...]:
     """The sorted stems of a phrase's content words: word order and inflection do not matter."""
-    return tuple(sorted(w.stem for w in words(phrase) if w.folded not in STOPWORDS))
+    ws = words(phrase) if isinstance(phrase, str) else phrase
+    return tuple(sorted(w.stem for w in ws if w.folded not in STOPWORDS))
 
 
 def alias_forms(label: str) -> list[str]:
