@@ -65,6 +65,12 @@ def rebuild_cmd(
         f"rebuilt [bold]{report.events:,}[/] events in {report.seconds:.2f}s ({report.events_per_s:,.0f} events/s)\n"
         f"  live     {report.checksum_live}\n  rebuilt  {report.checksum_rebuilt}\n  checksums {verdict}"
         + ("" if report.swapped else "\n  (--no-swap: live projection kept)")
+        + (
+            f"\n  [yellow]{report.rejected:,} records could not be applied[/]: dead-lettered, the replay went on"
+            " (`turing deadletters list`)"
+            if report.rejected
+            else ""
+        )
     )
 
 

@@ -11,6 +11,7 @@ import typer
 
 from infra.cli.common import JsonFlag, UsageProblem, friendly, out, print_json
 from infra.cli.shapes import expect
+from processors.intake.records import JsonInputError, parse_json
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -33,7 +34,9 @@ _SWAPPED = "did you swap --profile and --posting?"
 def _read_json(path: Path, what: Literal["profile", "posting"]) -> dict[str, Any]:
     data = path.read_bytes()
     try:
-        doc = json.loads(data.decode("utf-8"))
+        doc = parse_json(data.decode("utf-8"))
+    except JsonInputError as exc:
+        raise UsageProblem(f"{path}: {exc}") from None
     except UnicodeDecodeError as exc:
         raise UsageProblem(f"{path}: not valid UTF-8 at byte {exc.start} — re-save it as UTF-8") from None
     except json.JSONDecodeError as exc:

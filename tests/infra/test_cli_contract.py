@@ -430,3 +430,14 @@ def test_a_profile_with_bad_fields_is_one_line_naming_them(tmp_path: Path) -> No
     assert_clean(result, {ExitCode.USAGE})
     assert result.output.count("\n") == 1 and result.output.startswith(f"error: {profile}: years_experience:")
     assert "skills.0.name: Field required" in result.output
+
+
+def test_score_refuses_json_nested_too_deeply_as_a_usage_error(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 6000 + "]" * 6000)
+    posting = SAMPLES / "postings.jsonl"
+    first = tmp_path / "posting.json"
+    first.write_text(posting.read_text().splitlines()[0])
+    result = runner.invoke(app, ["score", "--profile", str(deep), "--posting", str(first), "--json"])
+    assert result.exit_code == ExitCode.USAGE, result.output
+    assert "nested too deeply" in result.output and "Traceback" not in result.output
