@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from psycopg import sql
+
 from processors.embeddings.cache import CachedEmbedder, InMemoryVectorStore
 from processors.embeddings.texts import posting_texts, profile_texts
 from processors.matching.match import PostingVersion, ProfileVersion
@@ -37,6 +39,54 @@ class EmbeddingIndex:
         if self._provider is None:
             self._provider = self._factory()
         return CachedEmbedder(self._provider, InMemoryVectorStore())
+
+    def index_profiles(self, profiles: list[ProfileVersion]) -> int:
+        """Embed the profiles whose current version is not in the index yet; returns how many.
+
+        Candidates come from kNN over what is indexed, so a posting matched before a profile's
+        own trigger was handled must still find it: the index never lags the projection."""
+        with db.connect(self.dsn) as conn:
+            have = self._indexed(conn, "profile", [p.profile_id for p in profiles])
+            todo = [p for p in profiles if have.get(p.profile_id) != p.version]
+            if todo:
+                embedder = self._embedder(conn)
+                for p in todo:
+                    rows = embedder.embed_kinds(profile_texts(p.profile.model_dump(mode="json")))
+                    upsert_profile_embeddings(
+                        conn, self.schema, p.profile_id, p.version, rows, embedder.model
+                    )
+                conn.commit()
+        return len(todo)
+
+    def unindexed_postings(self) -> list[str]:
+        """Open postings whose derivation in force is not in the index yet."""
+        s = sql.Identifier(self.schema)
+        with db.connect(self.dsn) as conn:
+            rows = conn.execute(
+                sql.SQL(
+                    "SELECT d.posting_id FROM {s}.derivations_latest d JOIN {s}.postings p USING (posting_id) "
+                    "LEFT JOIN (SELECT posting_id, min(version) AS v FROM {s}.posting_embeddings GROUP BY 1) e "
+                    "USING (posting_id) WHERE p.status = 'open' AND e.v IS DISTINCT FROM d.version ORDER BY 1"
+                ).format(s=s)
+            )
+            return [r["posting_id"] for r in rows]
+
+    def index_postings(self, postings: list[PostingVersion]) -> None:
+        with db.connect(self.dsn) as conn:
+            embedder = self._embedder(conn)
+            for q in postings:
+                rows = embedder.embed_kinds(posting_texts(q.posting.model_dump(mode="json")))
+                upsert_posting_embeddings(conn, self.schema, q.posting_id, q.version, rows, embedder.model)
+            conn.commit()
+
+    def _indexed(self, conn: Any, entity: str, ids: list[str]) -> dict[str, int]:
+        rows = conn.execute(
+            sql.SQL("SELECT {id} AS id, min(version) AS v FROM {t} WHERE {id} = ANY(%s) GROUP BY 1").format(
+                id=sql.Identifier(f"{entity}_id"), t=sql.Identifier(self.schema, f"{entity}_embeddings")
+            ),
+            (ids,),
+        )
+        return {r["id"]: r["v"] for r in rows}
 
     def postings_near(self, profiles: list[ProfileVersion], k: int) -> dict[str, list[str]]:
         """Index the profiles; the k postings whose requirements are nearest each one's hard skills."""

@@ -87,7 +87,10 @@ class MatchingService:
                     p.profile_id: l3_of(skill_codes((s.name for s in p.profile.skills), taxonomy))
                     for p in profiles
                 }
-                near = self.index.profiles_near(postings, self.k) if self.index is not None else {}
+                near: dict[str, list[str]] = {}
+                if self.index is not None:
+                    self.index.index_profiles(profiles)
+                    near = self.index.profiles_near(postings, self.k)
                 trigger = {e.posting_id: str(e.meta.event_id) for e in events}
                 day = max(e.meta.occurred_at for e in events).date()
                 evidence = partial(requirement_evidence, conn, self.schema)
@@ -122,6 +125,11 @@ class MatchingService:
                     for p in profiles
                 }
                 if self.index is not None:
+                    # Every open posting indexed first, so kNN does not depend on arrival order.
+                    missing = self.index.unindexed_postings()
+                    self.index.index_postings(
+                        matching_queries.posting_versions(conn, self.schema, missing, taxonomy)
+                    )
                     # Union of lexical (taxonomy codes) and semantic (pgvector kNN) candidates.
                     for pid, ids_ in self.index.postings_near(profiles, self.k).items():
                         wanted[pid] = list(dict.fromkeys([*wanted[pid], *ids_]))

@@ -24,7 +24,8 @@ def start_worker(data_dir: Path, log_name: str = "worker-test.log") -> subproces
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=REPO,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        # PGAPPNAME marks the test's own connections (spared by the fault suite's terminator).
+        env={**{k: v for k, v in os.environ.items() if k != "PGAPPNAME"}, "PYTHONUNBUFFERED": "1"},
     )
 
 

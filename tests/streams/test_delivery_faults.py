@@ -10,7 +10,9 @@ and a rebuild from the log equal to the live projection. The counts are printed.
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import random
 import threading
 import time
@@ -31,11 +33,13 @@ from projections.rebuild import rebuild
 from schemas.models import CommandEvent, DerivationEvent, Event, Producer, ProfileEvent
 from streams.consumer_loop import ConsumerLoop, RetryPolicy
 from streams.deadletters import read_letters
+from streams.embedding_index import EmbeddingIndex
 from streams.health import HealthBoard, read_health
 from streams.matching_service import MatchingService
 from streams.pipeline_service import Orchestrator, PipelineService
 from streams.producer import DeliveryFailed, EventProducer
 from streams.reader import drain
+from streams.worker import semantic_index
 from tests.conftest import SAMPLES
 from tests.streams.pipeline_helpers import (
     assert_same_bytes_per_id,
@@ -46,7 +50,7 @@ from tests.streams.pipeline_helpers import (
 )
 
 pytestmark = pytest.mark.stack
-POSTINGS = 60
+POSTINGS = 40
 
 
 class Capture:
@@ -81,11 +85,12 @@ def _events(ctx: Context, topic: str, kind: type) -> list[Any]:
     return out
 
 
-def _unmatched(ctx: Context, root: Path) -> list[Event]:
-    """Pairs a matcher would still score: lexical candidates of every profile and derivation."""
+def _unmatched(ctx: Context, root: Path, index: EmbeddingIndex | None) -> list[Event]:
+    """Pairs a matcher would still score, triggered by every profile and every derivation: the
+    lexical candidates, and with an index the semantic (kNN) ones too."""
     capture = Capture()
     matcher = MatchingService(ctx.endpoints.dsn, ctx.schema, capture, catch_up=ctx.catch_up,  # type: ignore[arg-type]
-                              config=Settings.load(root).scoring)  # fmt: skip
+                              config=Settings.load(root).scoring, index=index)  # fmt: skip
     matcher.handle_profiles(_events(ctx, "profiles", ProfileEvent))
     matcher.handle_derivations(_events(ctx, "derivations", DerivationEvent))
     return capture.events
@@ -101,24 +106,33 @@ def _reprocess_all(ctx: Context, reason: str) -> int:
     return len(ids)
 
 
-def _wait_matching_settles(ctx: Context, root: Path, timeout: float = 180.0) -> None:
+def _wait_matching_settles(ctx: Context, root: Path, timeout: float = 180.0) -> int:
+    """Wait until no due pair is left unmatched; returns how many profiles the *worker* indexed.
+
+    The lexical check comes first and reads the index without writing it; the semantic check
+    (a matcher with the index) embeds what it looks at, so the count is taken between them.
+    """
     deadline = time.monotonic() + timeout
-    missing: list[Event] = []
-    checks = 0
-    while time.monotonic() < deadline:
-        started = time.monotonic()
-        missing = _retrying(_unmatched, ctx, root)
-        checks += 1
-        if not missing:
-            print(
-                f"\nmatching settled after {checks} checks (the last took {time.monotonic() - started:.1f}s)"
-            )
-            return
-        time.sleep(2.0)
-    raise AssertionError(f"{len(missing)} due pairs never matched, e.g. {missing[:1]}")
+    embedded = -1
+    for index in (None, semantic_index(ctx, Settings.load(root))):
+        missing: list[Event] = []
+        while time.monotonic() < deadline:
+            started = time.monotonic()
+            missing = _retrying(_unmatched, ctx, root, index)
+            if not missing:
+                break
+            time.sleep(2.0)
+        assert not missing, f"{len(missing)} due pairs never matched, e.g. {missing[:1]}"
+        print(f"\n{'semantic' if index else 'lexical'} matching settled (the last check took "
+              f"{time.monotonic() - started:.1f}s)")  # fmt: skip
+        if embedded < 0:
+            embedded = rows(ctx, "SELECT count(DISTINCT profile_id) AS n FROM proj.profile_embeddings")[0][
+                "n"
+            ]
+    return embedded
 
 
-def _check_nothing_lost(ctx: Context, root: Path, versions: int, label: str) -> dict[str, int]:
+def _check_nothing_lost(ctx: Context, versions: int, label: str, embedded: int) -> dict[str, int]:
     ctx.catch_up()
     commands = rows(ctx, "SELECT count(DISTINCT event_id) AS n FROM proj.audit_log WHERE topic = 'commands'")[
         0
@@ -129,12 +143,12 @@ def _check_nothing_lost(ctx: Context, root: Path, versions: int, label: str) -> 
     open_postings = rows(ctx, "SELECT count(*) AS n FROM proj.postings WHERE status = 'open'")[0]["n"]
     heads = rows(ctx, "SELECT posting_id, count(*) AS n, max(version) AS v FROM proj.derivations GROUP BY 1")
     matches = rows(ctx, "SELECT count(*) AS n FROM proj.matches")[0]["n"]
-    embedded = rows(ctx, "SELECT count(DISTINCT profile_id) AS n FROM proj.profile_embeddings")[0]["n"]
     duplicates = rows(ctx, "SELECT count(*) AS n FROM proj.event_duplicates")[0]["n"]
     log = assert_same_bytes_per_id(ctx)
     letters = list(read_letters(ctx.endpoints.bootstrap_servers, ctx.codec))
     counts = {"commands": commands, "runs": sum(r["n"] for r in runs), "open postings": open_postings,
-              "postings with derivations": len(heads), "matches": matches, "profiles embedded": embedded,
+              "profiles embedded": embedded,
+              "postings with derivations": len(heads), "matches": matches,
               "redelivered records": duplicates, "event ids in log": len(log), "dead letters": len(letters)}  # fmt: skip
     print(f"\n[{label}] " + ", ".join(f"{k}: {v}" for k, v in counts.items()))
     assert counts["runs"] == commands == per_command, runs  # exactly one run per command
@@ -147,85 +161,134 @@ def _check_nothing_lost(ctx: Context, root: Path, versions: int, label: str) -> 
     return counts
 
 
-def test_worker_sigkilled_at_seeded_moments_loses_no_work(fresh_stack) -> None:
+OBSERVER = "turing-fault-observer"
+
+
+class Terminator:
+    """Postgres terminates every connection of the stack to the database, every `every_s`, until
+    stopped. The test's own connections (the observer's: libpq takes PGAPPNAME from the
+    environment, and the worker is started without it) are spared, so that the checks can read."""
+
+    def __init__(self, dsn: str, every_s: float = 0.7):
+        self.dsn, self.every_s = dsn, every_s
+        self.rounds: list[int] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every_s):
+            try:
+                with psycopg.connect(self.dsn, autocommit=True) as conn:
+                    hit = conn.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                       "WHERE datname = 'turing' AND pid <> pg_backend_pid() AND application_name <> %s",
+                                       (OBSERVER,)).fetchone()  # fmt: skip
+                    self.rounds.append(int(hit[0]) if hit else 0)
+            except psycopg.Error:
+                pass
+
+    def start(self) -> Terminator:
+        os.environ["PGAPPNAME"] = OBSERVER
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+        os.environ.pop("PGAPPNAME", None)
+
+
+def _killing_scenario(
+    fresh_stack: Any, postings: int, kills: tuple[int, int], seed: int, terminate: bool
+) -> None:
+    """Ingest, pipeline, reprocess and matching while the worker is SIGKILLed at seeded moments
+    (kills[0] times before the first runs finish, kills[1] times during the reprocess)."""
     root, endpoints = fresh_stack
     ctx = Context(endpoints, component="tests")
-    rng = random.Random(1414)
-    kills = 0
+    rng = random.Random(seed)
+    killed = 0
     worker = start_worker(root, "worker-0.log")
+    terminator = Terminator(endpoints.dsn)
 
     def kill_and_restart(times: int, low: float, high: float) -> None:
-        nonlocal worker, kills
+        nonlocal worker, killed
         for _ in range(times):
             time.sleep(rng.uniform(low, high))
             stop_worker(worker, kill=True)
-            kills += 1
-            worker = start_worker(root, f"worker-{kills}.log")
+            killed += 1
+            worker = start_worker(root, f"worker-{killed}.log")
 
     t0 = time.monotonic()
     try:
-        ingest_postings(ctx, "generated.jsonl", generate(POSTINGS, seed=14))
+        ingest_postings(ctx, "generated.jsonl", generate(postings, seed=seed))
         ingest_profiles(ctx, "profiles.jsonl", (SAMPLES / "profiles.jsonl").read_bytes())
-        kill_and_restart(3, 1.0, 5.0)  # during orchestration, the pipeline and matching
-        wait_runs(ctx, POSTINGS)
+        if terminate:
+            terminator.start()
+        kill_and_restart(kills[0], 1.0, 5.0)  # during orchestration, the pipeline and matching
+        _retrying(wait_runs, ctx, postings)
         t1 = time.monotonic()
-        _reprocess_all(ctx, "fault suite: reprocess under kills")
-        kill_and_restart(2, 0.5, 4.0)
-        wait_runs(ctx, 2 * POSTINGS)
+        _retrying(_reprocess_all, ctx, "fault suite: reprocess under kills")
+        kill_and_restart(kills[1], 0.5, 4.0)
+        _retrying(wait_runs, ctx, 2 * postings)
+        terminator.stop()
         t2 = time.monotonic()
-        _wait_matching_settles(ctx, root)
+        embedded = _wait_matching_settles(ctx, root)
         print(
             f"\npipeline {t1 - t0:.0f}s, reprocess {t2 - t1:.0f}s, matching settled {time.monotonic() - t2:.0f}s"
         )
     finally:
+        terminator.stop()
         stop_worker(worker)
     try:
-        counts = _check_nothing_lost(ctx, root, 2, f"{kills} SIGKILLs")
-        assert counts["profiles embedded"] in (0, 12)  # all of them when the semantic index is on
+        label = f"{killed} SIGKILLs" + (
+            f", {sum(terminator.rounds)} connections terminated" if terminate else ""
+        )
+        counts = _check_nothing_lost(ctx, 2, label, embedded)
+        settings = Settings.load(root)
+        semantic = (
+            settings.semantic_matching and importlib.util.find_spec("sentence_transformers") is not None
+        )
+        # Issue 14, measured item 2: the profile index stayed empty although profiles were consumed.
+        assert counts["profiles embedded"] == (12 if semantic else 0)
     finally:
         ctx.close()
+
+
+def test_worker_sigkilled_at_seeded_moments_loses_no_work(fresh_stack) -> None:
+    _killing_scenario(fresh_stack, POSTINGS, (3, 2), seed=1414, terminate=False)
+
+
+@pytest.mark.soak
+def test_soak_many_kills_and_terminated_connections_together_lose_no_work(fresh_stack) -> None:
+    _killing_scenario(fresh_stack, 5 * POSTINGS, (8, 6), seed=2026, terminate=True)
 
 
 def test_postgres_connections_terminated_mid_batch_lose_no_work(fresh_stack) -> None:
     root, endpoints = fresh_stack
     ctx = Context(endpoints, component="tests")
     worker = start_worker(root, "worker-pg.log")
-    stop = threading.Event()
-    terminated: list[int] = []
-
-    def terminate_forever() -> None:
-        # The issue's fault, repeated for as long as the work lasts so that batches are hit.
-        while not stop.wait(0.7):
-            try:
-                with psycopg.connect(endpoints.dsn, autocommit=True) as conn:
-                    hit = conn.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                                       "WHERE datname = 'turing' AND pid <> pg_backend_pid()").fetchone()  # fmt: skip
-                    terminated.append(int(hit[0]) if hit else 0)
-            except psycopg.Error:
-                pass
-
-    killer = threading.Thread(target=terminate_forever, daemon=True)
+    terminator = Terminator(endpoints.dsn)
     try:
         ingest_postings(ctx, "generated.jsonl", generate(POSTINGS, seed=15))
         ingest_profiles(ctx, "profiles.jsonl", (SAMPLES / "profiles.jsonl").read_bytes())
         _retrying(wait_runs, ctx, POSTINGS)
-        killer.start()
+        # The issue's fault, repeated for as long as the reprocess lasts so that batches are hit.
+        terminator.start()
         _retrying(_reprocess_all, ctx, "fault suite: reprocess under pg_terminate_backend")
         _retrying(wait_runs, ctx, 2 * POSTINGS)
-        stop.set()
-        killer.join(timeout=10)
-        _wait_matching_settles(ctx, root)
+        terminator.stop()
+        embedded = _wait_matching_settles(ctx, root)
         health = read_health(root) or {}
     finally:
-        stop.set()
+        terminator.stop()
         stop_worker(worker)
     try:
         errors = {c["name"]: c["errors"] for c in health.get("consumers", [])}
-        print(f"\nterminations: {len(terminated)} rounds, {sum(terminated)} connections; errors seen: "
-              f"{json.dumps(errors)}")  # fmt: skip
-        assert sum(terminated) > 0
+        print(f"\nterminations: {len(terminator.rounds)} rounds, {sum(terminator.rounds)} connections; "
+              f"errors seen: {json.dumps(errors)}")  # fmt: skip
+        assert sum(terminator.rounds) > 0
         assert health.get("consumers"), "the worker wrote no health file"
-        _check_nothing_lost(ctx, root, 2, "pg_terminate_backend")
+        _check_nothing_lost(ctx, 2, "pg_terminate_backend", embedded)
     finally:
         ctx.close()
 
