@@ -149,9 +149,20 @@ def test_feedback_through_cli_and_api_is_classified_projected_and_rebuilt(
             "reason": "You read my Kubernetes years well", "component": "fit.experience"}  # fmt: skip
     api = ctx.endpoints.api_url
     answer = httpx.post(f"{api}/feedback", json=body, headers=headers, timeout=30)
-    assert answer.status_code == 201, answer.text
+    assert answer.status_code == 200, answer.text
     assert answer.json()["category"] == "experience_misjudged" and answer.json()["author"] == "svc-quality"
     assert httpx.post(f"{api}/feedback", json=body, timeout=30).status_code == 401
+    auditor = bearer(ctx, "audit-quality", "auditor")
+    assert httpx.post(f"{api}/feedback", json=body, headers=auditor, timeout=30).status_code == 403
+    other = bearer(ctx, "someone-else", "candidate", profile_id="pr-nobody")
+    assert httpx.post(f"{api}/feedback", json=body, headers=other, timeout=30).status_code == 403
+    own = bearer(ctx, "me", "candidate", profile_id=m["profile_id"])
+    mine = httpx.post(
+        f"{api}/feedback", json={**body, "reason": "the commute is 90 km"}, headers=own, timeout=30
+    )
+    assert mine.status_code == 200 and mine.json()["category"] == "location"
+    gone = httpx.post(f"{api}/feedback", json={**body, "posting_id": "no-such"}, headers=headers, timeout=30)
+    assert gone.status_code == 404
     bad = httpx.post(f"{api}/feedback", json={**body, "verdict": "maybe"}, headers=headers, timeout=30)
     assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json")
     listed = cli_json(root, "feedback", "list")
@@ -217,3 +228,30 @@ def test_eval_report_closes_the_loop(stack: tuple[Path, Context]) -> None:
     assert later["feedback"] == 0 and later["qa"] == []
     shown = cli(root, "eval", "report")
     assert shown.exit_code == 0 and "matches against feedback" in shown.stdout
+
+
+def test_an_unchanged_rescore_reuses_the_jury_instead_of_reconvening(stack: tuple[Path, Context]) -> None:
+    _, ctx = stack
+    m = _borderline(ctx)
+    from projections import db, quality_reads
+    from schemas.models import deterministic_id
+
+    with db.connect(ctx.endpoints.dsn) as conn:
+        event = quality_reads.match_event(conn, ctx.schema, m["profile_id"], m["posting_id"])
+    assert event is not None
+    # The same scores under a new match event, as a rescore with nothing changed would emit.
+    again = event.model_copy(
+        update={"meta": event.meta.model_copy(update={"event_id": deterministic_id("rescore", event.meta.event_id)}),
+                "supersedes": str(event.meta.event_id)}
+    )  # fmt: skip
+    ctx.producer.send(again)
+    ctx.producer.flush()
+    seats = _until(ctx, "SELECT status, reused_decision_id FROM proj.decisions WHERE step = 'jury' AND "
+                        "%s = ANY(input_event_ids)", 3, 120, str(again.meta.event_id))  # fmt: skip
+    assert [s["status"] for s in seats] == ["reused"] * 3
+    first = rows(ctx, "SELECT event_id::text AS id FROM proj.decisions WHERE step = 'jury' AND %s = ANY(input_event_ids)",
+                 str(event.meta.event_id))  # fmt: skip
+    assert {s["reused_decision_id"] for s in seats} == {f["id"] for f in first}
+    verdict = _until(ctx, "SELECT verdict FROM proj.jury_verdicts WHERE match_event_id = %s", 1, 30,
+                     str(again.meta.event_id))  # fmt: skip
+    assert verdict[0]["verdict"] in ("apply", "apply_address_gap", "skip")
