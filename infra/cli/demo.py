@@ -9,8 +9,8 @@ from rich.panel import Panel
 from rich.rule import Rule
 
 from infra import stack
+from infra.cli import demo_access, demo_quality
 from infra.cli import demo_matching as dm
-from infra.cli import demo_quality
 from infra.cli import demo_pipeline as dp
 from infra.cli.common import DataDir, console, context, friendly, out
 from infra.cli.ingest_cmds import postings_table
@@ -44,6 +44,7 @@ def demo(
         f"stack: broker {e.bootstrap_servers} (durable S3 storage), postgres {e.printable_dsn}, API {e.api_url}"
     )
     ctx = context(data_dir, component="turing-demo")
+    access_ok = True
     try:
         for name in ("postings.jsonl", "postings_update.jsonl"):
             path = samples / name
@@ -125,6 +126,8 @@ def demo(
             )
             out.print(trace_tree(fit_trace))
             result_trace = {**result_trace, "verified": result_trace["verified"] and fit_trace["verified"]}
+            out.print(Rule("access: tokens, the stage as recorded state, who read what"))
+            access_ok = demo_access.walkthrough(ctx, shown[0], pid)
         out.print(Rule("quality: the jury, feedback, QA sampling with a remediation, the eval report"))
         result_trace = {
             **result_trace,
@@ -149,5 +152,5 @@ def demo(
         f"The stack keeps running in {data_dir}. Try: turing status · turing runs · "
         f"turing diff posting {focus} · turing trace posting {focus} summary --verify · turing down"
     )
-    if not (report.equal and result_trace["verified"]):
+    if not (report.equal and result_trace["verified"] and access_ok):
         raise typer.Exit(1)
