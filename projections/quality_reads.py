@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -179,8 +180,13 @@ def finding(conn: Conn, schema: str, short_or_full: str) -> tuple[Finding, dict[
 
 
 def _config(engine_config: dict[str, Any] | None, producer: str | None) -> str:
-    steps = ",".join(f"{k}={v}" for k, v in sorted((engine_config or {}).items()))
-    return f"{producer or 'matcher/?'} {steps}".strip()
+    """The matcher's version, the engine most steps used (`*=`), and the steps that used another."""
+    config = {k: str(v) for k, v in (engine_config or {}).items()}
+    if not config:
+        return producer or "matcher/?"
+    common = Counter(config.values()).most_common(1)[0][0]
+    others = " ".join(f"{k}={v}" for k, v in sorted(config.items()) if v != common)
+    return " ".join(x for x in (producer or "matcher/?", f"*={common}", others) if x)
 
 
 def report_rows(conn: Conn, schema: str, since: datetime | None) -> tuple[list[FeedbackRow], list[QARow]]:

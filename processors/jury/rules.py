@@ -78,14 +78,16 @@ def oscar(inp: JuryInput, ruleset: str) -> OscarOutput:
     for ev in inp.evidence:
         points.append(
             Point(
-                text=f"requirement {ev.requirement_index + 1} ({ev.requirement[:80]!r}) is backed by "
-                f"{ev.source} evidence {ev.text[:80]!r} (score {ev.score:.2f}, found by {ev.found_by})",
+                text=clean(
+                    f'requirement {ev.requirement_index + 1} ("{ev.requirement[:80]}") is backed by {ev.source} '
+                    f'evidence "{ev.text[:80]}" (score {ev.score:.2f}, found by {ev.found_by})'
+                ),
                 component="evidence",
                 evidence=[ev.atom_id],
             )
         )
     points += [
-        Point(text=f"{_words(name)} scores {value:g}/100", component=f"fit.{name}")
+        Point(text=f"{_words(name)} scores {value:.0f}/100", component=f"fit.{name}")
         for name, value in sorted(inp.fit_components.items())
         if value >= STRONG
     ]
@@ -117,7 +119,7 @@ def rita(inp: JuryInput, ruleset: str) -> RitaOutput:
                 Gap(
                     component=f"fit.{name}",
                     value=value,
-                    detail=f"{_words(name)} scores {value:g}/100",
+                    detail=f"{_words(name)} scores {value:.0f}/100",
                     major=value < MAJOR,
                 )
             )

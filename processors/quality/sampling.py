@@ -9,7 +9,8 @@
 | most_similar | copy-paste, template artefacts | high at similarity >= 0.85, medium >= 0.6, else info |
 | random | the baseline | info |
 
-Similarity is the Jaccard index of word 3-shingles. The random draw is seeded, so the same
+Similarity is the Jaccard index of word 3-shingles, between outputs of different postings (two
+versions of one posting are meant to read alike). The random draw is seeded, so the same
 sample over the same outputs draws the same items. A finding's id derives from the target, the
 dimension and what it samples: sampling again finds the same finding, not a new one.
 """
@@ -92,7 +93,9 @@ def similar_pairs(items: Sequence[Item], n: int) -> list[tuple[Item, Item, float
             continue  # a shingle in everything (boilerplate) says nothing about a pair
         for x in range(len(members)):
             for y in range(x + 1, len(members)):
-                candidates.add((members[x], members[y]))
+                # Two versions of one posting are meant to read alike: only pairs across postings count.
+                if pool[members[x]].posting_id != pool[members[y]].posting_id:
+                    candidates.add((members[x], members[y]))
     scored = sorted(
         ((jaccard(sets[a], sets[b]), pool[a].ref_id, pool[b].ref_id, a, b) for a, b in candidates),
         key=lambda t: (-t[0], t[1], t[2]),

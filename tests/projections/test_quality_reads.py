@@ -19,7 +19,6 @@ def test_where_grammar_and_columns_per_target() -> None:
 
 
 def test_engine_configuration_key_is_stable() -> None:
-    assert _config({"lily": "rules:rules-broad", "extract_summary": "rules:rules-1"}, "matcher/1") == (
-        "matcher/1 extract_summary=rules:rules-1,lily=rules:rules-broad"
-    )
+    config = {"lily": "rules:rules-broad", "extract_summary": "rules:rules-1", "map_skills": "rules:rules-1"}
+    assert _config(config, "matcher/1") == "matcher/1 *=rules:rules-1 lily=rules:rules-broad"
     assert _config(None, None) == "matcher/?"

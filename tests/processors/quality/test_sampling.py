@@ -88,3 +88,14 @@ def test_finding_review_and_remediation_events() -> None:
     match_finding = f.model_copy(update={"target": "match"})
     with pytest.raises(ValueError, match="no pipeline step"):
         remediation(match_finding, f.finding_id, "ana")
+
+
+def test_two_versions_of_one_posting_are_not_a_similar_pair() -> None:
+    text = "senior accountant in manila closing monthly books and reconciling ledgers"
+    same = [
+        Item("v1", "q", "q", "extract_summary", text, 1.0),
+        Item("v2", "q", "q", "extract_summary", text, 1.0),
+    ]
+    assert similar_pairs(same, 5) == []
+    other = [*same, Item("w1", "w", "w", "extract_summary", text, 1.0)]
+    assert {p[2] for p in similar_pairs(other, 5)} == {1.0} and len(similar_pairs(other, 5)) == 2
