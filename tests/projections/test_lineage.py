@@ -59,9 +59,13 @@ def test_unknown_posting_or_field_is_a_clear_error(traced: Context) -> None:
 
 
 def test_trace_over_http(traced: Context) -> None:
+    from tests.tokens import bearer
+
+    auditor = bearer(traced, "lineage-tests", "auditor")
     url = f"{traced.endpoints.api_url}/trace/posting/stp-884120/work_model"
-    body = httpx.get(url, timeout=30).json()
+    assert httpx.get(url, timeout=30).status_code == 401
+    body = httpx.get(url, headers=auditor, timeout=30).json()
     assert body["value"] == "Hybrid" and body["verified"] is True
     assert body["event"]["event_type"] == "posting.changed"
-    missing = httpx.get(f"{traced.endpoints.api_url}/trace/posting/nope/title", timeout=30)
+    missing = httpx.get(f"{traced.endpoints.api_url}/trace/posting/nope/title", headers=auditor, timeout=30)
     assert missing.status_code == 404 and "no posting" in missing.json()["detail"]

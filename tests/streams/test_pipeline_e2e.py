@@ -211,15 +211,18 @@ def test_the_api_serves_derivations_runs_and_requirement_queries(pipeline) -> No
     _, ctx = pipeline
     wait_runs(ctx, _open_postings(ctx))
     api = ctx.endpoints.api_url
-    d = httpx.get(f"{api}/postings/probe-nurse-1/derivation?version=1", timeout=10).json()
+    from tests.tokens import bearer
+
+    http = httpx.Client(headers=bearer(ctx, "pipeline-tests", "auditor"))
+    d = http.get(f"{api}/postings/probe-nurse-1/derivation?version=1", timeout=10).json()
     assert d["version"] == 1 and d["requirements"]
-    versions = httpx.get(f"{api}/postings/probe-nurse-1/derivations", timeout=10).json()
+    versions = http.get(f"{api}/postings/probe-nurse-1/derivations", timeout=10).json()
     assert [v["version"] for v in versions["versions"]][:1] == [1]
-    found = httpx.get(f"{api}/requirements", params={"kind": "licence"}, timeout=10).json()["items"]
+    found = http.get(f"{api}/requirements", params={"kind": "licence"}, timeout=10).json()["items"]
     assert "probe-nurse-1" in {r["posting_id"] for r in found}
-    assert httpx.get(f"{api}/requirements", timeout=10).status_code == 422
-    assert httpx.get(f"{api}/postings/nope/derivation", timeout=10).status_code == 404
-    runs = httpx.get(f"{api}/runs", params={"posting_id": "probe-nurse-1"}, timeout=10).json()["items"]
+    assert http.get(f"{api}/requirements", timeout=10).status_code == 422
+    assert http.get(f"{api}/postings/nope/derivation", timeout=10).status_code == 404
+    runs = http.get(f"{api}/runs", params={"posting_id": "probe-nurse-1"}, timeout=10).json()["items"]
     assert runs and all(r["posting_id"] == "probe-nurse-1" for r in runs)
 
 
