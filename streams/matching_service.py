@@ -155,10 +155,14 @@ class MatchingService:
         with db.connect(self.dsn) as conn:
             logged = already_logged(conn, self.schema, [str(e.meta.event_id) for e in events])
         fresh = [e for e in events if str(e.meta.event_id) not in logged]
-        for event in fresh:
-            self.producer.send(event)
+        try:
+            for event in fresh:
+                self.producer.send(event)
+            deliveries = self.producer.flush() if fresh else []
+        except BaseException:
+            self.producer.discard()  # the retry recomputes; no stale copy may follow its check
+            raise
         if fresh:
-            deliveries = self.producer.flush()
             if self.health is not None:
                 self.health.record_produced(targets_of(deliveries))
             log.info("emitted %d match events", len(fresh))

@@ -114,6 +114,7 @@ class PipelineService:
                 self._suspect = False
             except BaseException:
                 self._suspect = True
+                self.producer.discard()
                 raise
         for r in results:
             log.info("run %s for %s: %s%s", r.work.run_id, r.work.posting_id, r.status,

@@ -60,6 +60,16 @@ class EventProducer:
                 self._producer.poll(0.1)
         self._producer.poll(0)
 
+    def discard(self) -> None:
+        """Drop what is queued and not yet sent, and forget pending reports.
+
+        A failed batch is recomputed and its events checked against the log before they are
+        sent again; a stale copy still queued here must not reach the broker after that check.
+        """
+        self._producer.purge(in_queue=True, in_flight=False, blocking=True)
+        self._producer.poll(0)
+        self._deliveries, self._errors = [], []
+
     def flush(self, timeout: float = 60.0) -> list[Delivery]:
         """Wait for every outstanding record; raise if any failed. Returns and clears the reports."""
         remaining = self._producer.flush(timeout)

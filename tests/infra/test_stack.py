@@ -104,10 +104,11 @@ def test_settings_point_at_external_services_or_say_what_is_missing(tmp_path: Pa
         Settings.load(tmp_path / "nowhere").endpoints()
 
 
-def _status_cli(root: Path) -> subprocess.CompletedProcess[str]:
+def _status_cli(root: Path, *flags: str) -> subprocess.CompletedProcess[str]:
     code = "from infra.cli.app import main; main()"
-    return subprocess.run([sys.executable, "-c", code, "status", "--json", "--data-dir", str(root)],
-                          capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])  # fmt: skip
+    return subprocess.run([sys.executable, "-c", code, "status", *flags, "--data-dir", str(root)],
+                          capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2],
+                          env={**os.environ, "COLUMNS": "200"})  # fmt: skip
 
 
 def test_status_reports_each_consumer_from_recorded_offsets_and_fails_without_the_worker() -> None:
@@ -136,11 +137,14 @@ def test_status_reports_each_consumer_from_recorded_offsets_and_fails_without_th
         assert all(
             c["lag"] == 0 and not c["stalled"] and c["dead_letters"] == 0 for c in consumers.values()
         ), consumers
-        healthy = _status_cli(root)
+        healthy = _status_cli(root, "--json")
         assert healthy.returncode == 0 and json.loads(healthy.stdout)["healthy"] is True
+        table = _status_cli(root)
+        assert table.returncode == 0 and "lag from recorded offsets" in table.stdout
+        assert all(name in table.stdout for name in consumers)
         os.kill(state.pids["worker"], signal.SIGKILL)
         os.waitpid(state.pids["worker"], 0)
-        gone = _status_cli(root)
+        gone = _status_cli(root, "--json")
         answer = json.loads(gone.stdout)
         assert gone.returncode != 0 and answer["running"] is False and answer["healthy"] is False
     finally:

@@ -189,3 +189,13 @@ def test_a_crash_before_the_commit_redelivers_the_whole_batch(ctx: Context) -> N
 
     _run_until(_loop(ctx, group, handler, HealthBoard(None)), lambda: len(again) == len(cmds))
     assert first <= again
+
+
+def test_a_discarded_send_never_reaches_the_broker(ctx: Context) -> None:
+    # Nothing listens on port 1: without the discard the record would wait in the queue and
+    # the flush would time out; a recomputed batch must not be followed by a stale copy.
+    producer = EventProducer("127.0.0.1:1", ctx.codec, client_id="tests-discard")
+    cmds, _ = _commands(ctx, f"discard-{uuid.uuid4().hex[:6]}", 1)
+    producer.send(cmds[0])
+    producer.discard()
+    assert producer.flush(timeout=2) == []
