@@ -18,6 +18,7 @@ from pydantic_settings import SettingsConfigDict
 
 from infra.connection_settings import ConnectionSettings
 from processors.embeddings.provider import EmbeddingConfig
+from processors.jury.config import JuryConfig
 from processors.pipeline.config import PipelineConfig
 from processors.scoring.config import ScoringConfig
 from schemas.registry_client import RegistryAuth
@@ -58,6 +59,9 @@ class Settings(ConnectionSettings):
     embeddings: EmbeddingConfig = Field(default_factory=EmbeddingConfig, description="embedding provider")
     scoring: ScoringConfig = Field(
         default_factory=ScoringConfig, description="weights, thresholds, extensions"
+    )
+    jury: JuryConfig = Field(
+        default_factory=JuryConfig, description="the band that convenes a jury, engine per seat"
     )
     semantic_matching: bool = Field(
         default=True, description="kNN candidates and embedding similarity in matching (needs the provider)"

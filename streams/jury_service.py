@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
+from typing import Any
 
 from processors.jury.config import JuryConfig
 from processors.jury.convene import convene, jury_of
@@ -29,12 +30,13 @@ class JuryService:
         catch_up: Callable[[], object] | None = None,
         config: JuryConfig | None = None,
         health: HealthBoard | None = None,
+        engine_options: Mapping[str, dict[str, Any]] | None = None,
     ):
         self.dsn, self.schema, self.producer = dsn, schema, producer
         self._catch_up = catch_up
         self.config = config or JuryConfig()
         self.health = health
-        self.engines = EngineCache()
+        self.engines = EngineCache(engine_options)  # the pipeline's options per engine (base_url, ...)
         self._lock = threading.Lock()
 
     def handle_matches(self, events: Iterable[MatchEvent]) -> list[DecisionEvent]:

@@ -166,9 +166,8 @@ def build_loops(
         return ConsumerLoop(name, bootstrap, GROUPS[name], topic, ctx.codec, handler, accepts,
                             producer(f"{name}-deadletters"), health, batch, within)  # fmt: skip
 
-    jury = JuryService(
-        ctx.endpoints.dsn, ctx.schema, producer("jury"), own_projector(ctx, "jury").run, health=health
-    )
+    jury = JuryService(ctx.endpoints.dsn, ctx.schema, producer("jury"), own_projector(ctx, "jury").run,
+                       settings.jury, health, settings.pipeline.engine_options)  # fmt: skip
     return [
         loop("orchestrator", "postings", orchestrator.handle_postings, PostingEvent, 256, 0.5),
         loop("pipeline", "commands", service.handle_commands, CommandEvent, service.config.batch_size, 1.0),

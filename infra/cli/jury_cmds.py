@@ -9,7 +9,17 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from infra.cli.common import DataDir, JsonFlag, NotFound, UsageProblem, context, friendly, out, print_json
+from infra.cli.common import (
+    DataDir,
+    JsonFlag,
+    NotFound,
+    UsageProblem,
+    context,
+    friendly,
+    out,
+    print_json,
+    stack_settings,
+)
 from processors.jury.config import JuryConfig
 from processors.jury.convene import convene
 from processors.jury.models import VERDICT_WORDS
@@ -57,12 +67,15 @@ def run(
 ) -> None:
     """Convene the jury over the pair's current match, borderline or not; an unchanged match reuses
     the earlier decisions instead of asking the engines again."""
+    overrides = _engines(engine)
     try:
-        config = JuryConfig().with_engines(_engines(engine))
+        JuryConfig().with_engines(overrides)  # a bad seat or spec is refused before any service is contacted
     except ValueError as exc:
         raise UsageProblem(str(exc)) from None
+    settings = stack_settings(data_dir)
+    config = settings.jury.with_engines(overrides)
     ctx = context(data_dir)
-    engines = EngineCache()
+    engines = EngineCache(settings.pipeline.engine_options)
     try:
         ctx.catch_up()
         with db.connect(ctx.endpoints.dsn) as conn:

@@ -151,3 +151,11 @@ def test_prompts_are_explicit_and_hashed() -> None:
     assert p1.hash != p2.hash
     hin = HelenInput(match=inp, oscar=OscarOutput(points=[]), rita=RitaOutput(gaps=[]))
     assert "Rita objects" in TASKS["helen"].build_prompt(hin).user
+
+
+def test_config_from_a_settings_section() -> None:
+    config = JuryConfig.model_validate({"band": ["Safe Bet"], "helen": "openai:qwen3"})
+    assert config.band == ("Safe Bet",) and config.engine_for("helen") == "openai:qwen3"
+    assert config.engine_for("oscar") == "rules:jury-rules-1"
+    with pytest.raises(ValueError, match="ENGINE:MODEL"):
+        JuryConfig.model_validate({"rita": "no-colon"})
