@@ -13,7 +13,6 @@ same bytes would fail the same way.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,12 +31,16 @@ NOT_REPLAYABLE = frozenset({"projector"})
 def retries_exhausted(
     rec: RawRecord, error: str, attempts: int, processor: str, causation_id: str | None = None
 ) -> DeadLetter:
-    """Deterministic id from coordinates and processor: a retried dead-lettering is the same event."""
+    """Each dead-lettering is its own event (its id includes when it happened), so an id never
+    has two sets of bytes; a record dead-lettered again after a crash is listed once, newest first."""
+    at = now_utc()
     return DeadLetter(
         meta=Meta(
-            event_id=deterministic_id("deadletter", rec.topic, rec.partition, rec.offset, processor),
+            event_id=deterministic_id(
+                "deadletter", rec.topic, rec.partition, rec.offset, processor, at.isoformat()
+            ),
             event_type=EXHAUSTED,
-            occurred_at=now_utc(),
+            occurred_at=at,
             producer=Producer(component=processor, version="1"),
             causation_id=causation_id,
         ),
@@ -98,19 +101,20 @@ def _letter(event: DeadLetter) -> Letter:
     )
 
 
-def read_letters(bootstrap: str, codec: EventCodec) -> Iterator[Letter]:
-    """Every dead letter in the topic, oldest first; the same one recorded twice is listed once."""
-    seen: set[str] = set()
+def read_letters(bootstrap: str, codec: EventCodec) -> list[Letter]:
+    """One letter per record a processor gave up on (the newest, if it gave up more than once),
+    in the order the records were first dead-lettered."""
+    latest: dict[tuple[str, int, int, str], Letter] = {}
     starts = {("deadletters", p): 0 for p in range(topic("deadletters").partitions)}
     for batch in drain(bootstrap, starts, client_id="turing-deadletters"):
         for rec in batch:
             if rec.value is None:
                 continue
             _, event = codec.decode("deadletters", rec.value)
-            if not isinstance(event, DeadLetter) or str(event.meta.event_id) in seen:
-                continue
-            seen.add(str(event.meta.event_id))
-            yield _letter(event)
+            if isinstance(event, DeadLetter):
+                key = (event.source_topic, event.source_partition, event.source_offset, event.processor)
+                latest[key] = _letter(event)  # dicts keep the first insertion's position
+    return list(latest.values())
 
 
 def replay(producer: EventProducer, letters: list[Letter]) -> list[dict[str, Any]]:

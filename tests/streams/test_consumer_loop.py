@@ -156,6 +156,18 @@ def test_a_record_that_keeps_failing_is_dead_lettered_then_replayed(ctx: Context
     assert health.snapshot()["consumers"][0]["dead_letters"] == 1
     assert all(_committed(ctx, group)[p] > off for p, off in where.values())
 
+    # Given up on again (as after a crash between the dead letter and the commit): still one letter.
+    again = HealthBoard(None)
+    handled.clear()
+    _run_until(_loop(ctx, f"tests-{uuid.uuid4().hex[:8]}", handler, again),
+               lambda: again.snapshot()["consumers"][0]["dead_letters"] == 1 and len(handled) == len(cmds) - 1)  # fmt: skip
+    relisted = [
+        x for x in read_letters(ctx.endpoints.bootstrap_servers, ctx.codec) if x.key == poison.posting_id
+    ]
+    assert len(relisted) == 1 and relisted[0].event_id != letter.event_id
+    assert relisted[0].occurred_at >= letter.occurred_at
+    letter = relisted[0]
+
     # Replayed: the same bytes back on `commands`, handled by a healthy consumer.
     replayed = replay(
         EventProducer(ctx.endpoints.bootstrap_servers, ctx.codec, client_id="tests-replay"), [letter]
