@@ -76,6 +76,11 @@ class RankedMatch(_Shown):
     practical: PracticalScore
 
 
+class CandidateMatch(RankedMatch):
+    rank: int = Field(description="1 for the posting's best candidate, counted across pages")
+    profile_id: str
+
+
 class MatchDetail(_Shown):
     profile_id: str
     posting_id: str

@@ -10,10 +10,17 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from processors.sensitive.access import Role, Viewer, transition_error
 from processors.sensitive.model import Access
-from projections import access_reads, match_reads
+from projections import access_reads, candidate_reads, match_reads
 from projections.api import problems
 from projections.api.auth import authenticator, forbidden
-from projections.api.match_models import MatchDetail, PairStage, RankedMatch, StageChange, StageName
+from projections.api.match_models import (
+    CandidateMatch,
+    MatchDetail,
+    PairStage,
+    RankedMatch,
+    StageChange,
+    StageName,
+)
 from projections.api.paging import Page, PageRequest, page, page_params
 from schemas.models import AccessEvent, Meta, Producer, StageEvent, now_utc
 from streams.producer import EventProducer
@@ -116,6 +123,32 @@ def match_router(dsn: str, producer: Callable[[], EventProducer]) -> APIRouter:
         total = match_reads.count_matches(dsn, profile_id, include_blocked)
         log(viewer, accesses, profile_id)
         return page(request, items, total, at)
+
+    @router.get("/postings/{posting_id}/matches", responses=problems.responses(*DENIED))
+    def candidates(
+        request: Request,
+        posting_id: str,
+        stage: StageName | None = Query(None, description=STAGE_HELP),
+        include_blocked: bool = False,
+        at: PageRequest = Depends(page_params(20, 500)),
+        viewer: Viewer = Depends(current_viewer),
+    ) -> Page[CandidateMatch]:
+        """The posting's candidates, best first, each pair at its recorded stage. For the posting's
+        employer, auditors and services."""
+        company = access_reads.posting_company(dsn, posting_id)
+        if company is None:
+            raise HTTPException(404, f"no posting with id {posting_id!r}")
+        if not (viewer.owns(posting_id, company) or viewer.role in (Role.AUDITOR, Role.SERVICE)):
+            raise forbidden(
+                f"a {viewer.role} token for {viewer.viewer!r} may not read the candidates of {posting_id!r}"
+            )
+        found, reads = candidate_reads.candidates(
+            dsn, posting_id, requested(stage), viewer, at.limit, at.offset, include_blocked
+        )
+        for profile_id, accesses in reads.items():
+            log(viewer, accesses, profile_id)
+        total = candidate_reads.count_candidates(dsn, posting_id, include_blocked)
+        return page(request, [CandidateMatch.model_validate(m) for m in found], total, at)
 
     def allowed(viewer: Viewer, profile_id: str, posting_id: str) -> str | None:
         company = access_reads.posting_company(dsn, posting_id)

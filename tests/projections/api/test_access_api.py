@@ -227,3 +227,26 @@ def test_access_events_are_keyed_and_attributed_by_the_viewer(
         and {r["role"] for r in audits} == {"auditor"}
         and {"salary_max", "salary_min"} <= {r["field"] for r in audits}
     )
+
+
+def test_an_employer_reads_the_candidates_of_its_own_postings_only(
+    api: TestClient, ctx: Context, who: dict[str, dict[str, str]]
+) -> None:
+    _, high = _salaries(ctx)
+    url = f"/postings/{POSTING}/matches?include_blocked=true"  # the raised minimum blocks the pair
+    assert api.get(f"/postings/{POSTING}/matches", headers=who["brightloom"]).json()["total"] == 0
+    page = api.get(url, headers=who["brightloom"]).json()
+    assert [(m["rank"], m["profile_id"]) for m in page["items"]] == [(1, PROFILE)] and page["total"] == 1
+    assert page["items"][0]["posting"]["salary_max"] == high  # its own posting, whole
+    problem(api.get(url, headers=who["rival"]), 403)
+    problem(api.get(url, headers=who["amara"]), 403)
+    problem(api.get("/postings/no-such/matches", headers=who["auditor"]), 404)
+    served = api.get(url, headers=who["service"]).json()["items"][0]
+    assert served["posting"]["salary_max"] == "Competitive salary"
+    ctx.catch_up()
+    reads = rows(
+        ctx,
+        "SELECT profile_id, revealed, reason FROM proj.access_reads WHERE viewer = 'hr@brightloom' AND purpose = 'match'",
+    )
+    assert reads and all(r["profile_id"] == PROFILE and r["revealed"] for r in reads)
+    assert {r["reason"] for r in reads} == {"full_view"}
