@@ -85,6 +85,13 @@ def jury_of(conn: Conn, schema: str, match_event_id: str) -> dict[str, Any] | No
     }
 
 
+def juried(conn: Conn, schema: str, match_event_ids: list[str], helen: str) -> set[str]:
+    """The match events among these on which Helen, seated with this engine, has decided already."""
+    rows = _q(conn, schema, "SELECT match_event_id FROM {s}.jury_verdicts WHERE match_event_id = ANY(%s) "
+              "AND engine = %s", (match_event_ids, helen))  # fmt: skip
+    return {r["match_event_id"] for r in rows}
+
+
 def feedback(conn: Conn, schema: str, limit: int, profile_id: str | None = None) -> list[dict[str, Any]]:
     where, args = ("WHERE profile_id = %s", [profile_id]) if profile_id else ("", [])
     return _q(conn, schema, "SELECT * FROM {s}.feedback " + where + " ORDER BY given_at DESC, event_id LIMIT %s",

@@ -12,7 +12,7 @@ from typing import Any
 from processors.jury.config import JuryConfig
 from processors.jury.convene import convene, jury_of
 from processors.llm.factory import EngineCache
-from projections import db, pipeline_queries
+from projections import db, pipeline_queries, quality_reads
 from schemas.models import DecisionEvent, MatchEvent
 from streams.health import HealthBoard
 from streams.pipeline_service import already_logged
@@ -47,6 +47,12 @@ class JuryService:
             if self._catch_up is not None:
                 self._catch_up()  # the reuse lookup and the logged-ids filter read the projection
             with db.connect(self.dsn) as conn:
+                # A redelivered batch: matches the jury already decided never reach an engine again.
+                done = quality_reads.juried(conn, self.schema, [str(m.meta.event_id) for m in borderline],
+                                            self.config.helen)  # fmt: skip
+                borderline = [m for m in borderline if str(m.meta.event_id) not in done]
+                if not borderline:
+                    return []
                 decisions = convene(borderline, self.engines, self.config,
                                     partial(pipeline_queries.reusable, conn, self.schema))  # fmt: skip
                 logged = already_logged(conn, self.schema, [str(d.meta.event_id) for d in decisions])

@@ -255,3 +255,9 @@ def test_an_unchanged_rescore_reuses_the_jury_instead_of_reconvening(stack: tupl
     verdict = _until(ctx, "SELECT verdict FROM proj.jury_verdicts WHERE match_event_id = %s", 1, 30,
                      str(again.meta.event_id))  # fmt: skip
     assert verdict[0]["verdict"] in ("apply", "apply_address_gap", "skip")
+    ctx.producer.send(again)  # a re-delivery of the same match: nothing new
+    ctx.producer.flush()
+    time.sleep(3)
+    ctx.catch_up()
+    count = "SELECT count(*) AS n FROM proj.decisions WHERE step = 'jury' AND %s = ANY(input_event_ids)"
+    assert rows(ctx, count, str(again.meta.event_id))[0]["n"] == 3
