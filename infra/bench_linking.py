@@ -3,7 +3,8 @@
 A benchmark, not a test. It times, on the shipped ESCO build: loading the taxonomy, building
 the lexical index, loading the skill matrix (the ESCO index), and the file sizes; then the
 linker on requirement lines and on public job-ad sentences, cold (every window embedded)
-and warm (the same lines again: the window vectors come from the cache); and, as the
+and warm (the same lines again: the window vectors come from the cache, the linker's answers
+are recomputed) and repeated (answered from the linker's memory of lines seen); and, as the
 reference, the zero-shot peer's method on the same sentences and the same loaded model
 (each sentence embedded, cosine against every skill label). With `--lily`, Lily's
 `hybrid-1` ruleset against `rules-1` on the same lines, both warm. Progress goes to
@@ -93,7 +94,10 @@ def lily_figures(linker: Linker, lines: Sequence[str], rounds: int) -> dict[str,
     out: dict[str, Any] = {"lines": len(lines)}
     for ruleset, run in runs.items():
         run()  # warm: the window vectors cached, the model loaded
-        best = min(timed(run)[1] for _ in range(rounds))
+        best = float("inf")
+        for _ in range(rounds):
+            linker.forget()  # the linker's answers are not reused: only the window vectors are
+            best = min(best, timed(run)[1])
         out[ruleset] = {"warm_lines_per_s": rate(len(lines), best)}
         say(f"lily {ruleset}: {out[ruleset]['warm_lines_per_s']} lines/s warm")
     out["hybrid_vs_rules"] = round(

@@ -32,6 +32,8 @@ LEXICAL_WEIGHT = 0.1
 # Logistic calibration of the fused score (fitted on ESCO-linking dev, see skills eval).
 CAL_A, CAL_B = 11.0, -12.6
 _POOL = 50  # semantic candidates looked at per line before fusion
+_BATCH = 64  # lines per matrix product: 64 lines of ~20 windows is ~70 MB of similarities
+_MEMO = 20_000  # lines whose answers are kept
 
 
 class Mention(BaseModel):
@@ -75,6 +77,9 @@ class Linker:
                 f"x {self.embedder.dimension} dimensions"
             )
         self.lexical = LexicalIndex.build(self.skills)
+        # Transposed once and contiguous: every line multiplies its windows by it.
+        self._by_dimension = np.ascontiguousarray(self.vectors.matrix.T)
+        self._memo: dict[tuple[str, int, float], list[LinkedSkill]] = {}
 
     @property
     def identity(self) -> str:
@@ -87,18 +92,38 @@ class Linker:
     def link_many(
         self, lines: Sequence[str], top: int = 5, min_score: float = 0.0
     ) -> list[list[LinkedSkill]]:
-        """Per line, up to `top` skills by calibrated score (at least `min_score`), best first."""
+        """Per line, up to `top` skills by calibrated score (at least `min_score`), best first.
+
+        Answers are deterministic, so a line seen before (postings repeat their boilerplate)
+        is answered from memory.
+        """
+        todo = list(dict.fromkeys(x for x in lines if (x, top, min_score) not in self._memo))
+        if len(self._memo) + len(todo) > _MEMO:
+            self._memo.clear()
+        for start in range(0, len(todo), _BATCH):
+            batch = todo[start : start + _BATCH]
+            for line, found in zip(batch, self._link_batch(batch, top, min_score), strict=True):
+                self._memo[(line, top, min_score)] = found
+        return [list(self._memo[(x, top, min_score)]) for x in lines]
+
+    def forget(self) -> None:
+        """Drop the answers kept for lines seen before (the benchmark measures without them)."""
+        self._memo.clear()
+
+    def _link_batch(self, lines: Sequence[str], top: int, min_score: float) -> list[list[LinkedSkill]]:
         per_line = [words(line) for line in lines]
         wins = [windows(line, ws) for line, ws in zip(lines, per_line, strict=True)]
         texts = [t for line, w in zip(lines, wins, strict=True) for t in (line, *w.texts)]
         vectors = self.embedder.embed(texts) if texts else np.zeros((0, self.embedder.dimension))
+        # One product for the whole batch: BLAS is faster on one tall matrix than on many small.
+        sims = vectors @ self._by_dimension
         out: list[list[LinkedSkill]] = []
         at = 0
         for line, ws, w in zip(lines, per_line, wins, strict=True):
             n = len(w.texts)
-            line_vec, win_vecs = vectors[at : at + 1], vectors[at + 1 : at + 1 + n]
+            line_sims, win_sims = sims[at], sims[at + 1 : at + 1 + n]
             at += 1 + n
-            out.append(self._rank(line, ws, w.spans, line_vec, win_vecs, top, min_score))
+            out.append(self._rank(line, ws, w.spans, line_sims, win_sims, top, min_score))
         return out
 
     def _rank(
@@ -106,14 +131,14 @@ class Linker:
         line: str,
         ws: list[Word],
         spans: list[tuple[int, int]],
-        line_vec: np.ndarray,
-        win_vecs: np.ndarray,
+        line_sims: np.ndarray,
+        win_sims: np.ndarray,
         top: int,
         min_score: float,
     ) -> list[LinkedSkill]:
         if not line.strip():
             return []
-        sem = score(line_vec, win_vecs, self.vectors.matrix)
+        sem = score(line_sims, win_sims)
         lex = self.lexical.find(line, ws)
         pool = min(_POOL, len(self.skills))
         candidates = set(np.argpartition(-sem.score, pool - 1)[:pool].tolist()) | set(lex)

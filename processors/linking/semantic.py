@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from processors.embeddings.provider import Vectors
 from processors.linking.text import FILLERS, Word
 
 MAX_WINDOW = 4
@@ -51,12 +50,11 @@ class SemanticScores:
     best_window: npt.NDArray[np.int64]  # per skill, index into the windows (-1: none)
 
 
-def score(line_vector: Vectors, window_vectors: Vectors, matrix: Vectors) -> SemanticScores:
-    """Scores of every skill for one line (vectors are unit rows; `line_vector` is 1 x d)."""
-    line_part = (line_vector @ matrix.T)[0]
-    if len(window_vectors) == 0:
-        return SemanticScores(line_part * (1 + LINE_WEIGHT), np.full(len(line_part), -1, dtype=np.int64))
-    sims = window_vectors @ matrix.T
-    best = sims.argmax(axis=0)
-    top = sims[best, np.arange(sims.shape[1])]
-    return SemanticScores((top + LINE_WEIGHT * line_part).astype(np.float32), best.astype(np.int64))
+def score(line_sims: npt.NDArray[np.float32], window_sims: npt.NDArray[np.float32]) -> SemanticScores:
+    """Scores of every skill for one line, from the cosines of the line (one row per skill)
+    and of its windows (windows x skills) with the skills' unit vectors."""
+    if len(window_sims) == 0:
+        return SemanticScores(line_sims * (1 + LINE_WEIGHT), np.full(len(line_sims), -1, dtype=np.int64))
+    best = window_sims.argmax(axis=0)
+    top = np.take_along_axis(window_sims, best[None, :], axis=0)[0]
+    return SemanticScores((top + LINE_WEIGHT * line_sims).astype(np.float32), best.astype(np.int64))

@@ -50,3 +50,14 @@ def test_the_shipped_matrix_is_the_model_on_the_skills_texts(esco_linker: Linker
     shipped = esco_linker.vectors.matrix[rows]
     assert np.all(np.sum(fresh * shipped, axis=1) > 0.999)
     assert esco_linker.identity.startswith("linker/1:esco-1.2.0:all-MiniLM-L6-v2:")
+
+
+def test_a_line_seen_before_is_answered_from_memory(esco_linker: Linker):
+    esco_linker.forget()
+    first = esco_linker.link_many(["Kubernetes and Terraform in production"], top=3)
+    embedder = esco_linker.embedder
+    before = embedder.stats.requested  # type: ignore[attr-defined]
+    again = esco_linker.link_many(["Kubernetes and Terraform in production"], top=3)
+    assert again == first and embedder.stats.requested == before  # type: ignore[attr-defined]
+    esco_linker.forget()
+    assert esco_linker.link_many(["Kubernetes and Terraform in production"], top=3) == first
