@@ -26,6 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from rapidfuzz import fuzz, process
+
 CODE_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{3}$")
 KINDS = frozenset({"hard", "soft", "language", "knowledge"})
 RELATIONS = frozenset({"is_a", "related_to", "adjacent_to", "prerequisite_of"})
@@ -55,6 +57,12 @@ _LETTER_NOT_AFTER = frozenset(
     {"class", "category", "grade", "level", "vitamin", "plan", "type", "section", "part", "form", "option",
      "letter", "group", "tier", "phase", "block", "unit", "building", "size", "model"}
 )  # fmt: skip
+# Words a job title adds to the occupation it names: seniority, contract, place, gender tags.
+_TITLE_NOISE = re.compile(
+    r"\((?:m|f|w|d|x|h)(?:\s*/\s*(?:m|f|w|d|x|h))*\)|\b(?:senior|sr|junior|jr|lead|principal|staff|chief|"
+    r"head|trainee|intern|graduate|entry[- ]level|mid[- ]level|experienced|remote|hybrid|full[- ]time|"
+    r"part[- ]time|contract|freelance|temporary|i{1,3}|iv)\b\.?|\s[-\u2013|:/]\s.*$|[,|(].*$"
+)
 _BULLETS = " \t\r\f\v-*\u2022\u00b7\u2013\u2014\"'\u201c\u2018(["
 
 
@@ -294,9 +302,24 @@ class Taxonomy:
                 index.setdefault(normalise(alias), o)
         return index
 
+    @cached_property
+    def _occupation_list(self) -> list[str]:
+        return sorted(self._occupation_keys)
+
     def occupation(self, title: str) -> Occupation | None:
-        """The occupation a title names (preferred or alternative label, after normalisation)."""
-        return self._occupation_keys.get(normalise(title))
+        """The occupation a title names: its preferred or an alternative label after
+        normalisation, else the same without seniority and contract words ("Senior Software
+        Developer (m/f/d)"), else the closest label by rapidfuzz's token-sort ratio (>= 90)."""
+        key = normalise(title)
+        found = self._occupation_keys.get(key)
+        if found is not None or not key:
+            return found
+        core = normalise(_TITLE_NOISE.sub(" ", _fold(title)))
+        found = self._occupation_keys.get(core)
+        if found is not None or not core or not self.occupations:
+            return found
+        best = process.extractOne(core, self._occupation_list, scorer=fuzz.token_sort_ratio, score_cutoff=90)
+        return self._occupation_keys[best[0]] if best else None
 
     def lookup(self, name: str) -> Skill | None:
         """Exact name or synonym, after normalisation (seed 001 §4.2.2)."""

@@ -76,3 +76,23 @@ def test_gzip_round_trip_keeps_uris_texts_and_occupations(tmp_path, shipped):
     path.write_bytes(b"not gzip")
     with pytest.raises(store.TaxonomyFileError, match="unreadable"):
         store.load(path)
+
+
+@pytest.mark.parametrize(
+    ("title", "occupation"),
+    [
+        ("Senior Software Developer (m/f/d)", "software developer"),
+        ("Lead Data Scientist", "data scientist"),
+        ("Sr. Accountant, Remote", "accountant"),
+        ("WEB DEVELOPER", "web developer"),
+    ],
+)
+def test_titles_normalise_to_esco_occupations(shipped, title, occupation):
+    found = shipped.occupation(title)
+    assert found is not None and found.name == occupation
+
+
+def test_a_title_no_occupation_names_stays_unknown(shipped):
+    assert shipped.occupation("Chief Vibes Officer") is None
+    assert shipped.occupation("") is None
+    assert store.builtin().occupation("software developer") is None  # the built-in has no occupations
