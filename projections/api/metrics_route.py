@@ -2,19 +2,22 @@
 
 `/health` says the process answers (liveness); `/ready` says it can do its job: the projection
 answers and, where the worker's report is readable, no consumer is stalled, crashed or silent
-(readiness, for load balancers and deploy gates)."""
+(readiness, for load balancers and deploy gates). Both stay open for probes; `/metrics` needs a
+service or auditor token (Prometheus sends it from a credentials file)."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
 import psycopg
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.registry import CollectorRegistry
 
+from processors.sensitive.access import Role, Viewer
 from projections import db
 from projections.api import problems
+from projections.api.auth import authenticator, forbidden
 from projections.api.models import Body
 from projections.metrics import ConsumerReport, ProjectionCollector
 
@@ -30,11 +33,25 @@ def install(app: FastAPI, dsn: str, schema: str, consumers: ConsumerReport | Non
     registry = CollectorRegistry(auto_describe=False)
     registry.register(ProjectionCollector(dsn, schema, consumers))
 
+    current_viewer = authenticator(dsn)
+
+    def operator(viewer: Viewer = Depends(current_viewer)) -> Viewer:
+        if viewer.role not in (Role.SERVICE, Role.AUDITOR):
+            raise forbidden(f"metrics are for service and auditor tokens, not {viewer.role.value}")
+        return viewer
+
     @app.get(
         "/metrics",
         tags=["ops"],
         response_class=Response,
-        responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Prometheus text format"}},
+        dependencies=[Depends(operator)],
+        responses={
+            200: {
+                "content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}},
+                "description": "Prometheus text format",
+            },
+            **problems.responses(401, 403),
+        },
     )
     def metrics() -> Response:
         """Runs, decisions (latency, tokens), projected events, projector offsets, consumer lag."""

@@ -13,6 +13,7 @@ import httpx
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
+from prometheus_client import CONTENT_TYPE_LATEST
 
 from infra.context import Context
 from infra.ingest import ingest_postings
@@ -267,7 +268,10 @@ def test_openapi_describes_every_body_and_error(client: TestClient) -> None:
                 if method in ("post", "put"):
                     assert op["requestBody"]["content"]["application/json"]["schema"]["required"], path
                 continue
-            assert ok["application/json"]["schema"].get("$ref"), (method, path)
+            if path == "/metrics":  # Prometheus text, not JSON
+                assert ok[CONTENT_TYPE_LATEST]["schema"] == {"type": "string"}
+            else:
+                assert ok["application/json"]["schema"].get("$ref"), (method, path)
             for status in ("422", "500"):
                 error = op["responses"][status]["content"]
                 assert error == {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}, (

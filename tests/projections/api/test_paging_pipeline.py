@@ -132,7 +132,15 @@ def test_metrics_count_what_the_projection_holds_and_lag_comes_from_recorded_off
     _, endpoints = module_stack
     ctx = Context(endpoints, component="tests")
     try:
-        answer = httpx.get(f"{endpoints.api_url}/metrics", timeout=60)
+        url = f"{endpoints.api_url}/metrics"
+        assert httpx.get(url, timeout=60).status_code == 401
+        assert (
+            httpx.get(
+                url, headers=bearer(ctx, "someone", "candidate", profile_id="x"), timeout=60
+            ).status_code
+            == 403
+        )
+        answer = httpx.get(url, headers=bearer(ctx, "prometheus", "service"), timeout=60)
         assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/plain")
         families = {f.name: f for f in text_string_to_metric_families(answer.text)}
         runs = {s.labels["status"]: s.value for s in families["turing_runs"].samples}
