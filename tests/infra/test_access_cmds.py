@@ -85,4 +85,7 @@ def test_tokens_stage_access_log_and_erasure_from_the_command_line(stack: tuple[
 
     erased = cli(root, "profiles", "erase", PROFILE, "--reason", "request #7", "--json")
     assert erased["erased"] and erased["withdrawn_matches"] == [POSTING]
+    traced = cli(root, "trace", "match", PROFILE, POSTING, "fit.total", "--verify", "--json")
+    assert traced["value"] == "erased" and traced["verified"] is True
+    assert traced["event"]["event_type"] == "profile.erased"
     cli(root, "profiles", "erase", "pr-no-such", "--reason", "x", code=1)
