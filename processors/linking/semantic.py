@@ -1,7 +1,7 @@
 """Semantic candidates: windows of a line embedded and compared with every skill's vector.
 
 A line names skills in a few of its words ("… with focus on UI to take …"), so the line
-as a whole is a poor query for any one of them. Every window of one to `MAX_WINDOW`
+as a whole is a poor query for any one of them. Every window of one to `MAX_WINDOW` (3)
 words that neither starts nor ends with a filler word ("strong", "of", "experience") is
 embedded; a skill's score is its best window's cosine plus `LINE_WEIGHT` times the whole
 line's cosine (the line says which sense is meant). The best window is the mention.
@@ -16,7 +16,7 @@ import numpy.typing as npt
 
 from processors.linking.text import FILLERS, Word
 
-MAX_WINDOW = 4
+MAX_WINDOW = 3
 LINE_WEIGHT = 0.5
 
 
