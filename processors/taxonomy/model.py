@@ -25,8 +25,10 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz, process
+if TYPE_CHECKING:
+    from processors.taxonomy.occupations import TitleIndex
 
 CODE_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{3}$")
 KINDS = frozenset({"hard", "soft", "language", "knowledge"})
@@ -57,12 +59,6 @@ _LETTER_NOT_AFTER = frozenset(
     {"class", "category", "grade", "level", "vitamin", "plan", "type", "section", "part", "form", "option",
      "letter", "group", "tier", "phase", "block", "unit", "building", "size", "model"}
 )  # fmt: skip
-# Words a job title adds to the occupation it names: seniority, contract, place, gender tags.
-_TITLE_NOISE = re.compile(
-    r"\((?:m|f|w|d|x|h)(?:\s*/\s*(?:m|f|w|d|x|h))*\)|\b(?:senior|sr|junior|jr|lead|principal|staff|chief|"
-    r"head|trainee|intern|graduate|entry[- ]level|mid[- ]level|experienced|remote|hybrid|full[- ]time|"
-    r"part[- ]time|contract|freelance|temporary|i{1,3}|iv)\b\.?|\s[-\u2013|:/]\s.*$|[,|(].*$"
-)
 _BULLETS = " \t\r\f\v-*\u2022\u00b7\u2013\u2014\"'\u201c\u2018(["
 
 
@@ -292,34 +288,14 @@ class Taxonomy:
         return self._by_uri.get(uri)
 
     @cached_property
-    def _occupation_keys(self) -> dict[str, Occupation]:
-        # Preferred labels first, so an alternative label never hides another's name.
-        index: dict[str, Occupation] = {}
-        for o in self.occupations:
-            index.setdefault(normalise(o.name), o)
-        for o in self.occupations:
-            for alias in o.synonyms:
-                index.setdefault(normalise(alias), o)
-        return index
+    def _titles(self) -> TitleIndex:
+        from processors.taxonomy.occupations import TitleIndex
 
-    @cached_property
-    def _occupation_list(self) -> list[str]:
-        return sorted(self._occupation_keys)
+        return TitleIndex(self.occupations)
 
     def occupation(self, title: str) -> Occupation | None:
-        """The occupation a title names: its preferred or an alternative label after
-        normalisation, else the same without seniority and contract words ("Senior Software
-        Developer (m/f/d)"), else the closest label by rapidfuzz's token-sort ratio (>= 90)."""
-        key = normalise(title)
-        found = self._occupation_keys.get(key)
-        if found is not None or not key:
-            return found
-        core = normalise(_TITLE_NOISE.sub(" ", _fold(title)))
-        found = self._occupation_keys.get(core)
-        if found is not None or not core or not self.occupations:
-            return found
-        best = process.extractOne(core, self._occupation_list, scorer=fuzz.token_sort_ratio, score_cutoff=90)
-        return self._occupation_keys[best[0]] if best else None
+        """The occupation a title names (see `occupations.TitleIndex`); None without one."""
+        return self._titles.find(title)
 
     def lookup(self, name: str) -> Skill | None:
         """Exact name or synonym, after normalisation (seed 001 §4.2.2)."""
