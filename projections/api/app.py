@@ -27,9 +27,9 @@ from streams.producer import EventProducer
 DESCRIPTION = """Job postings as explained, traceable events.
 
 Every route but the probes (`/health`, `/ready`) needs `Authorization: Bearer <token>`
-(`turing tokens create`; `/metrics` a service or auditor token): 401 without a live token, 403 for what the token's role
-does not cover. What a viewer sees of a sensitive field follows its rule and the pair's recorded
-stage (docs/access.md).
+(`turing tokens create`; `/metrics` a service or auditor token): 401 without a live token, 403
+for what the token's role does not cover. What a viewer sees of a sensitive field follows its
+rule and the pair's recorded stage (docs/access.md).
 
 Lists answer one page: `items`, `total`, `limit`, `offset` and `next` (the next page's path, or
 null). Filters are validated and unknown query parameters are refused. Errors are
