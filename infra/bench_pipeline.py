@@ -3,7 +3,7 @@
 Measured in one run, on the same synthetic postings:
 - the handlers called in-process (the executor with the rules engines, no broker): the
   reference;
-- the same postings end to end through Kafka: ingest, the faust worker (orchestration,
+- the same postings end to end through Kafka: ingest, the pipeline worker (orchestration,
   pipeline, its projector) until every run is completed in the projection;
 - the ratio of the two, Lily's rules engine alone (requirement lines/s), decision events/s,
   and peak memory of this process and of the worker.
@@ -135,7 +135,7 @@ def _wait_finished(dsn: str, expected: int, timeout: float) -> dict[str, Any]:
 
 def bench_kafka(data_dir: Path, data: bytes, expected: int, timeout: float) -> dict[str, Any]:
     """The worker is started and warmed up first (one posting through), so the figure is the
-    pipeline's, not faust's start-up; then ingest + every run, wall time."""
+    pipeline's, not the consumer group's start-up; then ingest + every run, wall time."""
     state = up(data_dir, storage="memory", log=say, worker=False)
     ctx = Context(state.endpoints(), component="bench")
     dsn = state.endpoints().dsn

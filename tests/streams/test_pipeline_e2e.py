@@ -1,4 +1,4 @@
-"""The pipeline end to end on the embedded stack: a real broker, Postgres, and the faust worker."""
+"""The pipeline end to end on the embedded stack: a real broker, Postgres, and the pipeline worker."""
 
 from __future__ import annotations
 
