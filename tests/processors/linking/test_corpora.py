@@ -6,6 +6,7 @@ import pytest
 
 from infra.corpora import esco_linking, public_data_dir
 from processors.linking.corpora import CorpusFormatError, parse_esco_linking, parse_skillspan
+from tests.conftest import requires_public_data
 
 LINKING = """sentence,span,sub_span,label
 "Java, SQL and teamwork",Java,,Java (computer programming)
@@ -43,6 +44,7 @@ def test_skillspan_bad_lines_are_named():
         parse_skillspan("ok\tX\tO\n")
 
 
+@requires_public_data
 def test_the_real_dev_splits_read():
     tech = esco_linking("tech")
     assert len(tech) == 101 and sum(1 for s in tech if s.gold) == 75
