@@ -16,7 +16,7 @@ from processors.sensitive.access import Viewer, shown_stage
 from processors.sensitive.model import Access, Stage, default_rules
 from processors.sensitive.redact import redact, unredacted
 from processors.sensitive.template import render
-from projections import access_reads, db
+from projections import access_reads, db, quality_reads
 from projections.jsonable import jsonable
 from projections.migrate import LIVE_SCHEMA
 from projections.reducers import CONTENT_FIELDS
@@ -159,6 +159,7 @@ def one_match(
             raise LookupError(f"no match for profile {profile_id!r} and posting {posting_id!r}")
         posting = _postings(conn, schema, [posting_id]).get(posting_id)
         recorded = access_reads.stages(conn, schema, profile_id, [posting_id])[posting_id]
+        jury = quality_reads.jury_of(conn, schema, str(row["event_id"]))
     if posting is None:
         raise LookupError(f"posting {posting_id!r} is not in the projection")
     at = shown_stage(recorded, stage)
@@ -177,6 +178,18 @@ def one_match(
         "fit": text(detail["fit"]),
         "stretch": text(detail["stretch"]),
         "practical": text(detail["practical"]),
+        # The jury's verdict on this very match event (null when none sat): its reasons quote
+        # the same markers as the explanation, so they are rendered for this viewer too.
+        "jury": None
+        if jury is None
+        else {
+            "verdict": jury["verdict"],
+            "reasons": text(jury["reasons"]),
+            "addresses": jury["addresses"],
+            "engine": jury["engine"],
+            "decided_at": jury["decided_at"],
+            "decision_ids": [str(d["event_id"]) for d in jury["decisions"]],
+        },
     }
     return whole, accesses
 

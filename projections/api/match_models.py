@@ -81,12 +81,24 @@ class CandidateMatch(RankedMatch):
     profile_id: str
 
 
+class JuryVerdict(Body):
+    """Helen's verdict on the match event shown, with her reasons and the three decisions."""
+
+    verdict: Literal["apply", "apply_address_gap", "skip"]
+    reasons: list[str]
+    addresses: list[str] = Field(description="the gap components to address before applying")
+    engine: str
+    decided_at: Timestamp
+    decision_ids: list[str] = Field(description="Oscar's, Rita's and Helen's decision events")
+
+
 class MatchDetail(_Shown):
     profile_id: str
     posting_id: str
     fit: FitResult
     stretch: StretchResult
     practical: PracticalResult
+    jury: JuryVerdict | None = Field(default=None, description="null when no jury sat on this match")
 
 
 class StageChange(Body):

@@ -110,6 +110,13 @@ def test_jury_verdict_traces_to_three_decisions_and_the_match_and_verifies(
     assert {"Oscar (for)", "Rita (gaps)"} <= roles  # ... and both members' decisions
     assert any(r["role"].startswith("derivation version") for r in trace["related"])
     assert trace["value"] in ("apply", "apply_address_gap", "skip")
+    # The match as the API serves it carries the same verdict and the three decisions.
+    auditor = bearer(ctx, "audit-jury", "auditor")
+    one = httpx.get(
+        f"{ctx.endpoints.api_url}/matches/{m['profile_id']}/{m['posting_id']}", headers=auditor, timeout=30
+    ).json()
+    assert one["jury"]["verdict"] == trace["value"] and len(one["jury"]["decision_ids"]) == 3
+    assert trace["event"]["event_id"] in one["jury"]["decision_ids"]
 
 
 def test_jury_run_on_demand_reuses_an_unchanged_match_and_sits_for_any_match(
