@@ -26,11 +26,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict
 
 from processors.lily import rules
-from processors.lily.model import TEXT, ProofStack, SkillLayer
-from processors.linking.linker import LinkedSkill, Linker, Mention
+from processors.lily.model import Mention, ProofStack, SkillLayer
+from processors.linking.linker import LinkedSkill, Linker
+from processors.linking.linker import Mention as LinkMention
 from processors.taxonomy.model import Taxonomy
 
 RULESET = "hybrid-1"
@@ -45,17 +46,10 @@ _LEVEL = re.compile(
 _LEVEL_WINDOW = 40  # characters either side of the language's mention
 
 
-class HybridSkill(SkillLayer):
-    uri: str = Field(default="", max_length=300)
-    mention: Mention | None = None
-    level: str | None = Field(
-        default=None, pattern=TEXT, max_length=40, description="CEFR A1-C2, native, fluent..."
-    )
-
-
-class HybridStack(ProofStack):
-    skill: HybridSkill | None = None
-    alternatives: list[HybridSkill] = Field(default_factory=list, max_length=10)
+# The linked fields (uri, mention, level, alternatives) live on the SECT contract itself, so a
+# hybrid decision validates as a Lily output and survives the derivation and the projection.
+HybridSkill = SkillLayer
+HybridStack = ProofStack
 
 
 class HybridDecomposition(BaseModel):
@@ -63,6 +57,10 @@ class HybridDecomposition(BaseModel):
     text: str
     linker: str
     proof_stacks: list[HybridStack]
+
+
+def _mention(m: LinkMention) -> Mention:
+    return Mention(text=m.text, start=m.start, end=m.end)
 
 
 def _chosen(text: str, links: list[LinkedSkill], base: list[ProofStack]) -> list[LinkedSkill]:
@@ -80,7 +78,7 @@ def _chosen(text: str, links: list[LinkedSkill], base: list[ProofStack]) -> list
     return sorted(chosen, key=lambda c: c.mention.start)
 
 
-def _level(text: str, mention: Mention) -> str | None:
+def _level(text: str, mention: LinkMention) -> str | None:
     lo, hi = max(0, mention.start - _LEVEL_WINDOW), min(len(text), mention.end + _LEVEL_WINDOW)
     best: tuple[int, str] | None = None
     for m in _LEVEL.finditer(text, lo, hi):
@@ -95,7 +93,7 @@ def _skill(link: LinkedSkill, text: str, taxonomy: Taxonomy) -> HybridSkill:
     known = taxonomy.skills.get(link.code)
     level = _level(text, link.mention) if known is not None and known.kind == "language" else None
     return HybridSkill(name=link.label[:200], code=link.code, confidence=link.score, uri=link.uri,
-                       mention=link.mention, level=level)  # fmt: skip
+                       mention=_mention(link.mention), level=level)  # fmt: skip
 
 
 def _base_for(link: LinkedSkill, base: list[ProofStack]) -> ProofStack:
@@ -218,7 +216,7 @@ def _alternatives(text: str, stacks: list[HybridStack]) -> list[HybridStack]:
     return out
 
 
-def _overlaps(span: tuple[int, int], mention: Mention) -> bool:
+def _overlaps(span: tuple[int, int], mention: LinkMention) -> bool:
     return span[0] < mention.end and mention.start < span[1]
 
 

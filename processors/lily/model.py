@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 # Strings carry a pattern: constrained decoders (xgrammar) otherwise admit control characters.
 TEXT = r"^[^\x00-\x1f]*$"
@@ -35,9 +35,38 @@ class _Layer(BaseModel):
     confidence: float = Field(ge=0.0, le=1.0)
 
 
+class Mention(BaseModel):
+    """The words of the line that name a linked skill (`hybrid-1`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    text: str = Field(pattern=TEXT, max_length=MAX_LINE_CHARS)
+    start: int = Field(ge=0, description="character offset in the line")
+    end: int = Field(ge=0)
+
+
+# Set only by rulesets that link skills (`hybrid-1`); left out of a dump when unset, so the
+# output of `rules-1` (and every decision hashed from it) stays byte for byte what it was.
+_LINKED_ONLY: dict[str, object] = {"uri": "", "mention": None, "level": None, "alternatives": []}
+
+
+def _without_unset_links(data: object) -> object:
+    if isinstance(data, dict):
+        return {k: v for k, v in data.items() if not (k in _LINKED_ONLY and v == _LINKED_ONLY[k])}
+    return data
+
+
 class SkillLayer(_Layer):
     name: str = Field(pattern=TEXT, max_length=200)
     code: str | None = Field(default=None, pattern=r"^\d{2}\.\d{2}\.\d{2}\.\d{3}$")
+    uri: str = Field(default="", pattern=TEXT, max_length=300, description="the taxonomy's URI (ESCO)")
+    mention: Mention | None = None
+    level: str | None = Field(
+        default=None, pattern=TEXT, max_length=40, description="a language's level: CEFR A1-C2, native..."
+    )
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> object:
+        return _without_unset_links(handler(self))
 
 
 class ExperienceLayer(_Layer):
@@ -71,6 +100,13 @@ class ProofStack(BaseModel):
     parse_confidence: float = Field(ge=0.0, le=1.0)
     context_ambiguous: bool = False
     flags: list[Flag] = Field(default_factory=list)
+    alternatives: list[SkillLayer] = Field(
+        default_factory=list, max_length=10, description='the other skills of "X or Y"'
+    )
+
+    @model_serializer(mode="wrap")
+    def _dump(self, handler: SerializerFunctionWrapHandler) -> object:
+        return _without_unset_links(handler(self))
 
 
 class Decomposition(BaseModel):
