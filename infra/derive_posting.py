@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from infra.engines import engine_cache
 from processors.intake.validate import validate
-from processors.llm.factory import EngineCache
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import reprocess_command
 from processors.pipeline.executor import execute
@@ -32,7 +32,7 @@ def derive_with_pipeline(raw: dict[str, Any], config: PipelineConfig, taxonomy: 
         priority=0, producer=CLI,
     )  # fmt: skip
     state = PostingState(posting_id, "preview", content, "open", now_utc())
-    engines = EngineCache(config.engine_options)
+    engines = engine_cache(config.engine_options)
     try:
         (result,) = execute(
             [RunInput(command=command, posting=state, prior=None, next_version=1)], config, engines

@@ -81,12 +81,14 @@ class PipelineService:
         config: PipelineConfig,
         catch_up: Any = None,
         health: HealthBoard | None = None,
+        engines: EngineCache | None = None,
     ):
         self.dsn, self.schema, self.codec, self.producer = dsn, schema, codec, producer
         self.config = config
         self._catch_up = catch_up
         self.health = health
-        self._engines = EngineCache(config.engine_options)
+        # The wiring layer passes the engines when a ruleset needs resources (hybrid-1's linker).
+        self._engines = engines or EngineCache(config.engine_options)
         self._lock = threading.Lock()
         # highest offset this service produced per partition: what the projection must reach
         self.emitted: dict[tuple[str, int], int] = {}
@@ -124,7 +126,7 @@ class PipelineService:
     def compute(self, commands: list[CommandEvent]) -> list[RunResult]:
         """The runs' events, computed from the state as of each command; nothing is emitted."""
         inputs, mine = self._load(commands)
-        return execute(inputs, self.config, self.engine, self._reuse_except(mine))
+        return execute(inputs, self.config, self._engines, self._reuse_except(mine))
 
     def _emit(self, events: list[Event]) -> None:
         with db.connect(self.dsn) as conn:

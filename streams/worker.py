@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from infra.context import Context
+from infra.engines import engine_cache
 from infra.settings import Settings
 from projections.projector import Projector, ProjectorStats
 from schemas.models import CommandEvent, DerivationEvent, MatchEvent, PostingEvent, ProfileEvent
@@ -103,6 +104,7 @@ def build_service(ctx: Context, settings: Settings) -> PipelineService:
         producer,
         settings.pipeline,
         catch_up=projector.run,
+        engines=engine_cache(settings.pipeline.engine_options),
     )
 
 

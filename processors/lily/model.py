@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import BaseModel, ConfigDict, Field
 
 # Strings carry a pattern: constrained decoders (xgrammar) otherwise admit control characters.
 TEXT = r"^[^\x00-\x1f]*$"
@@ -46,27 +46,21 @@ class Mention(BaseModel):
 
 # Set only by rulesets that link skills (`hybrid-1`); left out of a dump when unset, so the
 # output of `rules-1` (and every decision hashed from it) stays byte for byte what it was.
-_LINKED_ONLY: dict[str, object] = {"uri": "", "mention": None, "level": None, "alternatives": []}
-
-
-def _without_unset_links(data: object) -> object:
-    if isinstance(data, dict):
-        return {k: v for k, v in data.items() if not (k in _LINKED_ONLY and v == _LINKED_ONLY[k])}
-    return data
+def _unset(value: object) -> bool:
+    return value is None or value == "" or value == []
 
 
 class SkillLayer(_Layer):
     name: str = Field(pattern=TEXT, max_length=200)
     code: str | None = Field(default=None, pattern=r"^\d{2}\.\d{2}\.\d{2}\.\d{3}$")
-    uri: str = Field(default="", pattern=TEXT, max_length=300, description="the taxonomy's URI (ESCO)")
-    mention: Mention | None = None
-    level: str | None = Field(
-        default=None, pattern=TEXT, max_length=40, description="a language's level: CEFR A1-C2, native..."
+    uri: str = Field(
+        default="", pattern=TEXT, max_length=300, exclude_if=_unset, description="the taxonomy's URI (ESCO)"
     )
-
-    @model_serializer(mode="wrap")
-    def _dump(self, handler: SerializerFunctionWrapHandler) -> object:
-        return _without_unset_links(handler(self))
+    mention: Mention | None = Field(default=None, exclude_if=_unset)
+    level: str | None = Field(
+        default=None, pattern=TEXT, max_length=40, exclude_if=_unset,
+        description="a language's level: CEFR A1-C2, native...",
+    )  # fmt: skip
 
 
 class ExperienceLayer(_Layer):
@@ -101,12 +95,8 @@ class ProofStack(BaseModel):
     context_ambiguous: bool = False
     flags: list[Flag] = Field(default_factory=list)
     alternatives: list[SkillLayer] = Field(
-        default_factory=list, max_length=10, description='the other skills of "X or Y"'
+        default_factory=list, max_length=10, exclude_if=_unset, description='the other skills of "X or Y"'
     )
-
-    @model_serializer(mode="wrap")
-    def _dump(self, handler: SerializerFunctionWrapHandler) -> object:
-        return _without_unset_links(handler(self))
 
 
 class Decomposition(BaseModel):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from processors.lily import credentials, durations
-from processors.lily.model import MAX_LINE_CHARS, Decomposition, ProofStack
-from processors.lily.rules import decompose
+from processors.lily import context, credentials, durations, hybrid
+from processors.lily.model import MAX_LINE_CHARS, Decomposition, Mention, ProofStack
+from processors.lily.rules import RULESETS, decompose
+from processors.linking.linker import Linker
 from processors.llm.protocol import Prompt
 from processors.llm.tasks import Task, register, require
 from processors.taxonomy.model import Taxonomy
@@ -76,10 +79,65 @@ def build_prompt(data: LilyInput) -> Prompt:
 def rules(data: LilyInput, ruleset: str) -> Decomposition:
     from processors.taxonomy import store
 
+    if ruleset == hybrid.RULESET:
+        # The linker is never looked up from here: whoever builds the engine passes it in.
+        raise ValueError(f"{hybrid.RULESET} needs a skill linker; build its engine with `with_linker`")
     stacks = decompose(
         data.text, store.current(), title=data.title, neighbours=data.neighbours, ruleset=ruleset
     )
     return Decomposition(text=data.text, proof_stacks=stacks)
+
+
+@dataclass(frozen=True)
+class HybridRuleset:
+    """What `hybrid-1` reads besides its input, and the name a decision records for it.
+
+    `identity` goes into the decision's model, so the reuse key changes with the linker's
+    taxonomy, its content, the embedding model or the skill matrix (and the rules taxonomy).
+    """
+
+    linker: Linker
+    rules_taxonomy: Taxonomy
+    identity: str
+
+
+def hybrid_identity(linker: Linker, linked_digest: str, rules_taxonomy: Taxonomy, rules_digest: str) -> str:
+    """`hybrid-1@<linker version>:<taxonomy>#<content>:<model>:<matrix key>+rules:<taxonomy>#<content>`."""
+    from processors.linking.linker import LINKER_VERSION
+
+    return (
+        f"{hybrid.RULESET}@{LINKER_VERSION}:{linker.taxonomy.source}#{linked_digest[:12]}:"
+        f"{linker.embedder.model}:{linker.vectors.key[:16]}+rules:{rules_taxonomy.source}#{rules_digest[:12]}"
+    )
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def hybrid_rules(ruleset: HybridRuleset) -> Callable[[LilyInput, str], Decomposition]:
+    def run(data: LilyInput, name: str) -> Decomposition:
+        if name != hybrid.RULESET:
+            return rules(data, name)
+        # The linker reads what rules-1 reads: the capped line, control characters as spaces,
+        # nothing after injected instructions.
+        text = _CONTROL.sub(" ", data.text[:MAX_LINE_CHARS])
+        cut = context.injection_start(text)
+        links = ruleset.linker.link(text[:cut] if cut is not None else text, top=hybrid.MAX_LINKS)
+        stacks = hybrid.decompose(
+            data.text, ruleset.linker, ruleset.rules_taxonomy, title=data.title,
+            neighbours=data.neighbours, links=links,
+        )  # fmt: skip
+        return Decomposition(text=data.text, proof_stacks=list(stacks))
+
+    return run
+
+
+def with_linker(ruleset: HybridRuleset) -> Task[LilyInput, Decomposition]:
+    """The Lily task whose rules run `hybrid-1` on this linker (other rulesets as before)."""
+    return replace(TASK, rules=hybrid_rules(ruleset))
+
+
+KNOWN_RULESETS = (*RULESETS, hybrid.RULESET)
 
 
 def check(data: LilyInput, output: Decomposition) -> list[str]:
@@ -99,6 +157,11 @@ def grounding_problems(data: LilyInput, output: Decomposition, taxonomy: Taxonom
             source = f"{data.text}\n{data.title}\n" + "\n".join(data.neighbours)
         if stack.skill is not None and not _skill_grounded(stack, source, taxonomy):
             problems.append(f"stack {i}: skill {stack.skill.name!r} is not in the text")
+        for alt in stack.alternatives:
+            if not _mentioned(alt.mention, data.text) and not _skill_grounded(
+                ProofStack(skill=alt, parse_confidence=stack.parse_confidence), data.text, taxonomy
+            ):
+                problems.append(f"stack {i}: alternative {alt.name!r} is not in the text")
         cert = stack.certification
         if cert is not None and cert.name.casefold() not in data.text.casefold():
             problems.append(f"stack {i}: certification {cert.name!r} is not in the text")
@@ -131,6 +194,11 @@ def _near_mention(source: str, names: set[str]) -> bool:
 
 def _skill_grounded(stack: ProofStack, source: str, taxonomy: Taxonomy) -> bool:
     assert stack.skill is not None
+    if _mentioned(stack.skill.mention, source):
+        return True
+    if stack.skill.uri and "NEEDS_CONTEXT" in stack.flags and stack.skill.confidence <= 0.5:
+        # hybrid-1's guess from the title's occupation: flagged, low, and named by the taxonomy.
+        return True
     folded = source.casefold()
     names = {stack.skill.name}
     known = taxonomy.lookup(stack.skill.name)
@@ -151,6 +219,15 @@ def _skill_grounded(stack: ProofStack, source: str, taxonomy: Taxonomy) -> bool:
     return any(
         c.subject is not None and c.subject.casefold() in {n.casefold() for n in names}
         for c in credentials.find_credentials(cert.name)
+    )
+
+
+def _mentioned(mention: Mention | None, text: str) -> bool:
+    """A linked skill's mention is grounded when the line holds those words at those offsets."""
+    return (
+        mention is not None
+        and mention.text.strip() != ""
+        and text[mention.start : mention.end] == mention.text
     )
 
 

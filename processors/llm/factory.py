@@ -6,7 +6,8 @@ asked for, and fail with an EngineError naming the extra to install.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from processors.llm.options import OPTIONS_BY_ENGINE, OpenAIOptions, TransformersOptions, VLLMOptions
@@ -16,18 +17,58 @@ from processors.llm.protocol import Engine, EngineSpec
 KNOWN_ENGINES = tuple(OPTIONS_BY_ENGINE)
 
 
-class EngineCache:
-    """Engines built once per `ENGINE:MODEL` with their configured options, closed together."""
+@dataclass(frozen=True)
+class BoundRuleset:
+    """A ruleset that reads more than its input (a linker): the tasks it runs and what it reads.
 
-    def __init__(self, options: Mapping[str, dict[str, Any]] | None = None) -> None:
+    `identity` is the model a decision records, so a decision made with other resources is
+    never reused for this one.
+    """
+
+    identity: str
+    task_lookup: TaskLookup
+
+
+class EngineCache:
+    """Engines built once per `ENGINE:MODEL` with their configured options, closed together.
+
+    `rulesets`: ruleset name -> how to bind it (called once, on first use), for rules engines
+    whose ruleset needs resources the wiring layer loads (Lily's `hybrid-1` and its linker).
+    """
+
+    def __init__(
+        self,
+        options: Mapping[str, dict[str, Any]] | None = None,
+        rulesets: Mapping[str, Callable[[], BoundRuleset]] | None = None,
+    ) -> None:
         self.options = dict(options or {})
+        self._rulesets = dict(rulesets or {})
+        self._bound: dict[str, BoundRuleset] = {}
         self._engines: dict[str, Engine] = {}
 
     def __call__(self, spec: str) -> Engine:
         if spec not in self._engines:
             parsed = EngineSpec.parse(spec)
-            self._engines[spec] = build_engine(parsed, self.options.get(parsed.engine))
+            bound = self._binding(parsed)
+            if bound is not None:
+                from processors.llm.rules_engine import RulesEngine
+
+                self._engines[spec] = RulesEngine(parsed.model, task_lookup=bound.task_lookup)
+            else:
+                self._engines[spec] = build_engine(parsed, self.options.get(parsed.engine))
         return self._engines[spec]
+
+    def recorded_model(self, spec: EngineSpec) -> str:
+        """The model a decision names: the bound ruleset's identity, else the spec's model."""
+        bound = self._binding(spec)
+        return bound.identity if bound is not None else spec.model
+
+    def _binding(self, spec: EngineSpec) -> BoundRuleset | None:
+        if spec.engine != "rules" or spec.model not in self._rulesets:
+            return None
+        if spec.model not in self._bound:
+            self._bound[spec.model] = self._rulesets[spec.model]()
+        return self._bound[spec.model]
 
     def close(self) -> None:
         for engine in self._engines.values():

@@ -167,6 +167,7 @@ class _Pending:
     reads: list[str]
     key: ReuseKey
     attempt: int = 1
+    recorded: EngineSpec | None = None  # the spec a decision names, when it is not `spec`
 
 
 def _run_phase(
@@ -179,7 +180,7 @@ def _run_phase(
     pending: list[_Pending] = []
     for w in works:
         for ask in phase.asks(w):
-            p = _prepare(phase, w, ask)
+            p = _prepare(phase, w, ask, engines)
             if p is not None:
                 pending.append(p)
     pending = _apply_reuse(phase, pending, reuse)
@@ -199,15 +200,29 @@ def _run_phase(
         pending = retry
 
 
-def _prepare(phase: Phase, w: RunWork, ask: Ask) -> _Pending | None:
+def _recorded(engines: EngineProvider, spec: EngineSpec) -> EngineSpec:
+    """A ruleset bound to resources (hybrid-1's linker) names them in the model it records,
+    so the reuse key and the provenance change with them. An engine that cannot be built
+    fails later, when it is called, like any other."""
+    name = getattr(engines, "recorded_model", None)
+    if name is None:
+        return spec
+    try:
+        return spec.model_copy(update={"model": name(spec)})
+    except (EngineError, ValueError, LookupError, OSError, ImportError):
+        return spec
+
+
+def _prepare(phase: Phase, w: RunWork, ask: Ask, engines: EngineProvider) -> _Pending | None:
     task = get_task(ask.task)
     spec = EngineSpec.parse(w.engines.get(ask.engine_key) or w.engines[ask.task])
+    recorded = _recorded(engines, spec)
     reads = [w.posting.event_id, *(i for s in phase.reads for i in w.sources.get(s, []))]
     try:
         prompt = task.build_prompt(ask.input)
     except MissingInput as exc:
         # Loud and early: no model is called with a hole in its prompt.
-        _record(phase, w, ask, spec, reads, "", ("", ""), None, "failed", error=str(exc))
+        _record(phase, w, ask, recorded, reads, "", ("", ""), None, "failed", error=str(exc))
         return None
     payload = ask.input.model_dump(mode="json")
     request = LLMRequest(
@@ -218,8 +233,8 @@ def _prepare(phase: Phase, w: RunWork, ask: Ask) -> _Pending | None:
         json_schema=task.json_schema(),
     )
     # Hashed once: the payload may hold a long description, and retries reuse the key.
-    key = ReuseKey(ask.engine_key, input_hash(ask.task, payload), spec.engine, spec.model, prompt.hash)
-    return _Pending(w, ask, task, spec, request, reads, key)
+    key = ReuseKey(ask.engine_key, input_hash(ask.task, payload), spec.engine, recorded.model, prompt.hash)
+    return _Pending(w, ask, task, spec, request, reads, key, recorded=recorded)
 
 
 def _apply_reuse(phase: Phase, pending: list[_Pending], reuse: ReuseLookup) -> list[_Pending]:
@@ -236,7 +251,7 @@ def _apply_reuse(phase: Phase, pending: list[_Pending], reuse: ReuseLookup) -> l
             phase,
             p.work,
             p.ask,
-            p.spec,
+            p.recorded or p.spec,
             p.reads,
             keys[id(p)].input_hash,
             _prompt(p),
@@ -290,7 +305,7 @@ def _settle(
         phase,
         p.work,
         p.ask,
-        p.spec,
+        p.recorded or p.spec,
         p.reads,
         p.key.input_hash,
         _prompt(p),
@@ -304,7 +319,7 @@ def _settle(
         answered=answered,
     )
     if can_retry:
-        return _Pending(p.work, p.ask, p.task, p.spec, p.request, p.reads, p.key, p.attempt + 1)
+        return _Pending(p.work, p.ask, p.task, p.spec, p.request, p.reads, p.key, p.attempt + 1, p.recorded)
     return None
 
 
