@@ -29,6 +29,11 @@ lily_app = typer.Typer(help="Lily, the SECT requirement decomposer.", no_args_is
 RulesetOpt = typer.Option(
     "rules-1", "--ruleset", callback=one_of(RULESETS), help=f"The ruleset: {' or '.join(RULESETS)}."
 )
+_DECOMPOSE_RULESETS = (*RULESETS, "hybrid-1")
+DecomposeRulesetOpt = typer.Option(
+    "rules-1", "--ruleset", callback=one_of(_DECOMPOSE_RULESETS),
+    help=f"The ruleset: {', '.join(_DECOMPOSE_RULESETS)} (hybrid-1 loads the ESCO skill linker).",
+)  # fmt: skip
 
 
 @lily_app.command("decompose")
@@ -43,7 +48,7 @@ def decompose_cmd(
         help="Requirement lines, one per line (default: stdin).",
     ),
     title: str = typer.Option("", "--title", help="The posting's title (context for vague lines)."),
-    ruleset: str = RulesetOpt,
+    ruleset: str = DecomposeRulesetOpt,
     as_json: bool = JsonFlag,
 ) -> None:
     """Decompose requirement lines (stdin or --file) into proof stacks, in input order.
@@ -68,7 +73,9 @@ def decompose_cmd(
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     taxonomy = current()
     results: list[dict[str, Any]] = []
-    for i, line in enumerate(lines):
+    if ruleset == "hybrid-1":
+        results = _hybrid(lines, title)
+    for i, line in enumerate(lines if ruleset != "hybrid-1" else []):
         neighbours = [lines[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
         stacks = decompose(line, taxonomy, title=title, neighbours=neighbours, ruleset=ruleset)
         results.append({"text": line, "proof_stacks": [s.model_dump(mode="json") for s in stacks]})
@@ -81,12 +88,32 @@ def decompose_cmd(
             out.print("   " + escape(describe_stack(s)), highlight=False)
 
 
+def _hybrid(lines: list[str], title: str) -> list[dict[str, Any]]:
+    """The pipeline's own hybrid-1: the same linker and rules taxonomy the worker binds."""
+    from infra.engines import LINKER_TAXONOMY, hybrid_ruleset
+    from infra.linking_index import default_linker
+    from processors.lily.task import LilyInput, hybrid_rules
+    from processors.taxonomy.store import current
+
+    run = hybrid_rules(hybrid_ruleset(default_linker(LINKER_TAXONOMY), current()))
+    results = []
+    for i, line in enumerate(lines):
+        neighbours = [lines[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
+        out = run(LilyInput(text=line, title=title, neighbours=neighbours), "hybrid-1")
+        results.append(out.model_dump(mode="json"))
+    return results
+
+
 def describe_stack(s: dict[str, Any]) -> str:
     """One proof stack on one line: `S Python · E ≥ 5 years · C RN (licence) · T …  (required)`."""
     parts = []
     skill, exp, cert, track = (s.get(k) for k in ("skill", "experience", "certification", "track_record"))
     if isinstance(skill, dict):
         parts.append(f"S {skill['name']}" + (f" [{skill['code']}]" if skill.get("code") else ""))
+        if isinstance(skill.get("mention"), dict):
+            parts[-1] += f' ("{skill["mention"]["text"]}")'
+        for alt in s.get("alternatives") or []:
+            parts.append(f"or {alt['name']}")
     if isinstance(exp, dict):
         upper = f"-{exp['value_max']:g}" if exp.get("value_max") is not None else ""
         op = {">=": "≥ ", "<=": "≤ ", "=": "", "range": ""}.get(exp["op"], f"{exp['op']} ")

@@ -74,3 +74,24 @@ def test_rules_1_records_its_plain_name_and_hybrid_without_a_linker_fails() -> N
     (result,) = execute(sample_inputs(1), config, plain)
     lily = [d for d in result.work.decisions if d.task == "lily"]
     assert lily and all(d.status == "failed" and "needs a skill linker" in (d.error or "") for d in lily)
+
+
+def test_lily_decompose_with_hybrid_1_gives_the_pipelines_stacks(esco_linker: Linker) -> None:
+    from typer.testing import CliRunner
+
+    from infra.cli.app import app
+
+    result = CliRunner().invoke(
+        app, ["lily", "decompose", "--ruleset", "hybrid-1", "--json"], input="Proficiency in Go or Python\n"
+    )
+    assert result.exit_code == 0, result.output
+    (row,) = [json.loads(x) for x in result.output.splitlines() if x.startswith("{")]
+    (stack,) = row["proof_stacks"]
+    assert stack["skill"]["name"] == "Go" and stack["skill"]["mention"] == {
+        "text": "Go",
+        "start": 15,
+        "end": 17,
+    }
+    assert [a["name"] for a in stack["alternatives"]] == ["Python (computer programming)"]
+    refused = CliRunner().invoke(app, ["lily", "decompose", "--ruleset", "hybrid-9"], input="Go\n")
+    assert refused.exit_code == 2 and "hybrid-1" in refused.output
