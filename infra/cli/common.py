@@ -110,6 +110,19 @@ def context(data_dir: Path, component: str = "turing-cli") -> Context:
     return Context(settings.endpoints(), component=component, schema=settings.projection_schema)
 
 
+def caught_up_read(data_dir: Path, read: Callable[[Any, str], R]) -> R:
+    """Project what the log holds so far, then answer `read(connection, schema)` from it."""
+    from projections import db
+
+    ctx = context(data_dir)
+    try:
+        ctx.catch_up()
+        with db.connect(ctx.endpoints.dsn) as conn:
+            return read(conn, ctx.schema)
+    finally:
+        ctx.close()
+
+
 def _require_running(data_dir: Path) -> None:
     """A recorded stack whose broker or database has stopped is named as such, in one line,
     before any client tries to connect (and the Kafka client logs its retries on stderr)."""

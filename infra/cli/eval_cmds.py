@@ -11,9 +11,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from infra.cli.common import DataDir, JsonFlag, context, friendly, out, print_json
+from infra.cli.common import DataDir, JsonFlag, caught_up_read, friendly, out, print_json
 from processors.quality.report import report
-from projections import db, quality_reads
+from projections import quality_reads
 
 eval_app = typer.Typer(help="Close the quality loop: compare engines and model versions on numbers.",
                        no_args_is_help=True)  # fmt: skip
@@ -75,13 +75,9 @@ def report_(
     moment = datetime.fromisoformat(since) if since else None
     if moment is not None and moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    ctx = context(data_dir)
-    try:
-        ctx.catch_up()
-        with db.connect(ctx.endpoints.dsn) as conn:
-            feedback, qa = quality_reads.report_rows(conn, ctx.schema, moment)
-    finally:
-        ctx.close()
+    feedback, qa = caught_up_read(
+        data_dir, lambda conn, schema: quality_reads.report_rows(conn, schema, moment)
+    )
     answer = {"since": moment, **report(feedback, qa, top)}
     if as_json:
         print_json(answer)

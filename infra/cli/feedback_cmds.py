@@ -15,6 +15,7 @@ from infra.cli.common import (
     JsonFlag,
     NotFound,
     UsageProblem,
+    caught_up_read,
     context,
     friendly,
     one_of,
@@ -113,13 +114,7 @@ def list_(
     as_json: bool = JsonFlag,
 ) -> None:
     """Feedback given on matches, newest first, with its category and the component it points at."""
-    ctx = context(data_dir)
-    try:
-        ctx.catch_up()
-        with db.connect(ctx.endpoints.dsn) as conn:
-            rows = quality_reads.feedback(conn, ctx.schema, limit, profile)
-    finally:
-        ctx.close()
+    rows = caught_up_read(data_dir, lambda conn, schema: quality_reads.feedback(conn, schema, limit, profile))
     if as_json:
         print_json(rows)
         return

@@ -17,6 +17,7 @@ from infra.cli.common import (
     JsonFlag,
     NotFound,
     UsageProblem,
+    caught_up_read,
     console,
     context,
     friendly,
@@ -128,13 +129,7 @@ def findings(
     as_json: bool = JsonFlag,
 ) -> None:
     """The QA findings recorded so far, with their review status."""
-    ctx = context(data_dir)
-    try:
-        ctx.catch_up()
-        with db.connect(ctx.endpoints.dsn) as conn:
-            rows = quality_reads.findings(conn, ctx.schema, status, limit)
-    finally:
-        ctx.close()
+    rows = caught_up_read(data_dir, lambda conn, schema: quality_reads.findings(conn, schema, status, limit))
     if as_json:
         print_json(rows)
         return
