@@ -31,6 +31,10 @@ _FILES = (
 )
 
 
+def text(path: Path | None) -> str | None:
+    return str(path) if path is not None else None
+
+
 class ConnectionSettings(BaseSettings):
     kafka_security_protocol: Protocol = Field(default="PLAINTEXT", description="Kafka security.protocol")
     kafka_sasl_mechanism: Mechanism | None = Field(
@@ -68,9 +72,6 @@ class ConnectionSettings(BaseSettings):
         return value.expanduser().resolve() if value is not None else None
 
     def kafka_security(self) -> KafkaSecurity:
-        def text(path: Path | None) -> str | None:
-            return str(path) if path is not None else None
-
         return KafkaSecurity(
             protocol=self.kafka_security_protocol,
             sasl_mechanism=self.kafka_sasl_mechanism,
@@ -87,9 +88,6 @@ class ConnectionSettings(BaseSettings):
         )
 
     def registry_auth(self) -> RegistryAuth:
-        def text(path: Path | None) -> str | None:
-            return str(path) if path is not None else None
-
         return RegistryAuth(
             username=self.registry_username,
             password=self.registry_password,

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, PrivateAttr
 
 from infra import credentials, postgres, seaweed, tansu
 from infra.credentials import StackCredentials
@@ -48,6 +48,7 @@ class StackState(BaseModel):
     # PID -> start time and program: `down` never signals a PID that another process reused.
     identities: dict[str, str] = {}
     worker: bool = True
+    _credentials: StackCredentials | None = PrivateAttr(default=None)
 
     @classmethod
     def read(cls, data_dir: Path) -> StackState | None:
@@ -72,7 +73,10 @@ class StackState(BaseModel):
         )
 
     def credentials(self) -> StackCredentials:
-        return credentials.load_or_create(Path(self.data_dir))
+        # Read once per state: endpoints() and every health check ask for it.
+        if self._credentials is None:
+            self._credentials = credentials.load_or_create(Path(self.data_dir))
+        return self._credentials
 
     def component_pids(self) -> dict[str, int | None]:
         pg = postgres.postmaster_pid(Path(self.data_dir) / "postgres")

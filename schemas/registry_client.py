@@ -15,6 +15,8 @@ from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
 
+from schemas.tls import check_client_pair, tls_properties
+
 
 class SchemaRegistry(Protocol):
     def register(self, subject: str, schema_str: str) -> int: ...
@@ -56,8 +58,7 @@ class RegistryAuth(BaseModel):
             raise ValueError("give the registry either basic auth or a bearer token, not both")
         if self.bearer_token and not self.bearer_logical_cluster:
             raise ValueError("a registry bearer token needs the logical cluster it is for")
-        if bool(self.ssl_certificate_location) != bool(self.ssl_key_location):
-            raise ValueError("a TLS client certificate needs its key, and a key its certificate")
+        check_client_pair(self.ssl_certificate_location, self.ssl_key_location)
         return self
 
     def properties(self) -> dict[str, Any]:
@@ -70,13 +71,9 @@ class RegistryAuth(BaseModel):
             props["bearer.auth.logical.cluster"] = self.bearer_logical_cluster
             if self.bearer_identity_pool:
                 props["bearer.auth.identity.pool.id"] = self.bearer_identity_pool
-        for key, value in (
-            ("ssl.ca.location", self.ssl_ca_location),
-            ("ssl.certificate.location", self.ssl_certificate_location),
-            ("ssl.key.location", self.ssl_key_location),
-        ):
-            if value:
-                props[key] = value
+        props.update(
+            tls_properties(self.ssl_ca_location, self.ssl_certificate_location, self.ssl_key_location)
+        )
         return props
 
 

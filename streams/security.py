@@ -14,6 +14,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
 
+from schemas.tls import check_client_pair, tls_properties
+
 Protocol = Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"]
 Mechanism = Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512", "OAUTHBEARER"]
 
@@ -54,8 +56,7 @@ class KafkaSecurity(BaseModel):
             self.oauth_token_url and self.oauth_client_id and self.oauth_client_secret
         ):
             raise ValueError("SASL OAUTHBEARER needs a token URL, a client id and a client secret")
-        if bool(self.ssl_certificate_location) != bool(self.ssl_key_location):
-            raise ValueError("a TLS client certificate needs its key, and a key its certificate")
+        check_client_pair(self.ssl_certificate_location, self.ssl_key_location)
         return self
 
     def properties(self) -> dict[str, Any]:
@@ -74,13 +75,9 @@ class KafkaSecurity(BaseModel):
             props["sasl.oauthbearer.client.secret"] = self.oauth_client_secret.get_secret_value()
             if self.oauth_scope:
                 props["sasl.oauthbearer.scope"] = self.oauth_scope
-        for key, value in (
-            ("ssl.ca.location", self.ssl_ca_location),
-            ("ssl.certificate.location", self.ssl_certificate_location),
-            ("ssl.key.location", self.ssl_key_location),
-        ):
-            if value:
-                props[key] = value
+        props.update(
+            tls_properties(self.ssl_ca_location, self.ssl_certificate_location, self.ssl_key_location)
+        )
         if self.ssl_key_password:
             props["ssl.key.password"] = self.ssl_key_password.get_secret_value()
         return props
