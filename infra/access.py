@@ -11,11 +11,11 @@ from datetime import datetime, timedelta
 
 from psycopg import sql
 
+from infra.api.match_routes import stage_event
 from infra.context import Context
 from processors.sensitive.access import Role, Viewer, token_digest, transition_error
 from processors.sensitive.model import Stage
 from projections import access_reads, db, match_reads
-from projections.api.match_routes import stage_event
 from projections.keystore import PostgresKeyStore
 from projections.match_projector import WITHDRAWN
 from schemas.models import ErasureEvent, MatchEvent, Meta, TokenEvent, deterministic_id, now_utc

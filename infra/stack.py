@@ -174,7 +174,7 @@ def up(data_dir: Path, storage: Storage = "s3", log: object = print, worker: boo
             [
                 sys.executable,
                 "-m",
-                "projections.api.serve",
+                "infra.api.serve",
                 "--port",
                 str(state.api_port),
                 "--data-dir",
@@ -198,8 +198,10 @@ def up(data_dir: Path, storage: Storage = "s3", log: object = print, worker: boo
 
 
 def _prepare_database(state: StackState) -> None:
+    from infra.registry.store import migrate_registry
     from projections.migrate import migrate_all
 
+    migrate_registry(state.endpoints().dsn)
     migrate_all(state.endpoints().dsn)
 
 

@@ -1,4 +1,4 @@
-"""Apply the SQL migrations: the registry's tables and a projection schema."""
+"""Apply the SQL migrations of a projection schema (the registry's tables are infra.registry's)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import psycopg
 from psycopg import sql
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-REGISTRY_SQL = Path(__file__).parent / "registry" / "schema.sql"
 LIVE_SCHEMA = "proj"
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 # Serialises migrations across processes (two `turing up` or test workers at once).
@@ -59,14 +58,7 @@ def _seed_taxonomy(conn: psycopg.Connection, schema: str) -> None:
         load_taxonomy(conn, schema, current())
 
 
-def migrate_registry(conn: psycopg.Connection) -> None:
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-        conn.execute(REGISTRY_SQL.read_text())
-
-
 def migrate_all(dsn: str, schema: str = LIVE_SCHEMA) -> list[str]:
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
-        migrate_registry(conn)
         return migrate_projection(conn, schema)

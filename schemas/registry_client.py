@@ -2,7 +2,7 @@
 
 `ConfluentRegistry` is confluent-kafka's own `SchemaRegistryClient` (basic auth, bearer
 tokens, TLS, its caches) behind our protocol: our API in the embedded stack, any
-Confluent-compatible registry in production. `projections.registry.store.RegistryStore`
+Confluent-compatible registry in production. `infra.registry.store.RegistryStore`
 satisfies the same protocol directly on Postgres.
 """
 

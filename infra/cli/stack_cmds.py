@@ -99,6 +99,7 @@ def _print_delivery(delivery: dict[str, object]) -> None:
 def init(data_dir: Path = DataDir, as_json: bool = JsonFlag) -> None:
     """Prepare external services (production): migrations, topics, and the schemas in the registry."""
     from infra.cli.common import context
+    from infra.registry.store import migrate_registry
     from projections.migrate import migrate_all
     from schemas import catalog
     from streams.admin import ensure_topics
@@ -106,6 +107,7 @@ def init(data_dir: Path = DataDir, as_json: bool = JsonFlag) -> None:
 
     ctx = context(data_dir)
     try:
+        migrate_registry(ctx.endpoints.dsn)
         applied = migrate_all(ctx.endpoints.dsn, ctx.schema)
         created = ensure_topics(ctx.endpoints.bootstrap_servers)
         ids = {

@@ -16,8 +16,8 @@ from infra.ingest import ingest_postings
 from infra.ingest_profiles import ingest_profiles
 from infra.settings import Endpoints
 from tests.conftest import SAMPLES
+from tests.infra.api.test_access_api import POSTING, PROFILE, _scored_match
 from tests.infra.test_cli import run
-from tests.projections.api.test_access_api import POSTING, PROFILE, _scored_match
 
 pytestmark = pytest.mark.stack
 

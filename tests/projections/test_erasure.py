@@ -12,19 +12,19 @@ import pytest
 from fastapi.testclient import TestClient
 
 from infra.access import erase_profile
+from infra.api.app import create_app
 from infra.context import Context
 from infra.ingest import ingest_postings
 from infra.ingest_profiles import ingest_profiles
 from infra.settings import Endpoints
 from processors.sensitive.shredding import is_sealed
-from projections.api.app import create_app
 from projections.keystore import PostgresKeyStore
 from projections.lineage_match import trace_match
 from projections.rebuild import rebuild
 from schemas.models import MatchEvent, ProfileEvent
 from streams.reader import drain
 from tests.conftest import SAMPLES
-from tests.projections.api.test_access_api import POSTING, PROFILE, _scored_match
+from tests.infra.api.test_access_api import POSTING, PROFILE, _scored_match
 from tests.streams.pipeline_helpers import rows
 from tests.tokens import bearer
 

@@ -8,8 +8,8 @@ from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerialize
 from confluent_kafka.serialization import MessageField, SerializationContext
 from pydantic import SecretStr
 
+from infra.registry.store import RegistryStore
 from infra.settings import Endpoints
-from projections.registry.store import RegistryStore
 from schemas import catalog
 from schemas.codec import EventCodec, UnknownSchemaError
 from schemas.models import PostingEvent

@@ -1,4 +1,4 @@
--- Schema registry storage (the Confluent REST subset served by projections.registry.router).
+-- Schema registry storage (the Confluent REST subset served by infra.registry.router).
 -- Idempotent: run on every start.
 CREATE SCHEMA IF NOT EXISTS registry;
 

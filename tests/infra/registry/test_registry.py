@@ -21,7 +21,7 @@ from confluent_kafka.serialization import MessageField, SerializationContext
 from fastapi import FastAPI
 
 from infra.ports import free_ports
-from projections.registry import (
+from infra.registry import (
     IncompatibleSchema,
     InvalidCompatibilityLevel,
     InvalidSchema,

@@ -15,12 +15,12 @@ import pytest
 from fastapi.testclient import TestClient
 from prometheus_client import CONTENT_TYPE_LATEST
 
+from infra.api.app import create_app, embedded_registry_users
 from infra.context import Context
 from infra.ingest import ingest_postings
 from infra.ingest_profiles import ingest_profiles
 from infra.settings import Endpoints
 from projections import queries
-from projections.api.app import create_app, embedded_registry_users
 from tests.conftest import SAMPLES
 from tests.tokens import bearer
 

@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from infra.access import issue_token, revoke_token
+from infra.api.app import create_app
 from infra.context import Context
 from infra.ingest import ingest_postings
 from infra.ingest_profiles import ingest_profiles
@@ -25,7 +26,6 @@ from processors.scoring.models import Profile
 from processors.scoring.score import score
 from processors.sensitive.access import Role, Viewer
 from processors.taxonomy.store import current
-from projections.api.app import create_app
 from schemas.models import PostingContent
 from tests.conftest import SAMPLES
 from tests.streams.pipeline_helpers import rows

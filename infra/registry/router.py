@@ -19,8 +19,8 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.routing import APIRoute
 from starlette.concurrency import run_in_threadpool
 
-from projections.api.guards import has_control_chars
-from projections.api.registry_models import (
+from infra.api.guards import has_control_chars
+from infra.api.registry_models import (
     CONFIG_REQUEST,
     SCHEMA_REQUEST,
     CompatibilityLevel,
@@ -32,7 +32,7 @@ from projections.api.registry_models import (
     SchemaText,
     SubjectVersion,
 )
-from projections.registry.store import (
+from infra.registry.store import (
     SCHEMA_TYPE,
     IncompatibleSchema,
     InvalidCompatibilityLevel,

@@ -9,12 +9,12 @@ from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 
+from infra.api import problems
+from infra.api.guards import has_control_chars
+from infra.api.match_models import StageName
+from infra.api.models import Timestamp
+from infra.api.paging import Page, PageRequest, page
 from processors.sensitive.model import Stage
-from projections.api import problems
-from projections.api.guards import has_control_chars
-from projections.api.match_models import StageName
-from projections.api.models import Timestamp
-from projections.api.paging import Page, PageRequest, page
 
 
 class Stamped(BaseModel):

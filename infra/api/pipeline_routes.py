@@ -7,13 +7,13 @@ import dataclasses
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 
+from infra.api import problems
+from infra.api.auth import authenticator
+from infra.api.paging import MAX_OFFSET, Page, PageRequest, page, page_params
+from infra.api.pipeline_models import Derivation, Derivations, RequirementHit, Run, RunStatus
 from processors.lily.model import CredentialKind
 from processors.sensitive.access import Viewer
 from projections import pipeline_reads, posting_views, queries
-from projections.api import problems
-from projections.api.auth import authenticator
-from projections.api.paging import MAX_OFFSET, Page, PageRequest, page, page_params
-from projections.api.pipeline_models import Derivation, Derivations, RequirementHit, Run, RunStatus
 
 _NO_FILTER = {
     "loc": ("query", "certification|kind|min_years|skill_code"),

@@ -1,7 +1,7 @@
 """Schema registry for the embedded stack: the Confluent REST subset serializers need."""
 
-from projections.registry.router import registry_router
-from projections.registry.store import (
+from infra.registry.router import registry_router
+from infra.registry.store import (
     IncompatibleSchema,
     InvalidCompatibilityLevel,
     InvalidSchema,

@@ -9,8 +9,8 @@ from typing import Any
 
 import uvicorn
 
+from infra.api.app import create_app, embedded_registry_users
 from infra.settings import Endpoints, Settings
-from projections.api.app import create_app, embedded_registry_users
 
 
 def main() -> None:

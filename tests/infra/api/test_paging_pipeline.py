@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from infra.api.app import create_app
 from infra.context import Context
 from infra.ingest import ingest_postings
 from infra.ingest_profiles import ingest_profiles
 from infra.settings import Endpoints
 from projections import match_reads, pipeline_reads
-from projections.api.app import create_app
 from tests.conftest import SAMPLES
 from tests.streams.pipeline_helpers import rows, start_worker, stop_worker, wait_runs
 from tests.streams.test_matching_e2e import _wait_matches

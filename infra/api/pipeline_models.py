@@ -7,8 +7,8 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, JsonValue
 
+from infra.api.models import Body, Timestamp
 from processors.lily.model import ProofStack
-from projections.api.models import Body, Timestamp
 
 RunStatus = Literal["started", "completed", "failed"]
 

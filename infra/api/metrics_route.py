@@ -14,11 +14,11 @@ from fastapi import Depends, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.registry import CollectorRegistry
 
+from infra.api import problems
+from infra.api.auth import authenticator, forbidden
+from infra.api.models import Body
 from processors.sensitive.access import Role, Viewer
 from projections import db
-from projections.api import problems
-from projections.api.auth import authenticator, forbidden
-from projections.api.models import Body
 from projections.metrics import ConsumerReport, ProjectionCollector
 
 

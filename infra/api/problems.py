@@ -1,6 +1,6 @@
 """Every API error as an RFC 9457 problem (`application/problem+json`), whatever raised it.
 
-The schema-registry routes answer in Confluent's own shape instead (see projections.registry).
+The schema-registry routes answer in Confluent's own shape instead (see infra.registry).
 """
 
 from __future__ import annotations

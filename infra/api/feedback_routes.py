@@ -10,11 +10,11 @@ from typing import Literal
 from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from infra.api import problems
+from infra.api.auth import authenticator, forbidden
 from processors.quality.feedback import COMPONENTS, feedback_event
 from processors.sensitive.access import Role, Viewer
 from projections import access_reads, db, quality_reads
-from projections.api import problems
-from projections.api.auth import authenticator, forbidden
 from schemas.models import Producer
 from streams.producer import EventProducer
 

@@ -17,6 +17,7 @@ import fastavro
 import psycopg
 from psycopg.rows import TupleRow
 
+from projections.migrate import MIGRATION_LOCK
 from schemas import compat
 
 DEFAULT_LEVEL = "FULL_TRANSITIVE"
@@ -109,6 +110,13 @@ _VERSION_SELECT = """
 
 def _row(row: tuple[Any, ...]) -> RegisteredVersion:
     return RegisteredVersion(subject=str(row[0]), version=int(row[1]), id=int(row[2]), schema=str(row[3]))
+
+
+def migrate_registry(dsn: str) -> None:
+    """Create the registry's tables, serialised with the projection migrations."""
+    with psycopg.connect(dsn, autocommit=True) as conn, conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+        conn.execute(SCHEMA_SQL.read_text())
 
 
 class RegistryStore:

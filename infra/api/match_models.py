@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from infra.api.models import Body, Timestamp
 from processors.scoring.result import (
     Explanation,
     FitResult,
@@ -14,7 +15,6 @@ from processors.scoring.result import (
     StretchResult,
     Suggestion,
 )
-from projections.api.models import Body, Timestamp
 
 # processors.sensitive.model.Stage, as the API spells it (a test keeps the two equal)
 StageName = Literal["discovery", "candidate_interested", "mutual_interest", "conversation_started"]

@@ -6,14 +6,14 @@ from collections.abc import Callable
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
+from infra.api import problems
+from infra.api.auth import authenticator
+from infra.api.match_routes import access_events
+from infra.api.models import Posting, PostingStatus, PostingSummary, Trace
+from infra.api.paging import Page, PageRequest, page, page_params
 from processors.sensitive.access import Viewer
 from processors.sensitive.model import Access
 from projections import lineage, posting_views, queries
-from projections.api import problems
-from projections.api.auth import authenticator
-from projections.api.match_routes import access_events
-from projections.api.models import Posting, PostingStatus, PostingSummary, Trace
-from projections.api.paging import Page, PageRequest, page, page_params
 from schemas.codec import EventCodec
 from streams.producer import EventProducer
 

@@ -8,12 +8,9 @@ from collections.abc import Callable
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
-from processors.sensitive.access import Role, Viewer, transition_error
-from processors.sensitive.model import Access
-from projections import access_reads, candidate_reads, match_reads
-from projections.api import problems
-from projections.api.auth import authenticator, forbidden
-from projections.api.match_models import (
+from infra.api import problems
+from infra.api.auth import authenticator, forbidden
+from infra.api.match_models import (
     CandidateMatch,
     MatchDetail,
     PairStage,
@@ -21,7 +18,10 @@ from projections.api.match_models import (
     StageChange,
     StageName,
 )
-from projections.api.paging import Page, PageRequest, page, page_params
+from infra.api.paging import Page, PageRequest, page, page_params
+from processors.sensitive.access import Role, Viewer, transition_error
+from processors.sensitive.model import Access
+from projections import access_reads, candidate_reads, match_reads
 from schemas.models import AccessEvent, Meta, Producer, StageEvent, now_utc
 from streams.producer import EventProducer
 

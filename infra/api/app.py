@@ -9,17 +9,17 @@ from typing import Any
 from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from infra.api import docs_assets, metrics_route, problems
+from infra.api.feedback_routes import feedback_router
+from infra.api.guards import strict_request
+from infra.api.match_routes import match_router
+from infra.api.models import Health
+from infra.api.pipeline_routes import pipeline_router
+from infra.api.posting_routes import posting_router
+from infra.registry.router import registry_router
+from infra.registry.store import RegistryStore
 from infra.settings import Endpoints
-from projections.api import docs_assets, metrics_route, problems
-from projections.api.feedback_routes import feedback_router
-from projections.api.guards import strict_request
-from projections.api.match_routes import match_router
-from projections.api.models import Health
-from projections.api.pipeline_routes import pipeline_router
-from projections.api.posting_routes import posting_router
 from projections.metrics import ConsumerReport
-from projections.registry.router import registry_router
-from projections.registry.store import RegistryStore
 from schemas.codec import EventCodec
 from schemas.registry_client import ConfluentRegistry
 from streams.producer import EventProducer

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from projections.registry import RegistryStore, registry_router
+from infra.registry import RegistryStore, registry_router
 
 pytestmark = pytest.mark.stack  # a real PostgreSQL, started by the pg_dsn fixture
 
