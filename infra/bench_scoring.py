@@ -42,8 +42,8 @@ from processors.scoring.config import DEFAULT, ScoringConfig
 from processors.scoring.models import DerivedPosting, Profile
 from processors.scoring.score import score
 from processors.scoring.similarity import lexical_similarity
+from processors.taxonomy import store
 from processors.taxonomy.model import Taxonomy
-from processors.taxonomy.store import current
 
 console = Console(stderr=True)
 MIB = 1024 * 1024
@@ -214,7 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     if min(args.profiles, args.postings) < 1 or min(args.reference_sample, args.score_sample) < 1:
         p.error("--profiles, --postings and both samples must be at least 1")
 
-    taxonomy = current()
+    taxonomy = store.builtin()  # the figures are the built-in taxonomy's
     config = DEFAULT.model_copy(update={"as_of": AS_OF})
     t0 = time.perf_counter()
     profiles, postings = generate(args.profiles, args.postings, taxonomy, args.seed)

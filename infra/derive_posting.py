@@ -32,10 +32,13 @@ def derive_with_pipeline(raw: dict[str, Any], config: PipelineConfig, taxonomy: 
         priority=0, producer=CLI,
     )  # fmt: skip
     state = PostingState(posting_id, "preview", content, "open", now_utc())
-    engines = engine_cache(config.engine_options)
+    engines = engine_cache(config.engine_options, taxonomy)
     try:
         (result,) = execute(
-            [RunInput(command=command, posting=state, prior=None, next_version=1)], config, engines
+            [RunInput(command=command, posting=state, prior=None, next_version=1)],
+            config,
+            engines,
+            tasks=engines.tasks,
         )
     finally:
         engines.close()

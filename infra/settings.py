@@ -67,6 +67,14 @@ class Settings(ConnectionSettings):
         default=True, description="kNN candidates and embedding similarity in matching (needs the provider)"
     )
     producer_name: str = "turing"
+    taxonomy: str = Field(
+        default="builtin", description="the skill taxonomy: builtin, esco, or a taxonomy file"
+    )
+
+    @field_validator("taxonomy")
+    @classmethod
+    def _taxonomy(cls, value: str) -> str:
+        return value.strip() or "builtin"
 
     @field_validator("data_dir")
     @classmethod

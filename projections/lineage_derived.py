@@ -115,6 +115,7 @@ def trace_derived(dsn: str, posting_id: str, field: str, schema: str) -> dict[st
                 "flags",
                 "error",
                 "reused_decision_id",
+                "taxonomy",
             )
         },
         "reused": reused

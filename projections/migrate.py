@@ -8,6 +8,8 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from processors.taxonomy.model import Taxonomy
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 LIVE_SCHEMA = "proj"
 _SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
@@ -25,8 +27,10 @@ def migration_files() -> list[Path]:
     return sorted(MIGRATIONS.glob("[0-9]*.sql"))
 
 
-def migrate_projection(conn: psycopg.Connection, schema: str) -> list[str]:
-    """Create `schema` if needed and apply the migrations it lacks; returns those applied."""
+def migrate_projection(conn: psycopg.Connection, schema: str, taxonomy: Taxonomy | None = None) -> list[str]:
+    """Create `schema` if needed and apply the migrations it lacks; returns those applied.
+
+    `taxonomy` (the one the wiring layer chose) fills the taxonomy tables when they are empty."""
     check_schema_name(schema)
     applied: list[str] = []
     with conn.transaction():
@@ -41,13 +45,13 @@ def migrate_projection(conn: psycopg.Connection, schema: str) -> list[str]:
             conn.execute(path.read_text())
             conn.execute("INSERT INTO schema_migrations (name) VALUES (%s)", (path.name,))
             applied.append(path.name)
-        _seed_taxonomy(conn, schema)
+        if taxonomy is not None:
+            _seed_taxonomy(conn, schema, taxonomy)
     return applied
 
 
-def _seed_taxonomy(conn: psycopg.Connection, schema: str) -> None:
-    """Reference data, not events: a fresh schema gets the configured taxonomy (so a rebuild does too)."""
-    from processors.taxonomy.store import current
+def _seed_taxonomy(conn: psycopg.Connection, schema: str, taxonomy: Taxonomy) -> None:
+    """Reference data, not events: a fresh schema gets the chosen taxonomy (a rebuild, the live one's)."""
     from projections.taxonomy import load_taxonomy
 
     empty = conn.execute(
@@ -55,10 +59,10 @@ def _seed_taxonomy(conn: psycopg.Connection, schema: str) -> None:
     )
     row = empty.fetchone()
     if row is not None and row[0]:
-        load_taxonomy(conn, schema, current())
+        load_taxonomy(conn, schema, taxonomy)
 
 
-def migrate_all(dsn: str, schema: str = LIVE_SCHEMA) -> list[str]:
+def migrate_all(dsn: str, schema: str = LIVE_SCHEMA, taxonomy: Taxonomy | None = None) -> list[str]:
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
-        return migrate_projection(conn, schema)
+        return migrate_projection(conn, schema, taxonomy)

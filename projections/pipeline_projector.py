@@ -36,8 +36,8 @@ def apply_pipeline(conn: psycopg.Connection[Any], events: list[Event]) -> None:
 _DECISION_SQL = (
     "INSERT INTO decisions (event_id, subject_id, run_id, step, task, item_index, engine, model, "
     "prompt_version, prompt_hash, input_hash, input_event_ids, output, status, latency_ms, tokens_in, "
-    "tokens_out, attempts, reused_decision_id, error, flags, occurred_at) VALUES "
-    "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT DO NOTHING"
+    "tokens_out, attempts, reused_decision_id, error, flags, occurred_at, taxonomy) VALUES "
+    "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT DO NOTHING"
 )
 
 
@@ -47,7 +47,7 @@ def _decision_row(d: DecisionEvent) -> tuple[Any, ...]:
         d.meta.event_id, d.subject_id, d.meta.run_id, d.step, d.task or d.step, d.item_index, d.engine,
         d.model, d.prompt_version, d.prompt_hash, d.input_hash, d.input_event_ids, output, d.status,
         d.latency_ms, d.tokens_in, d.tokens_out, d.attempts, d.reused_decision_id, d.error, d.flags,
-        d.meta.occurred_at,
+        d.meta.occurred_at, d.taxonomy,
     )  # fmt: skip
 
 

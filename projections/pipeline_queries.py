@@ -130,30 +130,36 @@ def decisions_by_step(
 
 
 def reusable(conn: psycopg.Connection[Any], schema: str, keys: list[ReuseKey]) -> dict[ReuseKey, Reusable]:
-    """Earlier successful decisions with the same task, input, engine, model and prompt."""
+    """Earlier successful decisions with the same task, input, engine, model, prompt and taxonomy
+    (a decision that read no taxonomy, or one made before decisions named it, has none)."""
     if not keys:
         return {}
     rows = conn.execute(
         _in(
             schema,
-            "SELECT DISTINCT ON (task, input_hash, engine, model, prompt_hash) "
-            "task, input_hash, engine, model, prompt_hash, "
-            "coalesce(reused_decision_id, event_id::text) AS origin, output FROM {s}.decisions "
-            "WHERE status IN ('ok', 'reused') AND (task, input_hash, engine, model, prompt_hash) IN "
-            "(SELECT * FROM unnest(%s::text[], %s::text[], %s::text[], %s::text[], %s::text[])) "
-            "ORDER BY task, input_hash, engine, model, prompt_hash, occurred_at",
+            "SELECT DISTINCT ON (task, input_hash, engine, model, prompt_hash, taxonomy) "
+            "task, input_hash, engine, model, prompt_hash, taxonomy, "
+            "coalesce(reused_decision_id, event_id::text) AS origin, output FROM {s}.decisions d "
+            "WHERE status IN ('ok', 'reused') AND EXISTS (SELECT 1 FROM unnest("
+            "%s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[]) "
+            "AS k(task, input_hash, engine, model, prompt_hash, taxonomy) "
+            "WHERE (k.task, k.input_hash, k.engine, k.model, k.prompt_hash) = "
+            "(d.task, d.input_hash, d.engine, d.model, d.prompt_hash) "
+            "AND k.taxonomy IS NOT DISTINCT FROM d.taxonomy) "
+            "ORDER BY task, input_hash, engine, model, prompt_hash, taxonomy, occurred_at",
         ),
         tuple(
             list(col)
             for col in zip(
-                *[(k.task, k.input_hash, k.engine, k.model, k.prompt_hash) for k in keys], strict=True
+                *[(k.task, k.input_hash, k.engine, k.model, k.prompt_hash, k.taxonomy) for k in keys],
+                strict=True,
             )
         ),
     )
     return {
-        ReuseKey(r["task"], r["input_hash"], r["engine"], r["model"], r["prompt_hash"]): Reusable(
-            r["origin"], r["output"]
-        )
+        ReuseKey(
+            r["task"], r["input_hash"], r["engine"], r["model"], r["prompt_hash"], r["taxonomy"]
+        ): Reusable(r["origin"], r["output"])
         for r in rows
         if r["output"] is not None
     }

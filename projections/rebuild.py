@@ -20,6 +20,7 @@ from projections import db
 from projections.checksum import schema_checksum
 from projections.migrate import LIVE_SCHEMA, migrate_projection
 from projections.projector import Projector, ProjectorStats, schema_lock_key
+from projections.taxonomy import copy_taxonomy
 from schemas.codec import EventCodec
 from streams.producer import EventProducer
 
@@ -58,6 +59,8 @@ def rebuild(
         admin.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(fresh)))
         migrate_projection(admin, fresh)
         migrate_projection(admin, live)
+        # Reference data, not events: the rebuilt schema gets the live one's taxonomy, row for row.
+        copy_taxonomy(admin, live, fresh)
     # The live projector's offsets are the targets: the replay reads at least that far.
     with db.connect(dsn) as conn:
         targets = {tp: off - 1 for tp, off in db.read_offsets(conn, live).items()}

@@ -79,6 +79,24 @@ def load_taxonomy(conn: psycopg.Connection[Any], schema: str, taxonomy: Taxonomy
     return {"categories": len(categories), "skills": len(skills), "edges": len(edges)}
 
 
+def copy_taxonomy(conn: psycopg.Connection[Any], source: str, target: str) -> None:
+    """Replace `target`'s taxonomy tables with `source`'s rows, as they are (one transaction)."""
+    check_schema_name(source)
+    check_schema_name(target)
+    with conn.transaction(), conn.cursor() as cur:
+        for table in _TABLES:
+            cur.execute(_q(target, "DELETE FROM {}", table))
+        for table in reversed(_TABLES):  # skills before the edges that reference them
+            cur.execute(
+                sql.SQL("INSERT INTO {}.{} SELECT * FROM {}.{}").format(
+                    sql.Identifier(target),
+                    sql.Identifier(table),
+                    sql.Identifier(source),
+                    sql.Identifier(table),
+                )
+            )
+
+
 def read_taxonomy(conn: psycopg.Connection[Any], schema: str) -> Taxonomy:
     """The taxonomy the tables in `schema` hold (empty, source "empty", when none was loaded)."""
     check_schema_name(schema)

@@ -142,6 +142,7 @@ class DecisionEvent(Event):
     item_index: int | None = None
     flags: list[str] = Field(default_factory=list)
     attempts: int = 1
+    taxonomy: str | None = None
 
 
 class DerivationEvent(Event):

@@ -14,7 +14,6 @@ from processors.matching.match import match_pairs
 from processors.scoring.config import DEFAULT, ScoringConfig
 from processors.scoring.similarity import Similarity
 from processors.taxonomy.model import Taxonomy
-from processors.taxonomy.store import current
 from projections import db, matching_queries
 from projections.match_evidence import requirement_evidence
 from schemas.models import DerivationEvent, MatchEvent, ProfileEvent
@@ -47,8 +46,11 @@ class MatchingService:
         candidates: int = 50,
         index: EmbeddingIndex | None = None,
         health: HealthBoard | None = None,
+        *,
+        taxonomy: Taxonomy,
     ):
         self.dsn, self.schema, self.producer = dsn, schema, producer
+        self.taxonomy = taxonomy  # the one the wiring chose: candidates and scores read it
         self._catch_up = catch_up
         self.config = config
         self.k = candidates
@@ -74,7 +76,7 @@ class MatchingService:
         with self._lock:
             if self._catch_up is not None:
                 self._catch_up()
-            taxonomy = current()
+            taxonomy = self.taxonomy
             out: list[MatchEvent] = []
             with db.connect(self.dsn) as conn:
                 ids = sorted({e.posting_id for e in events})
@@ -112,7 +114,7 @@ class MatchingService:
         with self._lock:
             if self._catch_up is not None:
                 self._catch_up()
-            taxonomy = current()
+            taxonomy = self.taxonomy
             out: list[MatchEvent] = []
             with db.connect(self.dsn) as conn:
                 ids = sorted({e.profile_id for e in events})

@@ -126,7 +126,8 @@ class PipelineService:
     def compute(self, commands: list[CommandEvent]) -> list[RunResult]:
         """The runs' events, computed from the state as of each command; nothing is emitted."""
         inputs, mine = self._load(commands)
-        return execute(inputs, self.config, self._engines, self._reuse_except(mine))
+        # The executor runs the tasks the engines were built with (the configured taxonomy's).
+        return execute(inputs, self.config, self._engines, self._reuse_except(mine), self._engines.tasks)
 
     def _emit(self, events: list[Event]) -> None:
         with db.connect(self.dsn) as conn:

@@ -28,6 +28,8 @@ from typing import Any
 from infra.context import Context
 from infra.engines import engine_cache
 from infra.settings import Settings
+from infra.taxonomies import configured
+from processors.taxonomy.model import Taxonomy, short_identity
 from projections.projector import Projector, ProjectorStats
 from schemas.models import CommandEvent, DerivationEvent, MatchEvent, PostingEvent, ProfileEvent
 from streams.consumer_loop import ConsumerLoop
@@ -94,7 +96,7 @@ def own_projector(ctx: Context, name: str) -> Projector:
     return Projector(ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, ctx.schema, dead)
 
 
-def build_service(ctx: Context, settings: Settings) -> PipelineService:
+def build_service(ctx: Context, settings: Settings, taxonomy: Taxonomy) -> PipelineService:
     producer = EventProducer(ctx.endpoints.bootstrap_servers, ctx.codec, client_id="turing-pipeline")
     projector = own_projector(ctx, "pipeline")
     return PipelineService(
@@ -104,7 +106,7 @@ def build_service(ctx: Context, settings: Settings) -> PipelineService:
         producer,
         settings.pipeline,
         catch_up=projector.run,
-        engines=engine_cache(settings.pipeline.engine_options),
+        engines=engine_cache(settings.pipeline.engine_options, taxonomy),
     )
 
 
@@ -188,7 +190,9 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(name)s %(levelname)s %(message)s")
     settings = Settings.load(args.data_dir)
     ctx = Context(settings.endpoints(), component="pipeline", schema=settings.projection_schema)
-    service = build_service(ctx, settings)
+    taxonomy = configured(settings)  # chosen once: every step and the matcher read this one
+    log.info("taxonomy %s (%d skills)", short_identity(taxonomy.identity), len(taxonomy.skills))
+    service = build_service(ctx, settings, taxonomy)
     if any(opts.get("pool") for opts in settings.pipeline.engine_options.values()):
         # Engines hosted as Ray actors need a Ray runtime (local, or RAY_ADDRESS for a cluster).
         from ray_jobs.engine_pool import start_ray
@@ -205,6 +209,7 @@ def main(argv: list[str] | None = None) -> None:
         catch_up=own_projector(ctx, "matcher").run,
         config=settings.scoring,
         index=semantic_index(ctx, settings),
+        taxonomy=taxonomy,
     )
     threads = [threading.Thread(target=health.write_forever, args=(stop,), name="health", daemon=True)]
     if not args.no_projector:

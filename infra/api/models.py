@@ -103,6 +103,7 @@ class TraceDecision(Body):
     flags: list[str]
     error: str | None
     reused_decision_id: str | None
+    taxonomy: str | None = Field(default=None, description="name#sha256 of the taxonomy the step read")
 
 
 class ReusedDecision(Body):

@@ -56,8 +56,8 @@ def decompose_cmd(
     Readable lines by default (S skill · E experience · C certification · T track record);
     with --json one JSON object per input line: {"text": ..., "proof_stacks": [...]}.
     """
+    from infra.taxonomies import in_force
     from processors.lily.rules import decompose
-    from processors.taxonomy.store import current
 
     if file is None and sys.stdin.isatty():
         note("reading", "dim", "requirement lines from stdin; end with Ctrl-D (or use --file)")
@@ -71,7 +71,7 @@ def decompose_cmd(
             f"{where}: line {line} is not valid UTF-8 (byte {exc.start}) — re-save it as UTF-8"
         ) from None
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-    taxonomy = current()
+    taxonomy = in_force()
     results: list[dict[str, Any]] = []
     if ruleset == "hybrid-1":
         results = _hybrid(lines, title)
@@ -92,10 +92,10 @@ def _hybrid(lines: list[str], title: str) -> list[dict[str, Any]]:
     """The pipeline's own hybrid-1: the same linker and rules taxonomy the worker binds."""
     from infra.engines import LINKER_TAXONOMY, hybrid_ruleset
     from infra.linking_index import default_linker
+    from infra.taxonomies import in_force
     from processors.lily.task import LilyInput, hybrid_rules
-    from processors.taxonomy.store import current
 
-    run = hybrid_rules(hybrid_ruleset(default_linker(LINKER_TAXONOMY), current()))
+    run = hybrid_rules(hybrid_ruleset(default_linker(LINKER_TAXONOMY), in_force()))
     results = []
     for i, line in enumerate(lines):
         neighbours = [lines[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
@@ -143,12 +143,12 @@ def eval_cmd(
     as_json: bool = JsonFlag,
 ) -> None:
     """Per-layer precision and recall of Lily against a labelled set."""
+    from infra.taxonomies import in_force
     from processors.lily.evaluate import evaluate
     from processors.lily.labelled import read_labelled
     from processors.lily.rules import decompose
-    from processors.taxonomy.store import current
 
-    taxonomy = current()
+    taxonomy = in_force()
     try:
         labelled = read_labelled(file)
     except ValueError as exc:  # a malformed line, or bytes that are not UTF-8

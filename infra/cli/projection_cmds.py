@@ -15,6 +15,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.tree import Tree
 
 from infra.cli.common import DataDir, ExitCode, JsonFlag, console, context, friendly, note, out, print_json
+from processors.taxonomy.model import short_identity
 from projections import lineage
 from projections.rebuild import rebuild
 
@@ -190,6 +191,7 @@ def trace_tree(result: dict[str, Any]) -> Tree:
             f"{_e(decision['model'])} · prompt {_e(decision['prompt_version'])} {str(decision['prompt_hash'])[:12]} · "
             f"input {str(decision['input_hash'])[:12]} · {decision['status']}"
             + (f" (reuses {decision['reused_decision_id']})" if decision.get("reused_decision_id") else "")
+            + (f" · taxonomy {_e(short_identity(decision['taxonomy']))}" if decision.get("taxonomy") else "")
         )
     run = result.get("run")
     if run:

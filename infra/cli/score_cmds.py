@@ -11,12 +11,14 @@ import typer
 
 from infra.cli.common import JsonFlag, UsageProblem, friendly, out, print_json
 from infra.cli.shapes import expect
+from infra.settings import Settings
 from processors.intake.records import JsonInputError, parse_json
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
 
     from processors.scoring.result import ScoreResult
+    from processors.taxonomy.model import Taxonomy
 
 _COLOURS = {
     "Top Priority": "bold green",
@@ -69,22 +71,19 @@ def _load(path: Path, model: type[BaseModel], what: Literal["profile", "posting"
         raise UsageProblem(_field_errors(path, exc)) from None
 
 
-def _load_posting(path: Path) -> Any:
+def _load_posting(path: Path, settings: Settings, taxonomy: Taxonomy) -> Any:
     from pydantic import ValidationError
 
     from infra.derive_posting import derive_with_pipeline
-    from infra.settings import Settings
     from processors.scoring.from_posting import is_derived
     from processors.scoring.models import DerivedPosting
-    from processors.taxonomy.store import current
 
     doc = _read_json(path, "posting")
     if is_derived(doc):
         return _load(path, DerivedPosting, "posting")
     # A raw posting goes through the pipeline's steps with the engines the settings name.
-    engines, taxonomy = Settings.load().pipeline, current()
     try:
-        return derive_with_pipeline(doc, engines, taxonomy)
+        return derive_with_pipeline(doc, settings.pipeline, taxonomy)
     except ValidationError as exc:
         raise UsageProblem(_field_errors(path, exc)) from None
     except ValueError as exc:
@@ -157,16 +156,19 @@ def score(
     as_json: bool = JsonFlag,
 ) -> None:
     """Score one profile against one posting: fit, stretch, practical fit, explained, with suggestions."""
+    from infra.taxonomies import configured
     from processors.scoring.config import DEFAULT
     from processors.scoring.models import Profile
     from processors.scoring.score import score as score_pair
 
+    settings = Settings.load()
+    taxonomy = configured(settings)
     who = _load(profile, Profile, "profile")
-    what = _load_posting(posting)
+    what = _load_posting(posting, settings, taxonomy)
     config = DEFAULT.model_copy(update={"as_of": date.today()})
     if baseline:
         config = config.baseline()
-    result = score_pair(who, what, config)
+    result = score_pair(who, what, config, taxonomy=taxonomy)
     if as_json:
         print_json(result.model_dump(mode="json"))
         return

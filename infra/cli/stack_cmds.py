@@ -100,6 +100,8 @@ def init(data_dir: Path = DataDir, as_json: bool = JsonFlag) -> None:
     """Prepare external services (production): migrations, topics, and the schemas in the registry."""
     from infra.cli.common import context
     from infra.registry.store import migrate_registry
+    from infra.settings import Settings
+    from infra.taxonomies import configured
     from projections.migrate import migrate_all
     from schemas import catalog
     from streams.admin import ensure_topics
@@ -108,7 +110,7 @@ def init(data_dir: Path = DataDir, as_json: bool = JsonFlag) -> None:
     ctx = context(data_dir)
     try:
         migrate_registry(ctx.endpoints.dsn)
-        applied = migrate_all(ctx.endpoints.dsn, ctx.schema)
+        applied = migrate_all(ctx.endpoints.dsn, ctx.schema, configured(Settings.load(data_dir)))
         created = ensure_topics(ctx.endpoints.bootstrap_servers)
         ids = {
             t: ctx.registry.register(topic(t).subject, catalog.schema_text(t))

@@ -34,10 +34,10 @@ def lookup(
 
     Exit 1 when no skill matches (with --json the answer says "found": false).
     """
+    from infra.taxonomies import in_force
     from processors.taxonomy.model import normalise
-    from processors.taxonomy.store import current
 
-    taxonomy = current()
+    taxonomy = in_force()
     hit = taxonomy.resolve(name)
     answer = {"query": name, "key": normalise(name), "found": hit is not None}
     if hit is not None:
@@ -89,14 +89,17 @@ def import_esco(
         f"{report.knowledge:,} knowledge, {report.language:,} language), {report.categories:,} categories, "
         f"{report.edges:,} edges, {report.unclassified:,} unclassified"
     )
-    out.print(f"Processors use it when TURING_TAXONOMY={out_file} is set.")
+    out.print(
+        f"Processors use it after `turing taxonomy use {out_file}` (or with TURING_TAXONOMY={out_file})."
+    )
 
 
 @taxonomy_app.command("load")
 @friendly
 def load(
     file: Path | None = input_file(
-        "A taxonomy file (default: TURING_TAXONOMY or the built-in one).", default=None
+        "A taxonomy file (default: the configured taxonomy, TURING_TAXONOMY or the built-in one).",
+        default=None,
     ),
     data_dir: Path = DataDir,
     as_json: bool = JsonFlag,
@@ -110,14 +113,15 @@ def load(
 
 
 def _load(data_dir: Path, file: Path | None) -> dict[str, int]:
+    from infra.taxonomies import in_force
     from processors.taxonomy import store
     from projections import db
     from projections.taxonomy import load_taxonomy
 
     try:
-        taxonomy = store.load(file) if file is not None else store.current()
+        taxonomy = store.load(file) if file is not None else in_force(data_dir)
     except store.TaxonomyFileError as exc:
-        # A FILE argument is the user's input; a bad TURING_TAXONOMY is configuration.
+        # A FILE argument is the user's input; a bad taxonomy setting is configuration.
         if file is None:
             raise
         raise UsageProblem(str(exc)) from None

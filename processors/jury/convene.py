@@ -67,6 +67,7 @@ def _decision(
         output=json.dumps(output, ensure_ascii=False, sort_keys=True) if output is not None else "",
         status=status,
         task=task.name,
+        taxonomy=task.taxonomy,
         **extra,
     )
 
@@ -80,7 +81,9 @@ def _seat(
     for ask in asks:
         payload = ask.payload.model_dump(mode="json")
         prompt = task.build_prompt(ask.payload)
-        key = ReuseKey(task.name, input_hash(task.name, payload), spec.engine, spec.model, prompt.hash)
+        key = ReuseKey(
+            task.name, input_hash(task.name, payload), spec.engine, spec.model, prompt.hash, task.taxonomy
+        )
         prepared.append((ask, payload, prompt, key))
     found = reuse([p[3] for p in prepared])
     out: list[DecisionEvent | None] = [None] * len(prepared)

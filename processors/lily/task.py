@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,6 +15,7 @@ from processors.lily.rules import RULESETS, decompose
 from processors.linking.linker import Linker
 from processors.llm.protocol import Prompt
 from processors.llm.tasks import Task, register, require
+from processors.taxonomy import store
 from processors.taxonomy.model import Taxonomy
 
 PROMPT_VERSION = "lily/1"
@@ -76,15 +78,11 @@ def build_prompt(data: LilyInput) -> Prompt:
     return Prompt(system=_SYSTEM, user="\n\n".join(parts), version=PROMPT_VERSION)
 
 
-def rules(data: LilyInput, ruleset: str) -> Decomposition:
-    from processors.taxonomy import store
-
+def rules(data: LilyInput, ruleset: str, taxonomy: Taxonomy) -> Decomposition:
     if ruleset == hybrid.RULESET:
         # The linker is never looked up from here: whoever builds the engine passes it in.
         raise ValueError(f"{hybrid.RULESET} needs a skill linker; build its engine with `with_linker`")
-    stacks = decompose(
-        data.text, store.current(), title=data.title, neighbours=data.neighbours, ruleset=ruleset
-    )
+    stacks = decompose(data.text, taxonomy, title=data.title, neighbours=data.neighbours, ruleset=ruleset)
     return Decomposition(text=data.text, proof_stacks=stacks)
 
 
@@ -101,13 +99,14 @@ class HybridRuleset:
     identity: str
 
 
-def hybrid_identity(linker: Linker, linked_digest: str, rules_taxonomy: Taxonomy, rules_digest: str) -> str:
+def hybrid_identity(linker: Linker, rules_taxonomy: Taxonomy) -> str:
     """`hybrid-1@<linker version>:<taxonomy>#<content>:<model>:<matrix key>+rules:<taxonomy>#<content>`."""
     from processors.linking.linker import LINKER_VERSION
 
+    linked = linker.taxonomy
     return (
-        f"{hybrid.RULESET}@{LINKER_VERSION}:{linker.taxonomy.source}#{linked_digest[:12]}:"
-        f"{linker.embedder.model}:{linker.vectors.key[:16]}+rules:{rules_taxonomy.source}#{rules_digest[:12]}"
+        f"{hybrid.RULESET}@{LINKER_VERSION}:{linked.source}#{linked.digest[:12]}:{linker.embedder.model}:"
+        f"{linker.vectors.key[:16]}+rules:{rules_taxonomy.source}#{rules_taxonomy.digest[:12]}"
     )
 
 
@@ -117,7 +116,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 def hybrid_rules(ruleset: HybridRuleset) -> Callable[[LilyInput, str], Decomposition]:
     def run(data: LilyInput, name: str) -> Decomposition:
         if name != hybrid.RULESET:
-            return rules(data, name)
+            return rules(data, name, ruleset.rules_taxonomy)
         # The linker reads what rules-1 reads: the capped line, control characters as spaces,
         # nothing after injected instructions.
         text = _CONTROL.sub(" ", data.text[:MAX_LINE_CHARS])
@@ -134,16 +133,10 @@ def hybrid_rules(ruleset: HybridRuleset) -> Callable[[LilyInput, str], Decomposi
 
 def with_linker(ruleset: HybridRuleset) -> Task[LilyInput, Decomposition]:
     """The Lily task whose rules run `hybrid-1` on this linker (other rulesets as before)."""
-    return replace(TASK, rules=hybrid_rules(ruleset))
+    return replace(task_for(ruleset.rules_taxonomy), rules=hybrid_rules(ruleset))
 
 
 KNOWN_RULESETS = (*RULESETS, hybrid.RULESET)
-
-
-def check(data: LilyInput, output: Decomposition) -> list[str]:
-    from processors.taxonomy import store
-
-    return grounding_problems(data, output, store.current())
 
 
 def grounding_problems(data: LilyInput, output: Decomposition, taxonomy: Taxonomy) -> list[str]:
@@ -240,14 +233,19 @@ def _number_in(value: float, unit: str, text: str) -> bool:
     return any(_contains(folded, form) for form in durations.spellings(value, unit))
 
 
-TASK = register(
-    Task(
+def task_for(taxonomy: Taxonomy) -> Task[LilyInput, Decomposition]:
+    """The Lily task reading `taxonomy` for its rules and its grounding check (and naming it)."""
+    return Task(
         name="lily",
         input_model=LilyInput,
         output_model=Decomposition,
         prompt_version=PROMPT_VERSION,
         build_prompt=build_prompt,
-        rules=rules,
-        check=check,
+        rules=partial(rules, taxonomy=taxonomy),
+        check=partial(grounding_problems, taxonomy=taxonomy),
+        taxonomy=taxonomy.identity,
     )
-)
+
+
+# The registry's copy reads the built-in taxonomy; the wiring layer builds one for the configured one.
+TASK = register(task_for(store.builtin()))

@@ -34,14 +34,18 @@ class EngineCache:
 
     `rulesets`: ruleset name -> how to bind it (called once, on first use), for rules engines
     whose ruleset needs resources the wiring layer loads (Lily's `hybrid-1` and its linker).
+    `tasks`: the tasks the engines run (built for the configured taxonomy); the executor must
+    be given the same ones.
     """
 
     def __init__(
         self,
         options: Mapping[str, dict[str, Any]] | None = None,
         rulesets: Mapping[str, Callable[[], BoundRuleset]] | None = None,
+        tasks: TaskLookup = DEFAULT_TASK_LOOKUP,
     ) -> None:
         self.options = dict(options or {})
+        self.tasks = tasks
         self._rulesets = dict(rulesets or {})
         self._bound: dict[str, BoundRuleset] = {}
         self._engines: dict[str, Engine] = {}
@@ -55,7 +59,9 @@ class EngineCache:
 
                 self._engines[spec] = RulesEngine(parsed.model, task_lookup=bound.task_lookup)
             else:
-                self._engines[spec] = build_engine(parsed, self.options.get(parsed.engine))
+                self._engines[spec] = build_engine(
+                    parsed, self.options.get(parsed.engine), task_lookup=self.tasks
+                )
         return self._engines[spec]
 
     def recorded_model(self, spec: EngineSpec) -> str:

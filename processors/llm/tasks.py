@@ -4,7 +4,8 @@ A task names its input and output models, builds its prompt with an explicit fun
 (a missing input raises before any model is called), and may carry a deterministic
 `rules` implementation used by the `rules` engine (the engine's model names the
 ruleset, so a ruleset change is a model change like any other). `check` finds problems a schema
-cannot see, such as output that names things the input does not contain.
+cannot see, such as output that names things the input does not contain. A task that reads a
+taxonomy is built for one (its module's `task_for(taxonomy)`) and names it in `taxonomy`.
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ class Task(Generic[I, O]):
     build_prompt: Callable[[I], Prompt]
     rules: Callable[[I, str], O] | None = None  # (input, ruleset name) -> output
     check: Callable[[I, O], list[str]] = field(default=lambda _i, _o: [])
+    # The identity of the taxonomy the task's functions were built with (`Taxonomy.identity`);
+    # None for a task that reads none. It is part of the reuse key and of every decision.
+    taxonomy: str | None = None
 
     def json_schema(self) -> dict[str, Any]:
         # Generating a schema costs milliseconds; every request of a task shares one (read-only).

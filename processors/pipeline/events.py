@@ -85,6 +85,7 @@ def decision_event(
     reused: str | None = None,
     error: str | None = None,
     flags: list[str] | None = None,
+    taxonomy: str | None = None,
 ) -> DecisionEvent:
     cmd_id = w.input.command.meta.event_id
     return DecisionEvent(
@@ -110,6 +111,7 @@ def decision_event(
         item_index=item_index,
         flags=flags or [],
         attempts=attempt,
+        taxonomy=taxonomy,
     )
 
 

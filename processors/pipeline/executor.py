@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from processors.llm.output_parsing import TaskLookup
 from processors.llm.protocol import Engine, EngineError, EngineSpec, LLMRequest, LLMResult
 from processors.llm.tasks import MissingInput, Task, get_task
 from processors.pipeline.config import PipelineConfig
@@ -35,6 +36,7 @@ class ReuseKey:
     engine: str
     model: str
     prompt_hash: str
+    taxonomy: str | None = None  # the identity of the taxonomy the task read; None when it reads none
 
 
 @dataclass(frozen=True)
@@ -71,11 +73,14 @@ def execute(
     config: PipelineConfig,
     engines: EngineProvider,
     reuse: ReuseLookup = no_reuse,
+    tasks: TaskLookup = get_task,
 ) -> list[RunResult]:
+    """`tasks` names the tasks the steps run: the wiring layer passes the ones built for the
+    configured taxonomy (the same the engines were given); the default reads the built-in one."""
     works = [_begin(i, config) for i in sorted(inputs, key=lambda i: -i.command.priority)]
     for phase in PHASES:
         active = [w for w in works if w.failed is None and step_index(phase.step) >= step_index(w.start_step)]
-        _run_phase(phase, active, config, engines, reuse)
+        _run_phase(phase, active, config, engines, reuse, tasks)
     return [_finish(w) for w in works]
 
 
@@ -176,11 +181,12 @@ def _run_phase(
     config: PipelineConfig,
     engines: EngineProvider,
     reuse: ReuseLookup,
+    tasks: TaskLookup,
 ) -> None:
     pending: list[_Pending] = []
     for w in works:
         for ask in phase.asks(w):
-            p = _prepare(phase, w, ask, engines)
+            p = _prepare(phase, w, ask, engines, tasks)
             if p is not None:
                 pending.append(p)
     pending = _apply_reuse(phase, pending, reuse)
@@ -213,8 +219,10 @@ def _recorded(engines: EngineProvider, spec: EngineSpec) -> EngineSpec:
         return spec
 
 
-def _prepare(phase: Phase, w: RunWork, ask: Ask, engines: EngineProvider) -> _Pending | None:
-    task = get_task(ask.task)
+def _prepare(
+    phase: Phase, w: RunWork, ask: Ask, engines: EngineProvider, tasks: TaskLookup
+) -> _Pending | None:
+    task = tasks(ask.task)
     spec = EngineSpec.parse(w.engines.get(ask.engine_key) or w.engines[ask.task])
     recorded = _recorded(engines, spec)
     reads = [w.posting.event_id, *(i for s in phase.reads for i in w.sources.get(s, []))]
@@ -222,7 +230,19 @@ def _prepare(phase: Phase, w: RunWork, ask: Ask, engines: EngineProvider) -> _Pe
         prompt = task.build_prompt(ask.input)
     except MissingInput as exc:
         # Loud and early: no model is called with a hole in its prompt.
-        _record(phase, w, ask, recorded, reads, "", ("", ""), None, "failed", error=str(exc))
+        _record(
+            phase,
+            w,
+            ask,
+            recorded,
+            reads,
+            "",
+            ("", ""),
+            None,
+            "failed",
+            error=str(exc),
+            taxonomy=task.taxonomy,
+        )
         return None
     payload = ask.input.model_dump(mode="json")
     request = LLMRequest(
@@ -233,7 +253,9 @@ def _prepare(phase: Phase, w: RunWork, ask: Ask, engines: EngineProvider) -> _Pe
         json_schema=task.json_schema(),
     )
     # Hashed once: the payload may hold a long description, and retries reuse the key.
-    key = ReuseKey(ask.engine_key, input_hash(ask.task, payload), spec.engine, recorded.model, prompt.hash)
+    key = ReuseKey(
+        ask.engine_key, input_hash(ask.task, payload), spec.engine, recorded.model, prompt.hash, task.taxonomy
+    )
     return _Pending(w, ask, task, spec, request, reads, key, recorded=recorded)
 
 
@@ -258,6 +280,7 @@ def _apply_reuse(phase: Phase, pending: list[_Pending], reuse: ReuseLookup) -> l
             output,
             "reused",
             reused=hit.decision_id,
+            taxonomy=p.task.taxonomy,
         )
     return rest
 
@@ -317,6 +340,7 @@ def _settle(
         attempt=p.attempt,
         final=not can_retry,
         answered=answered,
+        taxonomy=p.task.taxonomy,
     )
     if can_retry:
         return _Pending(p.work, p.ask, p.task, p.spec, p.request, p.reads, p.key, p.attempt + 1, p.recorded)
@@ -341,6 +365,7 @@ def _record(
     attempt: int = 1,
     final: bool = True,
     answered: bool = True,
+    taxonomy: str | None = None,
 ) -> None:
     decision = decision_event(
         w,
@@ -360,6 +385,7 @@ def _record(
         reused=reused,
         error=storable_text(error) if output is None and error is not None else None,
         flags=flags,
+        taxonomy=taxonomy,
     )
     w.decisions.append(decision)
     w.own_ids.add(str(decision.meta.event_id))

@@ -1,4 +1,4 @@
-"""`score(profile, posting, config, similarity=None)`: the whole answer for one pair.
+"""`score(profile, posting, config, similarity=None, *, taxonomy)`: the whole answer for one pair.
 
 Order: non-negotiables (seed 001 §3) and the practical hard gates (seed 002 §5) first; a
 failure, or a profile with no skills, blocks the pair: no fit and no stretch score, label
@@ -145,17 +145,15 @@ def score(
     config: ScoringConfig = DEFAULT,
     similarity: Similarity | None = None,
     *,
-    taxonomy: Taxonomy | None = None,
+    taxonomy: Taxonomy,
     suggestions: bool = True,
 ) -> ScoreResult:
-    """Score one pair; `taxonomy` defaults to the configured one (built-in unless TURING_TAXONOMY)."""
+    """Score one pair against `taxonomy` (the one the caller's wiring chose)."""
     from processors.scoring.explain import explain
     from processors.scoring.suggest import suggest
-    from processors.taxonomy import store
 
     sim = similarity or lexical_similarity
-    tax = taxonomy if taxonomy is not None else store.current()
-    ev = evaluate(profile, posting, config, sim, tax)
+    ev = evaluate(profile, posting, config, sim, taxonomy)
     result = result_of(ev)
-    found = suggest(ev, sim, tax) if suggestions else []
-    return result.model_copy(update={"explanation": explain(ev, result, tax), "suggestions": found})
+    found = suggest(ev, sim, taxonomy) if suggestions else []
+    return result.model_copy(update={"explanation": explain(ev, result, taxonomy), "suggestions": found})

@@ -18,7 +18,10 @@ where short or ordinary-English aliases would fire on plain prose. So in text:
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import hashlib
+import json
 import math
 import re
 import unicodedata
@@ -201,6 +204,23 @@ def _letter_in_context(text: str, folded: list[str], i: int, start: int, others:
     return any(begin <= m.start and m.end <= end for m in others)
 
 
+def short_identity(identity: str) -> str:
+    """`name#<12 hex>` of a `Taxonomy.identity`, for people to read."""
+    name, _, digest = identity.rpartition("#")
+    return f"{name}#{digest[:12]}" if name else identity
+
+
+def _rows(items: Iterable[Skill | Edge | Occupation]) -> list[list[object]]:
+    # Every field, in declaration order: a field added later changes the digest, as it should.
+    rows: list[list[object]] = []
+    names: tuple[str, ...] = ()
+    for item in items:
+        if not names:
+            names = tuple(f.name for f in dataclasses.fields(item))
+        rows.append([getattr(item, n) for n in names])
+    return rows
+
+
 @dataclass
 class Taxonomy:
     skills: dict[str, Skill]
@@ -233,6 +253,25 @@ class Taxonomy:
             if stray:
                 raise ValueError(f"occupation {o.name!r}: skill codes {stray[:3]} are not in the taxonomy")
         return cls(by_code, {c.code: c for c in categories}, edges, source, jobs)
+
+    @cached_property
+    def digest(self) -> str:
+        """sha256 (hex) over the whole content: name, every field of every skill, categories,
+        edges in order (the first edge of a pair wins) and occupations. Computed once per object."""
+        content = {
+            "source": self.source,
+            "skills": _rows([self.skills[code] for code in sorted(self.skills)]),
+            "categories": sorted((c.code, c.name) for c in self.categories.values()),
+            "edges": _rows(self.edges),
+            "occupations": _rows(self.occupations),
+        }
+        text = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    @property
+    def identity(self) -> str:
+        """`<name>#<digest>`: what decisions record, and part of the reuse key, for steps that read it."""
+        return f"{self.source}#{self.digest}"
 
     def __repr__(self) -> str:  # the generated one prints every skill
         return (

@@ -7,8 +7,9 @@ for its skills), plus `data/edges.json` naming curated edges by skill name.
 
 Our file format (`save`/`load`) is one JSON object: `format`, `source`, `categories`,
 `skills` (with `uri` and `text` where the source has them), `edges` and, optionally,
-`occupations`; a name ending in `.gz` is gzip-compressed. `TURING_TAXONOMY` names such a
-file to use instead of the built-in, or is `esco` / `builtin` for a shipped one.
+`occupations`; a name ending in `.gz` is gzip-compressed. Which taxonomy the processes use
+is chosen by the wiring layer (`infra/taxonomies.py`, from the settings) and passed to the
+steps; nothing here reads the environment.
 
 The shipped ESCO build (`data/esco/`, see its README for the attribution: ESCO, European
 Commission, CC BY 4.0) is made by `python -m processors.taxonomy.esco_build`.
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -27,7 +27,6 @@ from typing import Any
 from processors.taxonomy.model import Category, Edge, Occupation, Skill, Taxonomy
 
 FORMAT = "turing-taxonomy/1"
-ENV = "TURING_TAXONOMY"
 ESCO_BUILD = "esco-1.2.0.json.gz"
 SHIPPED = ("builtin", "esco")
 
@@ -239,25 +238,3 @@ def load(path: str | Path) -> Taxonomy:
     except json.JSONDecodeError as exc:
         raise TaxonomyFileError(f"{p}: not JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     return from_dict(doc, str(p))
-
-
-@lru_cache(maxsize=4)
-def _load_cached(path: str, mtime_ns: int) -> Taxonomy:
-    return load(path)
-
-
-def current() -> Taxonomy:
-    """The taxonomy `TURING_TAXONOMY` names (a file, or `esco` / `builtin`), else the built-in.
-
-    A file is cached until it changes.
-    """
-    path = os.environ.get(ENV, "").strip()
-    if not path:
-        return builtin()
-    if path in SHIPPED:
-        return shipped(path)
-    try:
-        mtime = Path(path).stat().st_mtime_ns
-    except FileNotFoundError:
-        raise TaxonomyFileError(f"{path}: no such taxonomy file (set by {ENV})") from None
-    return _load_cached(path, mtime)

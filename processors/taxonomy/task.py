@@ -5,11 +5,15 @@ credential implies) plus the posting title. The `rules` engine maps deterministi
 each named skill by lookup, then fuzzily; implied skills with lower confidence; every
 skill `find_in_text` sees in the line; and the title's skills (requirement_index -1, so
 a title like "ICU Nurse" still says something when the lines do not).
+
+Every function reads the taxonomy it is given; `task_for(taxonomy)` builds the task around
+one, and the registry's copy reads the built-in taxonomy.
 """
 
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -89,10 +93,9 @@ def _candidates(taxonomy: Taxonomy, ref: RequirementRef) -> list[Skill]:
     return list(found.values())
 
 
-def build_prompt(data: MapSkillsInput) -> Prompt:
+def build_prompt(data: MapSkillsInput, taxonomy: Taxonomy) -> Prompt:
     title = require(data.title.strip(), "title")
     refs = data.requirements  # none is a valid (flagged) posting: the title is still mapped
-    taxonomy = store.current()
     blocks: list[str] = []
     for ref in refs:
         text = require(ref.text.strip(), f"requirements[{ref.index}].text")
@@ -170,10 +173,9 @@ class _Collector:
             self.add(None, name, index, scale * _UNMAPPED, "unmapped")
 
 
-def rules(data: MapSkillsInput, ruleset: str) -> MapSkillsOutput:
+def rules(data: MapSkillsInput, ruleset: str, taxonomy: Taxonomy) -> MapSkillsOutput:
     if ruleset not in RULESETS:
         raise ValueError(f"unknown ruleset {ruleset!r} for map_skills; known: {', '.join(RULESETS)}")
-    taxonomy = store.current()
     found = _Collector(taxonomy)
     for ref in data.requirements:
         for name in ref.skill_names:
@@ -199,9 +201,8 @@ def _grounded(name: str, data: MapSkillsInput, taxonomy: Taxonomy) -> bool:
     )
 
 
-def check(data: MapSkillsInput, output: MapSkillsOutput) -> list[str]:
+def check(data: MapSkillsInput, output: MapSkillsOutput, taxonomy: Taxonomy) -> list[str]:
     """Problems a schema cannot see: unknown codes, wrong indexes, names from nowhere."""
-    taxonomy = store.current()
     indexes = {r.index for r in data.requirements}
     problems: list[str] = []
     seen: set[tuple[str, int]] = set()
@@ -231,14 +232,18 @@ def check(data: MapSkillsInput, output: MapSkillsOutput) -> list[str]:
     return problems
 
 
-TASK: Task[MapSkillsInput, MapSkillsOutput] = register(
-    Task(
+def task_for(taxonomy: Taxonomy) -> Task[MapSkillsInput, MapSkillsOutput]:
+    """The map_skills task reading `taxonomy` (named in its decisions and its reuse key)."""
+    return Task(
         name="map_skills",
         input_model=MapSkillsInput,
         output_model=MapSkillsOutput,
         prompt_version=PROMPT_VERSION,
-        build_prompt=build_prompt,
-        rules=rules,
-        check=check,
+        build_prompt=partial(build_prompt, taxonomy=taxonomy),
+        rules=partial(rules, taxonomy=taxonomy),
+        check=partial(check, taxonomy=taxonomy),
+        taxonomy=taxonomy.identity,
     )
-)
+
+
+TASK: Task[MapSkillsInput, MapSkillsOutput] = register(task_for(store.builtin()))

@@ -251,7 +251,7 @@ def test_an_unexpected_exception_is_one_line_unless_debugging(monkeypatch: pytes
     def broken() -> None:
         raise RuntimeError("boom\nsecond line")
 
-    monkeypatch.setattr("processors.taxonomy.store.current", broken)
+    monkeypatch.setattr("infra.taxonomies.in_force", broken)
     result = invoke(["taxonomy", "lookup", "js"])
     assert_clean(result, {ExitCode.FAILED})
     assert "error: unexpected RuntimeError: boom — in `turing taxonomy lookup`" in result.output

@@ -11,8 +11,9 @@ from psycopg import sql
 
 from processors.taxonomy import store
 from processors.taxonomy.model import Category, Edge, Skill, Taxonomy
+from projections.checksum import table_checksums
 from projections.migrate import migrate_projection
-from projections.taxonomy import load_taxonomy, read_taxonomy
+from projections.taxonomy import copy_taxonomy, load_taxonomy, read_taxonomy
 
 pytestmark = pytest.mark.stack  # a real PostgreSQL, started by the pg_dsn fixture
 
@@ -22,7 +23,7 @@ def schema(pg_dsn: str) -> Iterator[tuple[psycopg.Connection, str]]:
     name = f"tax_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(pg_dsn, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
-        migrate_projection(conn, name)
+        migrate_projection(conn, name, store.builtin())
         try:
             yield conn, name
         finally:
@@ -91,12 +92,26 @@ def test_a_failed_load_keeps_the_old_taxonomy(schema):
     assert read_taxonomy(conn, name).source == "first"
 
 
-def test_a_fresh_schema_is_seeded_with_the_configured_taxonomy(schema):
-    from processors.taxonomy.store import current
-
+def test_a_fresh_schema_is_seeded_with_the_taxonomy_it_is_given(schema):
     conn, name = schema
     seeded = read_taxonomy(conn, name)
-    assert seeded.skills == current().skills
+    assert seeded.skills == store.builtin().skills
+    migrate_projection(conn, name, small("later"))  # tables already filled: left as they are
+    assert read_taxonomy(conn, name).source == "builtin"
+
+
+def test_a_rebuilt_schema_gets_a_copy_of_the_live_taxonomy(schema):
+    conn, name = schema
+    load_taxonomy(conn, name, small("live"))
+    fresh = f"{name}_fresh"
+    try:
+        migrate_projection(conn, fresh)  # no taxonomy given: nothing seeded
+        assert read_taxonomy(conn, fresh).skills == {}
+        copy_taxonomy(conn, name, fresh)
+        assert read_taxonomy(conn, fresh) == read_taxonomy(conn, name)
+        assert table_checksums(conn, fresh)["taxonomy_edges"] == table_checksums(conn, name)["taxonomy_edges"]
+    finally:
+        conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(fresh)))
 
 
 def test_empty_tables_read_as_empty(schema):

@@ -29,6 +29,7 @@ from infra.ingest_profiles import ingest_profiles
 from infra.settings import Settings
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import reprocess_command
+from processors.taxonomy.store import builtin
 from projections.rebuild import rebuild
 from schemas.models import CommandEvent, DerivationEvent, Event, Producer, ProfileEvent
 from streams.consumer_loop import ConsumerLoop, RetryPolicy
@@ -90,7 +91,7 @@ def _unmatched(ctx: Context, root: Path, index: EmbeddingIndex | None) -> list[E
     lexical candidates, and with an index the semantic (kNN) ones too."""
     capture = Capture()
     matcher = MatchingService(ctx.endpoints.dsn, ctx.schema, capture, catch_up=ctx.catch_up,  # type: ignore[arg-type]
-                              config=Settings.load(root).scoring, index=index)  # fmt: skip
+                              config=Settings.load(root).scoring, index=index, taxonomy=builtin())  # fmt: skip
     matcher.handle_profiles(_events(ctx, "profiles", ProfileEvent))
     matcher.handle_derivations(_events(ctx, "derivations", DerivationEvent))
     return capture.events

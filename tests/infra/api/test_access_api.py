@@ -25,7 +25,7 @@ from processors.scoring.from_posting import derived_posting
 from processors.scoring.models import Profile
 from processors.scoring.score import score
 from processors.sensitive.access import Role, Viewer
-from processors.taxonomy.store import current
+from processors.taxonomy.store import builtin
 from schemas.models import PostingContent
 from tests.conftest import SAMPLES
 from tests.streams.pipeline_helpers import rows
@@ -59,7 +59,7 @@ def _scored_match(ctx: Context) -> Any:
     content = PostingContent.model_validate({k: posting[k] for k in PostingContent.model_fields})
     assert content.salary_max is not None
     q = PostingVersion(
-        POSTING, 1, str(posting["last_event_id"]), derived_posting(POSTING, content, [], None, current())
+        POSTING, 1, str(posting["last_event_id"]), derived_posting(POSTING, content, [], None, builtin())
     )
     prof = rows(ctx, "SELECT document, last_event_id FROM proj.profiles WHERE profile_id = %s", PROFILE)[0]
     doc = dict(prof["document"])
@@ -68,7 +68,7 @@ def _scored_match(ctx: Context) -> Any:
         "minimum_base_salary": content.salary_max + 5000,
     }
     p = ProfileVersion(PROFILE, 1, str(prof["last_event_id"]), Profile.model_validate(doc))
-    return match_event(p, q, score(p.profile, q.posting, DEFAULT, taxonomy=current()), None, "test")
+    return match_event(p, q, score(p.profile, q.posting, DEFAULT, taxonomy=builtin()), None, "test")
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from processors.llm.factory import EngineCache
 from processors.llm.protocol import EngineSpec
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.executor import ReuseKey, execute
+from processors.steps.taxonomy_tasks import tasks_for
 from processors.taxonomy import store
 from tests.processors.pipeline.fixtures import sample_inputs
 
@@ -27,8 +28,9 @@ def esco_linker() -> Linker:
 
 
 def _cache(linker: Linker) -> EngineCache:
-    bound = bind_hybrid(hybrid_ruleset(linker, store.builtin()))
-    return EngineCache(rulesets={"hybrid-1": lambda: bound})
+    tasks = tasks_for(store.builtin())
+    bound = bind_hybrid(hybrid_ruleset(linker, store.builtin()), tasks)
+    return EngineCache(rulesets={"hybrid-1": lambda: bound}, tasks=tasks)
 
 
 def _lily(linker: Linker) -> list[tuple[str, str, dict]]:
@@ -67,7 +69,7 @@ def test_another_linker_identity_gives_another_reuse_key_for_the_same_line(esco_
 
 
 def test_rules_1_records_its_plain_name_and_hybrid_without_a_linker_fails() -> None:
-    cache = engine_cache()
+    cache = engine_cache(None, store.builtin())
     assert cache.recorded_model(EngineSpec.parse("rules:rules-1")) == "rules-1"
     plain = EngineCache()  # no ruleset bound: hybrid-1 is not guessed from a global
     config = PipelineConfig(engines={"lily": "rules:hybrid-1"})

@@ -7,7 +7,7 @@ import pytest
 
 from processors.lily.evaluate import evaluate, read_labelled
 from processors.lily.rules import decompose
-from processors.taxonomy.store import current
+from processors.taxonomy.store import builtin
 from tests.processors.lily.sample_taxonomy import sample_taxonomy
 
 SET = Path(__file__).resolve().parents[3] / "sample_data" / "lily_labelled.jsonl"
@@ -96,7 +96,7 @@ def test_quality_floors_with_the_sample_taxonomy(lines, ruleset):
 
 
 def test_quality_floors_with_the_builtin_taxonomy(lines):
-    tax = current()
+    tax = builtin()
     report = evaluate(lines, lambda text: decompose(text, tax), tax)
     assert report.score("experience").recall >= 0.9
     assert report.score("certification").recall >= 0.9

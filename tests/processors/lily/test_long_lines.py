@@ -42,7 +42,7 @@ def _best_of(runs: int, work: Callable[[], object]) -> float:
 @pytest.mark.parametrize("ruleset", ["rules-1", "rules-broad"])
 @pytest.mark.parametrize("shape", sorted(SHAPES))
 def test_ten_times_the_line_costs_about_ten_times_the_time(shape: str, ruleset: str) -> None:
-    taxonomy = store.current()
+    taxonomy = store.builtin()
     short, long = SHAPES[shape](10_000), SHAPES[shape](100_000)
     decompose(short, taxonomy, ruleset=ruleset, max_chars=None)  # warm the caches
     t_short = _best_of(3, lambda: decompose(short, taxonomy, ruleset=ruleset, max_chars=None))
@@ -80,5 +80,5 @@ def test_a_one_megabyte_line_is_read_up_to_the_cap_and_flagged() -> None:
 
 
 def test_a_line_within_the_cap_is_not_flagged() -> None:
-    stacks = decompose(SHAPES["mixed"](MAX_LINE_CHARS), store.current())
+    stacks = decompose(SHAPES["mixed"](MAX_LINE_CHARS), store.builtin())
     assert stacks and not any("LINE_TRUNCATED" in s.flags for s in stacks)

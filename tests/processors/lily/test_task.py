@@ -9,8 +9,10 @@ from processors.lily.model import (
     SkillLayer,
 )
 from processors.lily.rules import decompose
-from processors.lily.task import PROMPT_VERSION, TASK, LilyInput, build_prompt, grounding_problems
+from processors.lily.task import PROMPT_VERSION, TASK, LilyInput, build_prompt, grounding_problems, task_for
 from processors.llm.tasks import MissingInput
+from processors.taxonomy.model import Skill, Taxonomy
+from processors.taxonomy.store import builtin
 from tests.processors.lily.sample_taxonomy import sample_taxonomy
 
 TAX = sample_taxonomy()
@@ -112,6 +114,19 @@ def test_check_rejects_empty_output():
 
 
 def test_rules_with_the_builtin_taxonomy():
+    assert TASK.taxonomy == builtin().identity
     out = TASK.rules(LilyInput(text="RN required"), "rules-1")
     assert out.proof_stacks[0].certification.kind == "licence"
     assert TASK.check(LilyInput(text="RN required"), out) == []
+
+
+def test_the_task_reads_the_taxonomy_it_is_built_for():
+    line = LilyInput(text="5 years of Zorblax programming")
+    assert TASK.rules is not None
+    assert all(s.skill is None or s.skill.name != "Zorblax" for s in TASK.rules(line, "rules-1").proof_stacks)
+    zorblax = Taxonomy.from_skills([Skill("01.01.01.001", "Zorblax")], source="zorblax")
+    task = task_for(zorblax)
+    assert task.taxonomy == zorblax.identity and task.rules is not None
+    out = task.rules(line, "rules-1")
+    assert [s.skill.code for s in out.proof_stacks if s.skill] == ["01.01.01.001"]
+    assert task.check(line, out) == []

@@ -8,7 +8,9 @@ from pathlib import Path
 from processors.intake.changes import plan
 from processors.intake.records import read_records
 from processors.llm.factory import build_engine
+from processors.llm.output_parsing import TaskLookup
 from processors.llm.protocol import Engine, EngineSpec, LLMRequest, LLMResult
+from processors.llm.tasks import get_task
 from processors.pipeline.events import command_for_posting
 from processors.pipeline.work import PostingState, RunInput
 from schemas.models import PostingContent, PostingEvent, Producer, now_utc
@@ -44,15 +46,17 @@ def with_content(inp: RunInput, **changes: object) -> RunInput:
 
 
 class Engines:
-    """Real engines by spec, counting the calls (one call = one batch)."""
+    """Real engines by spec, counting the calls (one call = one batch); `tasks` as the wiring
+    layer builds them for a taxonomy (default: the registry's, the built-in taxonomy)."""
 
-    def __init__(self, extra: dict[str, Engine] | None = None):
+    def __init__(self, extra: dict[str, Engine] | None = None, tasks: TaskLookup = get_task):
         self.cache: dict[str, Engine] = dict(extra or {})
         self.calls: list[tuple[str, str, int]] = []
+        self.tasks = tasks
 
     def __call__(self, spec: str) -> Engine:
         if spec not in self.cache:
-            self.cache[spec] = build_engine(EngineSpec.parse(spec))
+            self.cache[spec] = build_engine(EngineSpec.parse(spec), task_lookup=self.tasks)
         engine = self.cache[spec]
         outer = self
 

@@ -93,7 +93,7 @@ def test_reuse_when_input_hash_and_model_config_match_an_earlier_decision() -> N
     inputs = sample_inputs(2)
     first = execute(inputs, CONFIG, Engines())
     index = {
-        ReuseKey(d.task, d.input_hash, d.engine, d.model, d.prompt_hash): Reusable(
+        ReuseKey(d.task, d.input_hash, d.engine, d.model, d.prompt_hash, d.taxonomy): Reusable(
             str(d.meta.event_id), json.loads(d.output)
         )
         for r in first

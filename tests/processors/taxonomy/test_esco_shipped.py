@@ -56,11 +56,9 @@ def test_occupations_name_their_skills_and_resolve_titles(shipped):
     assert shipped.occupation(by_alt.synonyms[0].upper()) is not None
 
 
-def test_shipped_taxonomies_by_name(monkeypatch, shipped):
-    monkeypatch.setenv(store.ENV, "esco")
-    assert store.current() is shipped
-    monkeypatch.setenv(store.ENV, "builtin")
-    assert store.current() is store.builtin()
+def test_shipped_taxonomies_by_name(shipped):
+    assert store.shipped("esco") is shipped
+    assert store.shipped("builtin") is store.builtin()
     with pytest.raises(store.TaxonomyFileError, match="no shipped taxonomy"):
         store.shipped("onet")
 

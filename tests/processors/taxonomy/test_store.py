@@ -1,9 +1,8 @@
-"""Our taxonomy file format, and which taxonomy `current()` picks."""
+"""Our taxonomy file format, and a taxonomy's identity."""
 
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 
@@ -72,18 +71,21 @@ def test_load_errors_name_the_file(tmp_path):
         store.load(dangling)
 
 
-def test_current_follows_the_environment(tmp_path, monkeypatch):
-    monkeypatch.delenv(store.ENV, raising=False)
-    assert store.current() is store.builtin()
-    path = tmp_path / "mine.json"
-    store.save(tiny("first"), path)
-    monkeypatch.setenv(store.ENV, str(path))
-    first = store.current()
-    assert first.source == "first" and store.current() is first
-    store.save(tiny("second"), path)
-    stat = path.stat()  # a rewrite within the clock's resolution: move the mtime on explicitly
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
-    assert store.current().source == "second"
-    monkeypatch.setenv(store.ENV, str(tmp_path / "nowhere.json"))
-    with pytest.raises(store.TaxonomyFileError, match=store.ENV):
-        store.current()
+def test_identity_is_the_name_and_a_hash_of_the_whole_content():
+    base = tiny()
+    assert base.identity == f"tiny#{base.digest}" and len(base.digest) == 64
+    assert tiny().identity == base.identity  # stable: equal content, equal identity
+    renamed = tiny("other")
+    assert renamed.digest != base.digest
+    skills = list(base.skills.values())
+    moved = Taxonomy.from_skills(
+        [
+            skills[0],
+            Skill(skills[1].code, skills[1].name, (*skills[1].synonyms, "mgmt"), "soft", (), ("management",)),
+        ],
+        base.categories.values(),
+        base.edges,
+        source="tiny",
+    )
+    assert moved.digest != base.digest  # one synonym more is another taxonomy
+    assert store.builtin().identity == store.builtin().identity
