@@ -2,7 +2,8 @@
 
 Embedded mode reads the addresses that `turing up` recorded in the data dir; production
 mode takes them from environment variables (prefix ``TURING_``) or a TOML config file
-named by ``TURING_CONFIG``.
+named by ``TURING_CONFIG``. A value a command recorded for the stack (`turing taxonomy use`,
+in the data dir's `settings.toml`) wins over the file; the environment wins over both.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from pydantic_settings import SettingsConfigDict
 
+from infra import stack_settings
 from infra.connection_settings import ConnectionSettings
 from processors.embeddings.provider import EmbeddingConfig
 from processors.jury.config import JuryConfig
@@ -106,7 +108,24 @@ class Settings(ConnectionSettings):
             raise ConfigError(f"invalid settings in {where}: {problems}") from None
         if data_dir is not None:
             settings.data_dir = absolute(data_dir)
+        try:
+            recorded = stack_settings.read(settings.data_dir)
+        except stack_settings.StackSettingsError as exc:
+            raise ConfigError(str(exc)) from None
+        if "taxonomy" in recorded and "taxonomy" not in overridden:
+            settings.taxonomy = cls._taxonomy(recorded["taxonomy"])
         return settings
+
+    def setting_origin(self, name: str) -> str:
+        """Where a setting's value comes from: the environment, the stack, the file, or the default."""
+        if f"TURING_{name.upper()}" in os.environ:
+            return f"TURING_{name.upper()}"
+        if name in stack_settings.read(self.data_dir):
+            return str(stack_settings.path(self.data_dir))
+        config = os.environ.get("TURING_CONFIG")
+        if config and name in self.model_fields_set:
+            return config
+        return "default"
 
     @property
     def production(self) -> bool:

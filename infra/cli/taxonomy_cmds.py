@@ -1,4 +1,4 @@
-"""`turing taxonomy …`: look skills up, import ESCO, load a taxonomy into the projection."""
+"""`turing taxonomy …`: choose the taxonomy, look skills up, import ESCO, load one into the projection."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from infra.cli.common import (
     fail,
     friendly,
     input_file,
+    note,
     out,
     print_json,
 )
@@ -98,8 +99,7 @@ def import_esco(
 @friendly
 def load(
     file: Path | None = input_file(
-        "A taxonomy file (default: the configured taxonomy, TURING_TAXONOMY or the built-in one).",
-        default=None,
+        "A taxonomy file (default: the configured taxonomy, see `turing taxonomy show`).", default=None
     ),
     data_dir: Path = DataDir,
     as_json: bool = JsonFlag,
@@ -131,3 +131,98 @@ def _load(data_dir: Path, file: Path | None) -> dict[str, int]:
             return load_taxonomy(conn, ctx.schema, taxonomy)
     finally:
         ctx.close()
+
+
+def _choice(value: str | None) -> str | None:
+    """`builtin`, `esco`, or an existing file (recorded as an absolute path)."""
+    from processors.taxonomy.store import SHIPPED
+
+    if value is None or value in SHIPPED:
+        return value
+    path = Path(value).expanduser()
+    if path.is_file():
+        return str(path.resolve())
+    raise typer.BadParameter(f"{value!r} is not one of 'builtin', 'esco', nor a taxonomy file")
+
+
+@taxonomy_app.command("use")
+@friendly
+def use(
+    choice: str = typer.Argument(
+        ..., metavar="CHOICE", callback=_choice, help="builtin, esco, or a taxonomy file (from import-esco)."
+    ),
+    data_dir: Path = DataDir,
+    as_json: bool = JsonFlag,
+) -> None:
+    """Choose the taxonomy the stack's steps and matcher use, recorded in its settings; print what is in force.
+
+    TURING_TAXONOMY still overrides the choice. A running worker keeps the taxonomy it started
+    with until the stack restarts (`turing down`, `turing up`); decisions name the taxonomy
+    they read, so a reprocess under another one decides again rather than reusing.
+    """
+    from infra import stack_settings
+    from infra.settings import absolute
+    from infra.taxonomies import load_choice
+    from processors.taxonomy import store
+
+    data_dir = absolute(data_dir)
+    try:
+        load_choice(choice)  # a file must be one of ours before it is recorded
+    except store.TaxonomyFileError as exc:
+        raise UsageProblem(str(exc)) from None
+    recorded = stack_settings.record(data_dir, "taxonomy", choice)
+    answer = {**_in_force(data_dir), "recorded": str(recorded)}
+    if answer["taxonomy"] != choice:
+        note(
+            "note:", "yellow", f"{answer['from']}={answer['taxonomy']} overrides this choice where it is set"
+        )
+    if _worker_running(data_dir):
+        note("note:", "yellow", "the running worker keeps its taxonomy until the stack restarts "
+             "(`turing down`, then `turing up`)")  # fmt: skip
+    _show(answer, as_json)
+
+
+@taxonomy_app.command("show")
+@friendly
+def show(data_dir: Path = DataDir, as_json: bool = JsonFlag) -> None:
+    """The taxonomy in force: its name, content hash (what decisions record), size, and where it is chosen."""
+    _show(_in_force(data_dir), as_json)
+
+
+def _in_force(data_dir: Path) -> dict[str, object]:
+    from infra.settings import Settings
+    from infra.taxonomies import configured
+
+    settings = Settings.load(data_dir)
+    taxonomy = configured(settings)
+    return {
+        "taxonomy": settings.taxonomy,
+        "from": settings.setting_origin("taxonomy"),
+        "name": taxonomy.source,
+        "identity": taxonomy.identity,
+        "skills": len(taxonomy.skills),
+        "categories": len(taxonomy.categories),
+        "edges": len(taxonomy.edges),
+        "occupations": len(taxonomy.occupations),
+    }
+
+
+def _show(answer: dict[str, object], as_json: bool) -> None:
+    from processors.taxonomy.model import short_identity
+
+    if as_json:
+        print_json(answer)
+        return
+    out.print(
+        f"taxonomy [bold]{escape(str(answer['taxonomy']))}[/]: {escape(short_identity(str(answer['identity'])))} "
+        f"({answer['skills']:,} skills, {answer['edges']:,} edges, {answer['occupations']:,} occupations)"
+    )
+    out.print(f"  chosen by {escape(str(answer['from']))}", highlight=False)
+
+
+def _worker_running(data_dir: Path) -> bool:
+    from infra.procs import alive
+    from infra.stack import StackState
+
+    state = StackState.read(data_dir)
+    return state is not None and state.worker and alive(state.pids.get("worker"))
