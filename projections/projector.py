@@ -43,11 +43,11 @@ from schemas.models import (
     model_for,
     now_utc,
 )
+from schemas.topics import CATALOGUE
 from schemas.wire import WireFormatError
 from streams.admin import partitions_of_all
 from streams.producer import EventProducer
 from streams.reader import RawRecord, drain
-from streams.topics import CATALOGUE
 
 COMPONENT = "projector"
 ALL_TOPICS: tuple[str, ...] = tuple(t.name for t in CATALOGUE)

@@ -11,7 +11,7 @@ import fastavro
 from schemas import catalog, wire
 from schemas.models import Event, model_for
 from schemas.registry_client import SchemaRegistry
-from streams.topics import topic as topic_info
+from schemas.topics import topic as topic_info
 
 
 class UnknownSchemaError(wire.WireFormatError):

@@ -8,8 +8,8 @@ from typing import Any
 from confluent_kafka import KafkaException
 from confluent_kafka.admin import AdminClient, NewTopic
 
+from schemas.topics import CATALOGUE, Topic
 from streams.security import client_properties
-from streams.topics import CATALOGUE, Topic
 
 
 def admin_client(bootstrap: str) -> AdminClient:

@@ -18,9 +18,9 @@ from typing import Any
 
 from schemas.codec import EventCodec
 from schemas.models import DeadLetter, Meta, Producer, deterministic_id, now_utc
+from schemas.topics import topic
 from streams.producer import EventProducer
 from streams.reader import RawRecord, drain
-from streams.topics import topic
 
 EXHAUSTED = "deadletter.retries_exhausted"
 _ATTEMPTS = re.compile(r"^attempts=(\d+); ")

@@ -104,8 +104,8 @@ def init(data_dir: Path = DataDir, as_json: bool = JsonFlag) -> None:
     from infra.taxonomies import configured
     from projections.migrate import migrate_all
     from schemas import catalog
+    from schemas.topics import topic
     from streams.admin import ensure_topics
-    from streams.topics import topic
 
     ctx = context(data_dir)
     try:

@@ -21,9 +21,9 @@ from referencing import Registry, Resource
 from infra import deploy_topics
 from infra.settings import Settings
 from processors.llm.options import OpenAIOptions
+from schemas.topics import CATALOGUE, topic
 from streams import worker
 from streams.health import HEALTH_FILE
-from streams.topics import CATALOGUE, topic
 
 DEPLOY = Path(__file__).resolve().parents[2] / "infra" / "deploy"
 BASE = DEPLOY / "k8s" / "base"

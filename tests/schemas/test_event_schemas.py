@@ -33,7 +33,7 @@ from schemas.models import (
     TokenEvent,
     deterministic_id,
 )
-from streams.topics import CATALOGUE
+from schemas.topics import CATALOGUE
 
 AT = datetime(2026, 11, 2, 9, 30, 15, 123000, tzinfo=UTC)
 
