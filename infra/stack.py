@@ -232,7 +232,7 @@ def _all_ports(state: StackState) -> list[int]:
 
 
 def start_worker(data_dir: Path, log_path: Path) -> int:
-    return spawn([sys.executable, "-m", "streams.worker", "--data-dir", str(data_dir)], log_path)
+    return spawn([sys.executable, "-m", "infra.worker", "--data-dir", str(data_dir)], log_path)
 
 
 def _ports_answer(state: StackState) -> bool:

@@ -315,6 +315,6 @@ def worker(data_dir: Path = DataDir) -> None:
     """
     # The worker retries a broker that is down forever; a stack that is not running is said at once.
     stack_settings(data_dir)
-    from streams import worker as worker_main
+    from infra import worker as worker_main
 
     worker_main.main(["--data-dir", str(data_dir)])

@@ -18,11 +18,10 @@ import yaml
 from kubernetes_validate.utils import schema_contents
 from referencing import Registry, Resource
 
-from infra import deploy_topics
+from infra import deploy_topics, worker
 from infra.settings import Settings
 from processors.llm.options import OpenAIOptions
 from schemas.topics import CATALOGUE, topic
-from streams import worker
 from streams.health import HEALTH_FILE
 
 DEPLOY = Path(__file__).resolve().parents[2] / "infra" / "deploy"

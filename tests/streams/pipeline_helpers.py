@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 def start_worker(data_dir: Path, log_name: str = "worker-test.log") -> subprocess.Popen[bytes]:
     log = open(data_dir / log_name, "ab")  # noqa: SIM115 - the child owns it
     return subprocess.Popen(
-        [sys.executable, "-m", "streams.worker", "--data-dir", str(data_dir)],
+        [sys.executable, "-m", "infra.worker", "--data-dir", str(data_dir)],
         stdout=log,
         stderr=subprocess.STDOUT,
         cwd=REPO,

@@ -27,6 +27,7 @@ from infra.context import Context
 from infra.ingest import ingest_postings
 from infra.ingest_profiles import ingest_profiles
 from infra.settings import Settings
+from infra.worker import semantic_index
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import reprocess_command
 from processors.taxonomy.store import builtin
@@ -40,7 +41,6 @@ from streams.matching_service import MatchingService
 from streams.pipeline_service import Orchestrator, PipelineService
 from streams.producer import DeliveryFailed, EventProducer
 from streams.reader import drain
-from streams.worker import semantic_index
 from tests.conftest import SAMPLES
 from tests.streams.pipeline_helpers import (
     assert_same_bytes_per_id,

@@ -1,4 +1,4 @@
-"""`python -m streams.worker`: the pipeline worker — five consumer loops and a projector thread.
+"""`python -m infra.worker`: the pipeline worker — five consumer loops and a projector thread.
 
 Started by `turing up` beside the API; `turing worker` runs it in the foreground.
 

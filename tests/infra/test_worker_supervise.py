@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from infra.worker import supervise
 from streams.health import HealthBoard
-from streams.worker import supervise
 
 
 class FlakyLoop:
