@@ -29,15 +29,15 @@ from infra.context import Context
 from infra.engines import engine_cache
 from infra.settings import Settings
 from infra.taxonomies import configured
+from processors.services.jury import JuryService
+from processors.services.matching import MatchingService
+from processors.services.pipeline import Orchestrator, PipelineService
 from processors.taxonomy.model import Taxonomy, short_identity
 from projections.projector import Projector, ProjectorStats
+from projections.stores.candidate_index import EmbeddingIndex
 from schemas.models import CommandEvent, DerivationEvent, MatchEvent, PostingEvent, ProfileEvent
 from streams.consumer_loop import ConsumerLoop
-from streams.embedding_index import EmbeddingIndex
 from streams.health import HEALTH_FILE, HealthBoard
-from streams.jury_service import JuryService
-from streams.matching_service import MatchingService
-from streams.pipeline_service import Orchestrator, PipelineService
 from streams.producer import EventProducer
 
 log = logging.getLogger("turing.worker")

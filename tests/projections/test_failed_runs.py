@@ -17,8 +17,8 @@ from infra.context import Context
 from infra.ingest import ingest_postings
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import command_for_posting, reprocess_command, run_id_for
+from processors.services.pipeline import PipelineService
 from schemas.models import CommandEvent, PostingEvent
-from streams.pipeline_service import PipelineService
 from streams.producer import EventProducer
 
 pytestmark = pytest.mark.stack

@@ -30,15 +30,15 @@ from infra.settings import Settings
 from infra.worker import semantic_index
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import reprocess_command
+from processors.services.matching import MatchingService
+from processors.services.pipeline import Orchestrator, PipelineService
 from processors.taxonomy.store import builtin
 from projections.rebuild import rebuild
+from projections.stores.candidate_index import EmbeddingIndex
 from schemas.models import CommandEvent, DerivationEvent, Event, Producer, ProfileEvent
 from streams.consumer_loop import ConsumerLoop, RetryPolicy
 from streams.deadletters import read_letters
-from streams.embedding_index import EmbeddingIndex
 from streams.health import HealthBoard, read_health
-from streams.matching_service import MatchingService
-from streams.pipeline_service import Orchestrator, PipelineService
 from streams.producer import DeliveryFailed, EventProducer
 from streams.reader import drain
 from tests.conftest import SAMPLES

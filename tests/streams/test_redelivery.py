@@ -16,8 +16,8 @@ from infra.context import Context
 from infra.ingest import ingest_postings
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import command_for_posting, reprocess_command, run_id_for
+from processors.services.pipeline import PipelineService
 from schemas.models import CommandEvent, Event, PostingEvent, Producer
-from streams.pipeline_service import PipelineService
 from streams.producer import DeliveryFailed, EventProducer
 from tests.conftest import SAMPLES
 from tests.streams.pipeline_helpers import assert_same_bytes_per_id, rows

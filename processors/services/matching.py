@@ -13,13 +13,13 @@ from processors.embeddings.similarity import EmbeddingSimilarity
 from processors.matching.match import match_pairs
 from processors.scoring.config import DEFAULT, ScoringConfig
 from processors.scoring.similarity import Similarity
+from processors.services.pipeline import already_logged
 from processors.taxonomy.model import Taxonomy
 from projections import db, matching_queries
 from projections.match_evidence import requirement_evidence
+from projections.stores.candidate_index import EmbeddingIndex
 from schemas.models import DerivationEvent, MatchEvent, ProfileEvent
-from streams.embedding_index import EmbeddingIndex
 from streams.health import HealthBoard
-from streams.pipeline_service import already_logged
 from streams.producer import EventProducer, targets_of
 
 log = logging.getLogger("turing.matcher")

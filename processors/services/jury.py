@@ -12,10 +12,10 @@ from typing import Any
 from processors.jury.config import JuryConfig
 from processors.jury.convene import convene, jury_of
 from processors.llm.factory import EngineCache
+from processors.services.pipeline import already_logged
 from projections import db, pipeline_queries, quality_reads
 from schemas.models import DecisionEvent, MatchEvent
 from streams.health import HealthBoard
-from streams.pipeline_service import already_logged
 from streams.producer import EventProducer, targets_of
 
 log = logging.getLogger("turing.jury")

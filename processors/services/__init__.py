@@ -1,0 +1,1 @@
+"""The services: the domain's shells that load state through ports, run the pure rules and emit events."""

@@ -1,0 +1,1 @@
+"""PostgreSQL implementations of the ports the services read and write through (processors/ports.py)."""
