@@ -1,5 +1,9 @@
 """`python -m infra.worker`: the pipeline worker — five consumer loops and a projector thread.
 
+The services read the projection only after waiting at the projection barrier
+(`infra/barrier.py`) for the one projector, this worker's thread or (with
+`--no-projector`) the projector process, to apply the log so far.
+
 Started by `turing up` beside the API; `turing worker` runs it in the foreground.
 
 Loops (each its own consumer group, thread and producer, so one loop's delivery errors are
@@ -25,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from infra import service_ports
 from infra.context import Context
 from infra.engines import engine_cache
 from infra.settings import Settings
@@ -97,16 +102,9 @@ def own_projector(ctx: Context, name: str) -> Projector:
 
 
 def build_service(ctx: Context, settings: Settings, taxonomy: Taxonomy) -> PipelineService:
-    producer = EventProducer(ctx.endpoints.bootstrap_servers, ctx.codec, client_id="turing-pipeline")
-    projector = own_projector(ctx, "pipeline")
+    ports = service_ports.pipeline_ports(ctx, service_ports.sink(ctx, "turing-pipeline"))
     return PipelineService(
-        ctx.endpoints.dsn,
-        ctx.schema,
-        ctx.codec,
-        producer,
-        settings.pipeline,
-        catch_up=projector.run,
-        engines=engine_cache(settings.pipeline.engine_options, taxonomy),
+        ports, settings.pipeline, engines=engine_cache(settings.pipeline.engine_options, taxonomy)
     )
 
 
@@ -162,21 +160,21 @@ def build_loops(
     def producer(name: str) -> EventProducer:
         return EventProducer(bootstrap, ctx.codec, client_id=f"turing-{name}")
 
-    orchestrator = Orchestrator(producer("orchestrator"), health)
-    service.health = health
-    matcher.health = health
+    orchestrator = Orchestrator(service_ports.sink(ctx, "turing-orchestrator"), health)
+    service.observer = health
+    matcher.observer = health
 
     def loop(name: str, topic: str, handler: Any, accepts: type, batch: int, within: float) -> ConsumerLoop:
         return ConsumerLoop(name, bootstrap, GROUPS[name], topic, ctx.codec, handler, accepts,
                             producer(f"{name}-deadletters"), health, batch, within)  # fmt: skip
 
-    jury = JuryService(ctx.endpoints.dsn, ctx.schema, producer("jury"), own_projector(ctx, "jury").run,
-                       settings.jury, health, settings.pipeline.engine_options)  # fmt: skip
+    jury = JuryService(service_ports.jury_ports(ctx, service_ports.sink(ctx, "turing-jury")), settings.jury,
+                       health, settings.pipeline.engine_options)  # fmt: skip
     return [
         loop("orchestrator", "postings", orchestrator.handle_postings, PostingEvent, 256, 0.5),
         loop("pipeline", "commands", service.handle_commands, CommandEvent, service.config.batch_size, 1.0),
-        loop("matcher", "derivations", matcher.handle_derivations, DerivationEvent, 256, 1.0),
-        loop("matcher-profiles", "profiles", matcher.handle_profiles, ProfileEvent, 256, 1.0),
+        loop("matcher", "derivations", matcher.handle, DerivationEvent, 256, 1.0),
+        loop("matcher-profiles", "profiles", matcher.handle, ProfileEvent, 256, 1.0),
         loop("jury", "matches", jury.handle_matches, MatchEvent, 256, 1.0),
     ]
 
@@ -203,12 +201,10 @@ def main(argv: list[str] | None = None) -> None:
         signal.signal(sig, lambda *_: stop.set())
     health = HealthBoard(settings.data_dir / HEALTH_FILE)
     matcher = MatchingService(
-        ctx.endpoints.dsn,
-        ctx.schema,
-        EventProducer(ctx.endpoints.bootstrap_servers, ctx.codec, client_id="turing-matcher"),
-        catch_up=own_projector(ctx, "matcher").run,
+        service_ports.matching_ports(
+            ctx, service_ports.sink(ctx, "turing-matcher"), index=semantic_index(ctx, settings)
+        ),
         config=settings.scoring,
-        index=semantic_index(ctx, settings),
         taxonomy=taxonomy,
     )
     threads = [threading.Thread(target=health.write_forever, args=(stop,), name="health", daemon=True)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
@@ -94,3 +94,18 @@ def read_at(bootstrap: str, topic: str, partition: int, offset: int, timeout: fl
         raise LookupError(f"{topic}[{partition}]@{offset}: no record there within {timeout}s")
     finally:
         consumer.close()
+
+
+def log_end(
+    bootstrap: str,
+    starts: dict[tuple[str, int], int],
+    targets: Mapping[tuple[str, int], int] | None = None,
+    idle_s: float = IDLE_DRAIN_S,
+) -> dict[tuple[str, int], int]:
+    """The last offset per partition from `starts` on, read until caught up; partitions with
+    nothing at or past their start are left out. Reads the records without keeping them."""
+    last: dict[tuple[str, int], int] = {}
+    for batch in drain(bootstrap, starts, dict(targets or {}), idle_s, client_id="turing-log-end"):
+        for rec in batch:
+            last[(rec.topic, rec.partition)] = rec.offset
+    return last

@@ -9,7 +9,7 @@ a run's events must come out the same the second time (DESIGN §5):
   already projected keeps that derivation's version and reads the derivation in force
   before it, and a decision of the batch's own runs is never offered for reuse;
 - an event whose id is already in the log is not emitted again. After a start-up or a
-  failed attempt the service first catches the projection up, so the audit log holds
+  failed attempt the service first waits at the projection barrier, so the audit log holds
   everything an earlier attempt managed to produce; its recorded bytes (times included)
   stay the only copy.
 """
@@ -19,9 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable
-from typing import Any
-
-from psycopg import sql
+from dataclasses import dataclass
 
 from processors.llm.factory import EngineCache
 from processors.llm.protocol import Engine
@@ -29,11 +27,16 @@ from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import command_for_posting, derivation_id_for, run_id_for
 from processors.pipeline.executor import Reusable, ReuseKey, ReuseLookup, RunResult, execute
 from processors.pipeline.work import PriorDerivation, RunInput
-from projections import db, pipeline_queries
-from schemas.codec import EventCodec
+from processors.ports import (
+    EventLog,
+    EventSink,
+    Partition,
+    PipelineReads,
+    PipelineStore,
+    ProducedObserver,
+    ProjectionBarrier,
+)
 from schemas.models import CommandEvent, Event, PostingEvent
-from streams.health import HealthBoard
-from streams.producer import Delivery, EventProducer, targets_of
 
 log = logging.getLogger("turing.pipeline")
 
@@ -41,63 +44,53 @@ log = logging.getLogger("turing.pipeline")
 class Orchestrator:
     """postings → commands. A command's id and bytes derive from its posting event alone."""
 
-    def __init__(self, producer: EventProducer, health: HealthBoard | None = None):
-        self.producer, self.health = producer, health
+    def __init__(self, sink: EventSink, observer: ProducedObserver | None = None):
+        self.sink, self.observer = sink, observer
 
     def handle_postings(self, events: Iterable[PostingEvent]) -> int:
         sent = 0
         for event in events:
             command = command_for_posting(event)
             if command is not None:
-                self.producer.send(command)
+                self.sink.send(command)
                 sent += 1
         if sent:
-            deliveries = self.producer.flush()
-            if self.health is not None:
-                self.health.record_produced(targets_of(deliveries))
+            targets = self.sink.flush()
+            if self.observer is not None:
+                self.observer.record_produced(targets)
         return sent
 
 
-def already_logged(conn: Any, schema: str, ids: list[str]) -> set[str]:
-    """The ids among `ids` the projection's audit log holds (i.e. that are in the log)."""
-    if not ids:
-        return set()
-    rows = conn.execute(
-        sql.SQL("SELECT event_id FROM {}.audit_log WHERE event_id = ANY(%s::uuid[])").format(
-            sql.Identifier(schema)
-        ),
-        (ids,),
-    )
-    return {str(r["event_id"]) for r in rows}
+@dataclass(frozen=True)
+class PipelinePorts:
+    store: PipelineStore
+    sink: EventSink
+    log: EventLog
+    barrier: ProjectionBarrier
 
 
 class PipelineService:
     def __init__(
         self,
-        dsn: str,
-        schema: str,
-        codec: EventCodec,
-        producer: EventProducer,
+        ports: PipelinePorts,
         config: PipelineConfig,
-        catch_up: Any = None,
-        health: HealthBoard | None = None,
+        observer: ProducedObserver | None = None,
         engines: EngineCache | None = None,
     ):
-        self.dsn, self.schema, self.codec, self.producer = dsn, schema, codec, producer
+        self.ports = ports
         self.config = config
-        self._catch_up = catch_up
-        self.health = health
+        self.observer = observer
         # The wiring layer passes the engines when a ruleset needs resources (hybrid-1's linker).
         self._engines = engines or EngineCache(config.engine_options)
         self._lock = threading.Lock()
         # highest offset this service produced per partition: what the projection must reach
-        self.emitted: dict[tuple[str, int], int] = {}
+        self.emitted: dict[Partition, int] = {}
         # Until a batch succeeds, an earlier attempt (or process) may have produced part of it.
         self._suspect = True
         self.skipped = 0  # events not re-emitted because the log already held them
 
     def handle_postings(self, events: Iterable[PostingEvent]) -> int:
-        return Orchestrator(self.producer, self.health).handle_postings(events)
+        return Orchestrator(self.ports.sink, self.observer).handle_postings(events)
 
     # --- the pipeline ------------------------------------------------------------------------
 
@@ -107,16 +100,16 @@ class PipelineService:
             return []
         with self._lock:
             try:
-                if self._catch_up is not None and (self._suspect or not self._projection_ready(commands)):
+                if self._suspect or not self._projection_ready(commands):
                     # The projection must hold the postings, our own earlier derivations, and
                     # whatever an interrupted attempt at this batch already produced.
-                    self._catch_up()
+                    self.ports.barrier.wait(self.emitted)
                 results = self.compute(commands)
                 self._emit([e for r in results for e in r.events])
                 self._suspect = False
             except BaseException:
                 self._suspect = True
-                self.producer.discard()
+                self.ports.sink.discard()
                 raise
         for r in results:
             log.info("run %s for %s: %s%s", r.work.run_id, r.work.posting_id, r.status,
@@ -130,34 +123,29 @@ class PipelineService:
         return execute(inputs, self.config, self._engines, self._reuse_except(mine), self._engines.tasks)
 
     def _emit(self, events: list[Event]) -> None:
-        with db.connect(self.dsn) as conn:
-            logged = already_logged(conn, self.schema, [str(e.meta.event_id) for e in events])
+        logged = self.ports.log.logged([str(e.meta.event_id) for e in events])
         for event in events:
             if str(event.meta.event_id) in logged:
                 self.skipped += 1
                 continue
-            self.producer.send(event)
-        self._record(self.producer.flush())
+            self.ports.sink.send(event)
+        self._record(self.ports.sink.flush())
 
     def _projection_ready(self, commands: list[CommandEvent]) -> bool:
-        """True when every posting is projected and so is everything we emitted: no drain needed.
+        """True when every posting is projected and so is everything we emitted: no wait needed.
 
-        A drain ends with an idle poll (a broker quirk forbids trusting end offsets), which
-        would cost a second per batch; the projector thread usually got there first."""
+        Waiting ends with an idle poll (a broker quirk forbids trusting end offsets), which
+        would cost a second per batch; the projector usually got there first."""
         ids = sorted({c.posting_id for c in commands})
-        with db.connect(self.dsn) as conn:
-            offsets = db.read_offsets(conn, self.schema)
-            known = pipeline_queries.posting_states(conn, self.schema, ids)
-        if len(known) < len(ids):
-            return False
-        return all(offsets.get(tp, 0) > offset for tp, offset in self.emitted.items())
+        with self.ports.store.reading() as reads:
+            known = reads.posting_states(ids)
+        return len(known) == len(ids) and self.ports.barrier.reached(self.emitted)
 
-    def _record(self, deliveries: list[Delivery]) -> None:
-        targets = targets_of(deliveries)
+    def _record(self, targets: dict[Partition, int]) -> None:
         for tp, offset in targets.items():
             self.emitted[tp] = max(self.emitted.get(tp, -1), offset)
-        if self.health is not None:
-            self.health.record_produced(targets)
+        if self.observer is not None:
+            self.observer.record_produced(targets)
 
     def load_inputs(self, commands: list[CommandEvent]) -> list[RunInput]:
         return self._load(commands)[0]
@@ -165,32 +153,15 @@ class PipelineService:
     def _load(self, commands: list[CommandEvent]) -> tuple[list[RunInput], set[str]]:
         """Each command's input as of the command; also the ids of decisions the batch's runs emitted."""
         ids = sorted({c.posting_id for c in commands})
-        s = sql.Identifier(self.schema)
-        with db.connect(self.dsn) as conn:
-            postings = pipeline_queries.posting_states(conn, self.schema, ids)
-            in_force = pipeline_queries.derivations(conn, self.schema, ids)
-            versions = pipeline_queries.max_versions(conn, self.schema, ids)
-            own = {
-                str(r["event_id"]): (r["posting_id"], r["version"])
-                for r in conn.execute(
-                    sql.SQL(
-                        "SELECT event_id, posting_id, version FROM {}.derivations WHERE event_id = ANY(%s::uuid[])"
-                    ).format(s),
-                    ([str(derivation_id_for(c)) for c in commands],),
-                )
-            }
-            before = {key: self._prior_before(conn, *pv) for key, pv in own.items()}
-            mine = {
-                str(r["event_id"])
-                for r in conn.execute(
-                    sql.SQL("SELECT event_id FROM {}.decisions WHERE run_id = ANY(%s)").format(s),
-                    ([run_id_for(c) for c in commands],),
-                )
-            }
+        with self.ports.store.reading() as reads:
+            postings = reads.posting_states(ids)
+            in_force = reads.derivations(ids)
+            versions = reads.max_versions(ids)
+            own = reads.derivation_versions([str(derivation_id_for(c)) for c in commands])
+            before = {key: _prior_before(reads, *pv) for key, pv in own.items()}
+            mine = reads.decisions_of_runs([run_id_for(c) for c in commands])
             priors = [*in_force.values(), *(p for p in before.values() if p is not None)]
-            by_step = pipeline_queries.decisions_by_step(
-                conn, self.schema, sorted({i for p in priors for i in p.decision_ids})
-            )
+            by_step = reads.decisions_by_step(sorted({i for p in priors for i in p.decision_ids}))
         inputs = []
         # Versions follow the log order of the commands, whatever order the batch runs in.
         for cmd in commands:
@@ -212,24 +183,11 @@ class PipelineService:
             )
         return sorted(inputs, key=lambda i: -i.command.priority), mine
 
-    def _prior_before(self, conn: Any, posting_id: str, version: int) -> PriorDerivation | None:
-        """The derivation a run that produced `version` read: the newest one below it."""
-        row = conn.execute(
-            sql.SQL(
-                "SELECT max(version) AS v FROM {}.derivations WHERE posting_id = %s AND version < %s"
-            ).format(sql.Identifier(self.schema)),
-            (posting_id, version),
-        ).fetchone()
-        if row is None or row["v"] is None:
-            return None
-        return pipeline_queries.derivations(conn, self.schema, [posting_id], row["v"]).get(posting_id)
-
     def engine(self, spec: str) -> Engine:
         return self._engines(spec)
 
     def reuse(self, keys: list[ReuseKey]) -> dict[ReuseKey, Reusable]:
-        with db.connect(self.dsn) as conn:
-            return pipeline_queries.reusable(conn, self.schema, keys)
+        return self.ports.store.reusable(keys)
 
     def _reuse_except(self, mine: set[str]) -> ReuseLookup:
         # A redelivered run must not "reuse" the decisions its own first attempt emitted.
@@ -240,3 +198,11 @@ class PipelineService:
 
     def close(self) -> None:
         self._engines.close()
+
+
+def _prior_before(reads: PipelineReads, posting_id: str, version: int) -> PriorDerivation | None:
+    """The derivation a run that produced `version` read: the newest one below it."""
+    below = reads.newest_version_below(posting_id, version)
+    if below is None:
+        return None
+    return reads.derivations([posting_id], below).get(posting_id)

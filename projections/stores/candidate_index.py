@@ -1,4 +1,4 @@
-"""The semantic index the matcher keeps: profile and posting embeddings in pgvector (HNSW).
+"""The matcher's CandidateIndex: profile and posting embeddings in pgvector (HNSW).
 
 An index, not a projection: it is a deterministic function of the versions it was built
 from (model and text are in each row's content hash) and can be dropped and rebuilt, so it
@@ -12,6 +12,7 @@ from typing import Any
 from psycopg import sql
 
 from processors.embeddings.cache import CachedEmbedder, InMemoryVectorStore
+from processors.embeddings.similarity import EmbeddingSimilarity
 from processors.embeddings.texts import posting_texts, profile_texts
 from processors.matching.match import PostingVersion, ProfileVersion
 from projections import db
@@ -28,6 +29,7 @@ class EmbeddingIndex:
         self.dsn, self.schema = dsn, schema
         self._factory = provider_factory
         self._provider: Any = None
+        self._similarity: EmbeddingSimilarity | None = None
 
     def _embedder(self, conn: Any) -> CachedEmbedder:
         if self._provider is None:
@@ -39,6 +41,12 @@ class EmbeddingIndex:
         if self._provider is None:
             self._provider = self._factory()
         return CachedEmbedder(self._provider, InMemoryVectorStore())
+
+    def similarity(self) -> EmbeddingSimilarity:
+        """Embedding similarity for the scorer, memoised across batches."""
+        if self._similarity is None:
+            self._similarity = EmbeddingSimilarity(self.embedder())
+        return self._similarity
 
     def index_profiles(self, profiles: list[ProfileVersion]) -> int:
         """Embed the profiles whose current version is not in the index yet; returns how many.

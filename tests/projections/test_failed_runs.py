@@ -15,11 +15,14 @@ from psycopg.rows import dict_row
 
 from infra.context import Context
 from infra.ingest import ingest_postings
+from infra.service_ports import pipeline_ports
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import command_for_posting, reprocess_command, run_id_for
 from processors.services.pipeline import PipelineService
 from schemas.models import CommandEvent, PostingEvent
+from streams.event_sink import KafkaEventSink
 from streams.producer import EventProducer
+from tests.streams.pipeline_helpers import CatchUpBarrier
 
 pytestmark = pytest.mark.stack
 
@@ -33,8 +36,9 @@ def _rows(ctx: Context, query: str, *args: Any) -> list[dict[str, Any]]:
 
 def _service(ctx: Context) -> PipelineService:
     producer = EventProducer(ctx.endpoints.bootstrap_servers, ctx.codec, client_id="tests-pipeline")
-    return PipelineService(ctx.endpoints.dsn, ctx.schema, ctx.codec, producer, PipelineConfig(),
-                           catch_up=ctx.catch_up)  # fmt: skip
+    return PipelineService(
+        pipeline_ports(ctx, KafkaEventSink(producer), CatchUpBarrier(ctx)), PipelineConfig()
+    )
 
 
 def _commands(plan_events: list[Any]) -> list[CommandEvent]:

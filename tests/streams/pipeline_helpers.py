@@ -11,7 +11,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from infra.barrier import applied_past
 from infra.context import Context
+from infra.service_ports import event_log
+from processors.ports import Offsets
 from projections import pipeline_reads
 
 REPO = Path(__file__).resolve().parents[2]
@@ -90,3 +93,17 @@ def assert_same_bytes_per_id(
     differing = {i: n for i, vs in log.items() if (n := len({hashlib.sha256(v).hexdigest() for v in vs})) > 1}
     assert not differing, f"{len(differing)} event ids with differing bytes: {list(differing)[:5]}"
     return log
+
+
+class CatchUpBarrier:
+    """The projection barrier for a service a test drives in-process, with no projector running:
+    waiting projects the log so far itself (the worker waits for its one projector instead)."""
+
+    def __init__(self, ctx: Context):
+        self.ctx = ctx
+
+    def reached(self, produced: Offsets) -> bool:
+        return applied_past(event_log(self.ctx).applied_offsets(), produced)
+
+    def wait(self, produced: Offsets) -> None:
+        self.ctx.catch_up(dict(produced) or None)

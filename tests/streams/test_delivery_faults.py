@@ -26,6 +26,7 @@ from infra.bench_data import generate
 from infra.context import Context
 from infra.ingest import ingest_postings
 from infra.ingest_profiles import ingest_profiles
+from infra.service_ports import matching_ports, pipeline_ports
 from infra.settings import Settings
 from infra.worker import semantic_index
 from processors.pipeline.config import PipelineConfig
@@ -38,11 +39,13 @@ from projections.stores.candidate_index import EmbeddingIndex
 from schemas.models import CommandEvent, DerivationEvent, Event, Producer, ProfileEvent
 from streams.consumer_loop import ConsumerLoop, RetryPolicy
 from streams.deadletters import read_letters
+from streams.event_sink import KafkaEventSink
 from streams.health import HealthBoard, read_health
 from streams.producer import DeliveryFailed, EventProducer
 from streams.reader import drain
 from tests.conftest import SAMPLES
 from tests.streams.pipeline_helpers import (
+    CatchUpBarrier,
     assert_same_bytes_per_id,
     rows,
     start_worker,
@@ -63,8 +66,11 @@ class Capture:
     def send(self, event: Event) -> None:
         self.events.append(event)
 
-    def flush(self, timeout: float = 60.0) -> list[Any]:
-        return []
+    def flush(self) -> dict[tuple[str, int], int]:
+        return {}
+
+    def discard(self) -> None:
+        self.events.clear()
 
 
 def _retrying(fn: Any, *args: Any) -> Any:
@@ -90,10 +96,10 @@ def _unmatched(ctx: Context, root: Path, index: EmbeddingIndex | None) -> list[E
     """Pairs a matcher would still score, triggered by every profile and every derivation: the
     lexical candidates, and with an index the semantic (kNN) ones too."""
     capture = Capture()
-    matcher = MatchingService(ctx.endpoints.dsn, ctx.schema, capture, catch_up=ctx.catch_up,  # type: ignore[arg-type]
-                              config=Settings.load(root).scoring, index=index, taxonomy=builtin())  # fmt: skip
-    matcher.handle_profiles(_events(ctx, "profiles", ProfileEvent))
-    matcher.handle_derivations(_events(ctx, "derivations", DerivationEvent))
+    ports = matching_ports(ctx, capture, CatchUpBarrier(ctx), index)
+    matcher = MatchingService(ports, config=Settings.load(root).scoring, taxonomy=builtin())
+    matcher.handle(_events(ctx, "profiles", ProfileEvent))
+    matcher.handle(_events(ctx, "derivations", DerivationEvent))
     return capture.events
 
 
@@ -319,10 +325,10 @@ def test_handler_errors_mid_batch_are_retried_until_every_command_has_its_one_ru
     bootstrap = endpoints.bootstrap_servers
     try:
         plan = ingest_postings(ctx, "postings.jsonl", (SAMPLES / "postings.jsonl").read_bytes())
-        expected = Orchestrator(ctx.producer).handle_postings(plan.events)
+        expected = Orchestrator(KafkaEventSink(ctx.producer)).handle_postings(plan.events)
         producer = FailsOnceMidProduce(bootstrap, ctx.codec, survive=40)
-        service = PipelineService(endpoints.dsn, ctx.schema, ctx.codec, producer, PipelineConfig(),
-                                  catch_up=ctx.catch_up)  # fmt: skip
+        ports = pipeline_ports(ctx, KafkaEventSink(producer), CatchUpBarrier(ctx))
+        service = PipelineService(ports, PipelineConfig())
         real_reuse, calls = service.reuse, {"n": 0}
 
         def reuse_once_broken(keys: Any) -> Any:

@@ -14,13 +14,15 @@ import pytest
 
 from infra.context import Context
 from infra.ingest import ingest_postings
+from infra.service_ports import pipeline_ports
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import command_for_posting, reprocess_command, run_id_for
 from processors.services.pipeline import PipelineService
 from schemas.models import CommandEvent, Event, PostingEvent, Producer
+from streams.event_sink import KafkaEventSink
 from streams.producer import DeliveryFailed, EventProducer
 from tests.conftest import SAMPLES
-from tests.streams.pipeline_helpers import assert_same_bytes_per_id, rows
+from tests.streams.pipeline_helpers import CatchUpBarrier, assert_same_bytes_per_id, rows
 
 pytestmark = pytest.mark.stack
 DERIVED = ("runs", "decisions", "derivations")
@@ -57,8 +59,9 @@ def _service(ctx: Context, producer: EventProducer | None = None) -> PipelineSer
     producer = producer or EventProducer(
         ctx.endpoints.bootstrap_servers, ctx.codec, client_id="tests-pipeline"
     )
-    return PipelineService(ctx.endpoints.dsn, ctx.schema, ctx.codec, producer, PipelineConfig(),
-                           catch_up=ctx.catch_up)  # fmt: skip
+    return PipelineService(
+        pipeline_ports(ctx, KafkaEventSink(producer), CatchUpBarrier(ctx)), PipelineConfig()
+    )
 
 
 def _same_bytes_per_id(ctx: Context) -> dict[str, list[bytes]]:
