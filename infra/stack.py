@@ -319,8 +319,8 @@ def status(data_dir: Path) -> dict[str, object]:
 
 
 def _delivery(state: StackState) -> dict[str, object]:
+    from infra.delivery_health import delivery_health
     from infra.settings import Settings
-    from streams.health import delivery_health
 
     e = state.endpoints()
     try:

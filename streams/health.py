@@ -244,32 +244,3 @@ def group_offsets(
             consumer.close()
         out[group] = {(tp.topic, tp.partition): tp.offset for tp in found if tp.offset >= 0}
     return out
-
-
-def delivery_health(
-    data_dir: Path, bootstrap: str, dsn: str, schema: str, worker_pid: int | None = None
-) -> dict[str, Any]:
-    """Per consumer lag, last error, dead letters and "stalled", from the heartbeat and recorded offsets."""
-    from projections import db
-
-    health = read_health(data_dir)
-    answer: dict[str, Any] = {"consumers": [], "healthy": False, "heartbeat_age_s": None}
-    if health is None or (worker_pid is not None and health.get("pid") != worker_pid):
-        answer["error"] = f"no heartbeat ({HEALTH_FILE}) from worker {worker_pid} yet: it is starting"
-        return answer
-    answer["heartbeat_age_s"] = round(time.time() - float(health["updated_at"]), 1)
-    try:
-        with db.connect(dsn) as conn:
-            projected = db.read_offsets(conn, schema)
-        groups = {c["group"]: c["topic"] for c in health.get("consumers", []) if c["topic"] != "*"}
-        committed = group_offsets(bootstrap, groups)
-    except Exception as exc:  # status reports, it does not crash
-        answer["error"] = f"offsets unavailable: {type(exc).__name__}: {exc}"
-        return answer
-    report = consumer_report(health, projected, committed)
-    answer.update(
-        consumers=report,
-        healthy=healthy(report),
-        dead_letters=sum(int(c["dead_letters"]) for c in report if c["name"] != "projector"),
-    )
-    return answer

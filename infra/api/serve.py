@@ -33,7 +33,8 @@ def main() -> None:
 
 def consumers_of(settings: Settings, endpoints: Endpoints) -> Callable[[], dict[str, Any]] | None:
     """The worker's health report, where its heartbeat file is readable (same data dir or volume)."""
-    from streams.health import HEALTH_FILE, delivery_health
+    from infra.delivery_health import delivery_health
+    from streams.health import HEALTH_FILE
 
     if not (settings.data_dir / HEALTH_FILE).parent.is_dir():
         return None
