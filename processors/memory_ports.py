@@ -126,8 +126,11 @@ class InMemoryMatchingStore:
 
     def postings_sharing_codes(self, codes: Sequence[str], k: int) -> list[str]:
         wanted = {c[:8] for c in codes}
+        # distinct codes of the posting in a wanted L3 category, as the projection counts them
         shared = {
-            pid: len({c[:8] for c in cs} & wanted) for pid, cs in self.codes.items() if pid in self.postings
+            pid: len({c for c in cs if c[:8] in wanted})
+            for pid, cs in self.codes.items()
+            if pid in self.postings
         }
         ranked = sorted((pid for pid, n in shared.items() if n), key=lambda pid: (-shared[pid], pid))
         return ranked[:k]
