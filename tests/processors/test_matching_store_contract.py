@@ -1,4 +1,5 @@
-"""The MatchingStore contract, against the in-memory store and the projection in PostgreSQL.
+"""The MatchingStore and CandidateIndex contracts, against the in-memory implementations and
+PostgreSQL (the projection; pgvector, with a small deterministic embedding model).
 
 Both are seeded with the same versions: in memory directly, in PostgreSQL as the events the
 projector folds (profiles, an observed posting and its derivation, an earlier match)."""
@@ -12,19 +13,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pytest
 
 from infra.context import Context
 from infra.service_ports import barrier, sink
 from infra.worker import own_projector, project_forever
+from processors.embeddings.provider import Vectors, l2_normalise
 from processors.matching.match import PostingVersion, ProfileVersion, match_event, posting_version
-from processors.memory_ports import InMemoryMatchingStore
-from processors.ports import MatchingStore
+from processors.memory_ports import InMemoryCandidateIndex, InMemoryMatchingStore
+from processors.ports import CandidateIndex, MatchingStore
 from processors.scoring.config import DEFAULT
 from processors.scoring.models import Profile
 from processors.scoring.score import score
 from processors.services.matching import skill_codes
 from processors.taxonomy.store import current
+from projections.stores.candidate_index import EmbeddingIndex
 from projections.stores.matching import PostgresMatchingStore
 from schemas.models import (
     DerivationEvent,
@@ -108,6 +112,28 @@ def real(module_stack: tuple[Any, Any]) -> Iterator[PostgresMatchingStore]:
         ctx.close()
 
 
+class HashedWords:
+    """A tiny embedding model: words hashed into 384 dimensions (the index's), rows unit length."""
+
+    name, model, dimension = "hashed-words", "hashed-words-1", 384
+
+    def embed(self, texts: Any) -> Vectors:
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in str(text).lower().split():
+                out[i, int(uuid.uuid5(uuid.NAMESPACE_OID, word).int % self.dimension)] += 1.0
+        return l2_normalise(out)
+
+
+@pytest.fixture(params=["memory", pytest.param("real", marks=pytest.mark.stack)])
+def index(request: pytest.FixtureRequest) -> CandidateIndex:
+    if request.param == "real":
+        real: PostgresMatchingStore = request.getfixturevalue("real")
+        return EmbeddingIndex(real.dsn, real.schema, HashedWords)
+    return InMemoryCandidateIndex(near_postings={"pr-py": ["job-py"]}, near_profiles={"job-py": ["pr-py"]},
+                                  open_postings=list(SEED.postings))  # fmt: skip
+
+
 @pytest.fixture(params=["memory", pytest.param("real", marks=pytest.mark.stack)])
 def store(request: pytest.FixtureRequest) -> MatchingStore:
     if request.param == "real":
@@ -160,3 +186,23 @@ def test_previous_matches_name_the_versions_each_pair_was_scored_from(store: Mat
 def test_no_requirements_no_evidence(store: MatchingStore) -> None:
     with store.reading() as reads:
         assert reads.requirement_evidence(SEED.profiles["pr-py"], SEED.postings["job-py"]) == []
+
+
+def test_the_index_embeds_each_version_once_and_finds_neighbours_among_what_it_holds(
+    index: CandidateIndex,
+) -> None:
+    profiles, postings = list(SEED.profiles.values()), list(SEED.postings.values())
+    assert index.index_profiles(profiles) == 2
+    assert index.index_profiles(profiles) == 0
+    assert index.unindexed_postings() == sorted(SEED.postings)
+    index.index_postings(postings)
+    assert index.unindexed_postings() == []
+    near_postings = index.postings_near(profiles, 1)
+    assert set(near_postings) == set(SEED.profiles)
+    assert all(len(ids) <= 1 and set(ids) <= set(SEED.postings) for ids in near_postings.values())
+    near_profiles = index.profiles_near(postings, 2)
+    assert set(near_profiles) == set(SEED.postings)
+    assert all(len(ids) <= 2 and set(ids) <= set(SEED.profiles) for ids in near_profiles.values())
+    similar = index.similarity()
+    assert similar("Python services", "Python services") == pytest.approx(1.0, abs=1e-6)
+    assert 0.0 <= similar("Python services", "Patient care") < 1.0
