@@ -27,7 +27,7 @@ from processors.scoring.config import DEFAULT
 from processors.scoring.models import Profile
 from processors.scoring.score import score
 from processors.services.matching import skill_codes
-from processors.taxonomy.store import current
+from processors.taxonomy.store import builtin
 from projections.stores.candidate_index import EmbeddingIndex
 from projections.stores.matching import PostgresMatchingStore
 from schemas.models import (
@@ -60,7 +60,7 @@ class Seed:
 
 
 def _seed() -> Seed:
-    taxonomy = current()
+    taxonomy = builtin()
     events: list[Event] = []
     profiles: dict[str, ProfileVersion] = {}
     for pid, skills in PROFILES.items():
@@ -156,7 +156,7 @@ def test_profile_versions_all_or_by_id_in_id_order(store: MatchingStore) -> None
 
 def test_posting_versions_are_the_derivations_in_force_of_open_postings(store: MatchingStore) -> None:
     with store.reading() as reads:
-        got = reads.posting_versions(["job-pypg", "job-py", "job-nobody"], current())
+        got = reads.posting_versions(["job-pypg", "job-py", "job-nobody"], builtin())
     assert [(q.posting_id, q.version, q.event_id) for q in got] == [
         (pid, 1, SEED.postings[pid].event_id) for pid in ("job-py", "job-pypg")
     ]
