@@ -48,5 +48,10 @@ def derive_with_pipeline(raw: dict[str, Any], config: PipelineConfig, taxonomy: 
             f"the pipeline could not derive this posting at step {work.failed_step}: {work.failed}"
         )
     return derived_posting(
-        posting_id, content, work.decompositions, (work.ghost or {}).get("ghost_score"), taxonomy, extra=raw
+        posting_id,
+        content,
+        work.decompositions,
+        work.ghost.ghost_score if work.ghost else None,
+        taxonomy,
+        extra=raw,
     )

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import psycopg
 from psycopg.types.json import Jsonb
 
+from processors.matching.payload import detail_json
 from schemas.models import MatchEvent
 
 # A match taken back (its profile erased): downstream products drop the pair.
@@ -59,7 +59,7 @@ def apply_matches(conn: psycopg.Connection[Any], events: list[MatchEvent]) -> No
                 (
                     e.profile_id, e.posting_id, e.meta.event_id, e.profile_version, e.derivation_version,
                     e.profile_event_id, e.derivation_event_id, e.fit_total, e.stretch_total, e.practical_total,
-                    e.fit_label, e.blocked, e.ghost_score, e.recommendation, Jsonb(json.loads(e.detail)),
+                    e.fit_label, e.blocked, e.ghost_score, e.recommendation, Jsonb(detail_json(e)),
                     e.supersedes, e.meta.occurred_at,
                 ),
             )  # fmt: skip

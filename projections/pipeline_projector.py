@@ -12,6 +12,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from processors.pipeline.payload import red_flags_json, requirements_json, skills_json
 from schemas.models import DecisionEvent, DerivationEvent, Event, RunEvent
 
 
@@ -97,7 +98,7 @@ _DERIVATION_SQL = (
 def _derivation_row(d: DerivationEvent) -> tuple[Any, ...]:
     return (
         d.posting_id, d.version, d.meta.event_id, d.meta.run_id, d.posting_event_id, d.summary,
-        d.culture_text, Jsonb(d.responsibilities), Jsonb(json.loads(d.skills)), Jsonb(json.loads(d.red_flags)),
+        d.culture_text, Jsonb(d.responsibilities), Jsonb(skills_json(d)), Jsonb(red_flags_json(d)),
         d.ihl_score, d.red_flag_category, d.ghost_score, Jsonb(d.engine_config), d.decision_ids, d.reason,
         d.meta.occurred_at,
     )  # fmt: skip
@@ -111,7 +112,7 @@ _REQUIREMENT_SQL = (
 
 def _requirement_rows(d: DerivationEvent) -> list[tuple[Any, ...]]:
     rows = []
-    for req in json.loads(d.requirements):
+    for req in requirements_json(d):
         for alt, stack in enumerate(req.get("proof_stacks") or [{}]):
             rows.append(
                 (

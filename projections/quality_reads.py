@@ -3,7 +3,6 @@ and the rows of the eval report."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from datetime import datetime
@@ -13,6 +12,7 @@ import psycopg
 from psycopg import sql
 
 from processors.matching.match import MATCHER
+from processors.matching.payload import typed_fields
 from processors.quality.report import FeedbackRow, QARow
 from processors.quality.sampling import Finding, Item
 from schemas.models import MatchEvent, Meta
@@ -50,13 +50,13 @@ def match_event(conn: Conn, schema: str, profile_id: str, posting_id: str) -> Ma
         stretch_total=r["stretch_total"],
         ghost_score=r["ghost_score"],
         recommendation=r["recommendation"],
-        detail=json.dumps(r["detail"], ensure_ascii=False, sort_keys=True),
         supersedes=r["supersedes"],
         profile_event_id=r["profile_event_id"],
         derivation_event_id=r["derivation_event_id"],
         practical_total=r["practical_total"],
         fit_label=r["fit_label"],
         blocked=r["blocked"],
+        **typed_fields(r["detail"], r["ghost_score"], r["recommendation"]),
     )
 
 

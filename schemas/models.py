@@ -8,6 +8,19 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemas.payloads import (
+    Evidence,
+    Explanation,
+    FlagReview,
+    MappedSkill,
+    MatchScore,
+    RedFlag,
+    RedFlagVerdict,
+    RequirementLine,
+    Suggestion,
+    SummaryGrade,
+)
+
 TURING_NAMESPACE = uuid.UUID("6f1c1f9e-6d0e-4f0a-9a51-2b1f3c6d7e80")
 
 
@@ -164,6 +177,16 @@ class DerivationEvent(Event):
     engine_config: dict[str, str] = Field(default_factory=dict)
     rolled_back_from: int | None = None
     reason: str | None = None
+    # v3: typed in place of the JSON text of `requirements`, `skills` and `red_flags`, which
+    # v3 producers leave at their defaults. None marks an event written before v3.
+    requirement_lines: list[RequirementLine] | None = None
+    mapped_skills: list[MappedSkill] | None = None
+    analyst_flags: list[RedFlag] | None = None
+    flag_reviews: list[FlagReview] | None = None
+    verdict: RedFlagVerdict | None = None
+    summary_grades: list[SummaryGrade] | None = None
+    summary_passed: bool | None = None
+    ghost_signals: list[str] | None = None
 
 
 class MatchEvent(Event):
@@ -177,13 +200,19 @@ class MatchEvent(Event):
     stretch_total: float
     ghost_score: float | None = None
     recommendation: str
-    detail: str
+    detail: str = "{}"
     supersedes: str | None = None
     profile_event_id: str | None = None
     derivation_event_id: str | None = None
     practical_total: float | None = None
     fit_label: str = ""
     blocked: bool = False
+    # v3: typed in place of `detail`'s JSON text (then "{}"). A None score marks an event
+    # written before v3, whose `detail` holds all of this.
+    score: MatchScore | None = None
+    explanation: Explanation | None = None
+    suggestions: list[Suggestion] = Field(default_factory=list)
+    evidence: list[Evidence] | None = None
 
 
 class FeedbackEvent(Event):

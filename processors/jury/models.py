@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from processors.matching.payload import detail_json
 from schemas.models import MatchEvent
 
 Verdict = Literal["apply", "apply_address_gap", "skip"]
@@ -99,7 +99,7 @@ def _floats(value: Any) -> dict[str, float]:
 
 def jury_input(match: MatchEvent) -> JuryInput:
     """Read the match event's detail (a scoring result plus evidence) into the jury's input."""
-    detail = json.loads(match.detail)
+    detail = detail_json(match)
     fit, stretch = detail.get("fit") or {}, detail.get("stretch") or {}
     practical = detail.get("practical") or {}
     explanation = detail.get("explanation") or {}

@@ -1,19 +1,19 @@
 """Matching: score (profile version, derivation version) pairs and state each result as a match event.
 
-Pure: the versions come in, events go out. The event's detail holds markers, never values,
-for the posting's sensitive fields. A match event names the versions it was
+Pure: the versions come in, events go out. The event's score and explanation hold markers,
+never values, for the posting's sensitive fields. A match event names the versions it was
 computed from and the match event it supersedes for the same pair; its id derives from
 the two version events, so a re-delivered trigger yields the same event.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from processors.lily.model import Decomposition
+from processors.matching.payload import typed_fields
 from processors.scoring.config import ScoringConfig
 from processors.scoring.from_posting import derived_posting
 from processors.scoring.models import DerivedPosting, Profile
@@ -72,6 +72,7 @@ def match_event(
     # Downstream products read this event with no stage or role: no sensitive value may be in
     # it, in any spelling. Readers get the viewer's text on read (processors/sensitive/template.py).
     detail = publish(detail, q.posting.model_dump(mode="json"), default_rules(q.posting_id))
+    payload = typed_fields(detail, result.ghost_score, result.recommendation)
     return MatchEvent(
         meta=Meta(
             event_id=deterministic_id("match", p.event_id, q.event_id),
@@ -89,13 +90,13 @@ def match_event(
         stretch_total=float(result.stretch.total or 0.0),
         ghost_score=result.ghost_score,
         recommendation=result.recommendation,
-        detail=json.dumps(detail, ensure_ascii=False, sort_keys=True),
         supersedes=supersedes,
         profile_event_id=p.event_id,
         derivation_event_id=q.event_id,
         practical_total=result.practical.total,
         fit_label=result.fit.label or "",
         blocked=blocked,
+        **payload,
     )
 
 

@@ -7,7 +7,9 @@ import json
 import uuid
 from typing import Any
 
+from processors.pipeline.payload import requirement_lines, typed_fields
 from processors.pipeline.work import PriorDerivation, RunWork
+from schemas import payloads
 from schemas.models import (
     CommandEvent,
     DecisionEvent,
@@ -116,15 +118,7 @@ def decision_event(
 
 
 def derivation_event(w: RunWork, version: int) -> DerivationEvent:
-    verdict = w.verdict or {}
-    red_flags = {
-        "flags": w.flags,
-        "reviews": w.reviews,
-        "verdict": verdict,
-        "summary_grades": w.summary_grades,
-        "summary_passed": w.summary_passed,
-        "ghost_signals": (w.ghost or {}).get("signals", []),
-    }
+    lines = requirement_lines(w.decompositions, w.lily_decisions)
     return DerivationEvent(
         meta=_meta(w, "derivation.created", derivation_id_for(w.input.command)),
         posting_id=w.posting_id,
@@ -133,15 +127,13 @@ def derivation_event(w: RunWork, version: int) -> DerivationEvent:
         decision_ids=[str(d.meta.event_id) for d in w.decisions if d.status in ("ok", "reused")],
         summary=w.summary,
         culture_text=w.culture_text,
-        requirements=w.requirements_json(),
-        ihl_score=verdict.get("ihl_score"),
-        red_flag_category=verdict.get("category"),
-        ghost_score=(w.ghost or {}).get("ghost_score"),
-        skills=json.dumps(w.skills, ensure_ascii=False, sort_keys=True),
+        ihl_score=w.verdict.ihl_score if w.verdict else None,
+        red_flag_category=w.verdict.category if w.verdict else None,
+        ghost_score=w.ghost.ghost_score if w.ghost else None,
         responsibilities=w.responsibilities,
-        red_flags=json.dumps(red_flags, ensure_ascii=False, sort_keys=True),
         engine_config=w.engines,
         reason=w.input.command.reason,
+        **typed_fields(lines, w.skills, w.findings),
     )
 
 
@@ -149,6 +141,7 @@ def rollback_event(
     posting_id: str, target: PriorDerivation, current_version: int, reason: str, producer: Producer
 ) -> DerivationEvent:
     """A rollback is a new event restating the target version's content; history is untouched."""
+    lines = [payloads.RequirementLine.model_validate(r) for r in target.requirements]
     return DerivationEvent(
         meta=Meta(
             event_id=deterministic_id("rollback", posting_id, current_version, target.version, reason),
@@ -164,15 +157,13 @@ def rollback_event(
         decision_ids=target.decision_ids,
         summary=target.summary,
         culture_text=target.culture_text,
-        requirements=json.dumps(target.requirements, ensure_ascii=False, sort_keys=True),
         ihl_score=target.ihl_score,
         red_flag_category=target.red_flag_category,
         ghost_score=target.ghost_score,
-        skills=json.dumps(target.skills, ensure_ascii=False, sort_keys=True),
         responsibilities=target.responsibilities,
-        red_flags=json.dumps(target.red_flags, ensure_ascii=False, sort_keys=True),
         rolled_back_from=current_version,
         reason=reason,
+        **typed_fields(lines, target.mapped_skills, target.findings),
     )
 
 

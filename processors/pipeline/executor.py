@@ -25,6 +25,7 @@ from processors.pipeline.events import decision_event, derivation_event, run_eve
 from processors.pipeline.phases import PHASES, Ask, Outcome, Phase
 from processors.pipeline.steps import STEPS, check_engine, step_index
 from processors.pipeline.work import RunInput, RunWork
+from processors.steps.models import GhostOutput
 from schemas.limits import describe, event_problems, priority_problem, storable_text, value_problems
 from schemas.models import Event
 
@@ -146,19 +147,23 @@ def _unknown_engines(engines: dict[str, str]) -> str | None:
 def _prefill(w: RunWork, run: RunInput) -> None:
     prior = run.prior
     assert prior is not None
-    rf = prior.red_flags
+    found = prior.findings
     w.summary = prior.summary
-    w.summary_grades = list(rf.get("summary_grades", []))
-    w.summary_passed = bool(rf.get("summary_passed", True))
+    w.summary_grades = list(found.summary_grades)
+    w.summary_passed = found.summary_passed
     w.requirements = prior.requirement_texts
     w.responsibilities = list(prior.responsibilities)
     w.culture_text = prior.culture_text or ""
     w.decompositions = prior.decompositions
     w.lily_decisions = [str(r.get("decision_id") or "") for r in prior.requirements]
-    w.skills = list(prior.skills)
-    w.flags, w.reviews = list(rf.get("flags", [])), list(rf.get("reviews", []))
-    w.verdict = rf.get("verdict") or None
-    w.ghost = {"ghost_score": prior.ghost_score, "signals": rf.get("ghost_signals", [])}
+    w.skills = prior.mapped_skills
+    w.flags, w.reviews = list(found.flags), list(found.reviews)
+    w.verdict = found.verdict
+    w.ghost = (
+        None
+        if prior.ghost_score is None
+        else GhostOutput(ghost_score=prior.ghost_score, signals=found.ghost_signals)
+    )
     w.sources = {step: list(ids) for step, ids in run.prior_decisions.items()}
 
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from processors.lily.model import MAX_LINE_CHARS, Decomposition, ProofStack
 from processors.lily.task import LilyInput
-from processors.pipeline.work import RunWork
+from processors.pipeline.work import RunWork, SummaryGrade
 from processors.steps.models import (
     AnalystOutput,
     GhostInput,
@@ -111,17 +111,15 @@ def _grade_asks(round_: int) -> Callable[[RunWork], list[Ask]]:
 def _grade_apply(w: RunWork, o: Outcome) -> None:
     out = _must(w, "grade_summary", o)
     if isinstance(out, GradeOutput):
-        grade = {"task": o.ask.task, "round": o.ask.item_index, **out.model_dump(mode="json")}
-        w.summary_grades = [g for g in w.summary_grades if g["task"] != o.ask.task] + [grade]
-        w.summary_passed = all(g["passed"] for g in w.summary_grades)
+        grade = SummaryGrade(task=o.ask.task, round=o.ask.item_index, **out.model_dump())
+        w.summary_grades = [g for g in w.summary_grades if g.task != o.ask.task] + [grade]
+        w.summary_passed = all(g.passed for g in w.summary_grades)
 
 
 def _improve_asks(w: RunWork) -> list[Ask]:
     if w.summary_passed and w.start_step != "improve_summary":
         return []
-    reasons = [r for g in w.summary_grades if not g["passed"] for r in g["reasons"]] or [
-        "reprocess requested"
-    ]
+    reasons = [r for g in w.summary_grades if not g.passed for r in g.reasons] or ["reprocess requested"]
     return [
         Ask(
             "improve_summary", ImproveInput(**_text(w).model_dump(), summary=w.summary or "", reasons=reasons)
@@ -252,7 +250,7 @@ def _skills_asks(w: RunWork) -> list[Ask]:
 def _skills_apply(w: RunWork, o: Outcome) -> None:
     out = _must(w, "map_skills", o)
     if isinstance(out, MapSkillsOutput):
-        w.skills = [s.model_dump(mode="json") for s in out.skills]
+        w.skills = list(out.skills)
 
 
 # --- red flags and ghost ---------------------------------------------------------------------
@@ -279,7 +277,7 @@ def _analyst_asks(w: RunWork) -> list[Ask]:
 def _analyst_apply(w: RunWork, o: Outcome) -> None:
     out = _must(w, "red_flags", o)
     if isinstance(out, AnalystOutput):
-        w.flags = [f.model_dump(mode="json") for f in out.flags]
+        w.flags = list(out.flags)
 
 
 def _skeptic_asks(w: RunWork) -> list[Ask]:
@@ -289,7 +287,7 @@ def _skeptic_asks(w: RunWork) -> list[Ask]:
 def _skeptic_apply(w: RunWork, o: Outcome) -> None:
     out = _must(w, "red_flags", o)
     if isinstance(out, SkepticOutput):
-        w.reviews = [r.model_dump(mode="json") for r in out.reviews]
+        w.reviews = list(out.reviews)
 
 
 def _verdict_asks(w: RunWork) -> list[Ask]:
@@ -300,7 +298,7 @@ def _verdict_asks(w: RunWork) -> list[Ask]:
 def _verdict_apply(w: RunWork, o: Outcome) -> None:
     out = _must(w, "red_flags", o)
     if isinstance(out, VerdictOutput):
-        w.verdict = out.model_dump(mode="json")
+        w.verdict = out
 
 
 def _ghost_asks(w: RunWork) -> list[Ask]:
@@ -313,7 +311,7 @@ def _ghost_asks(w: RunWork) -> list[Ask]:
         times_changed=p.times_changed,
         has_salary=c.salary_min is not None or c.salary_max is not None,
         description_chars=len(c.description),
-        ihl_score=(w.verdict or {}).get("ihl_score"),
+        ihl_score=w.verdict.ihl_score if w.verdict else None,
     )
     return [Ask("ghost_score", gi)]
 
@@ -321,7 +319,7 @@ def _ghost_asks(w: RunWork) -> list[Ask]:
 def _ghost_apply(w: RunWork, o: Outcome) -> None:
     out = _must(w, "ghost_score", o)
     if isinstance(out, GhostOutput):
-        w.ghost = out.model_dump(mode="json")
+        w.ghost = out
 
 
 PHASES: tuple[Phase, ...] = (

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from processors.lily.model import Decomposition
+from processors.steps.models import FlagReview, GhostOutput, GradeOutput, RedFlag, VerdictOutput
+from processors.taxonomy.task import MappedSkill
 from schemas.limits import storable_text
 from schemas.models import CommandEvent, DecisionEvent, PostingContent
+
+
+class SummaryGrade(GradeOutput):
+    """One grader's answer on the summary, named by its task and the round it graded."""
+
+    task: str
+    round: int | None = None
 
 
 @dataclass(frozen=True)
@@ -23,6 +31,41 @@ class PostingState:
     first_seen_at: datetime
     times_seen: int = 1
     times_changed: int = 0
+
+
+@dataclass(frozen=True)
+class RedFlagFindings:
+    """What the red-flag and grading steps found: the analyst's flags, the skeptic's reviews,
+    the verdict (None when none was reached), the summary's grades and the ghost signals."""
+
+    flags: list[RedFlag] = field(default_factory=list)
+    reviews: list[FlagReview] = field(default_factory=list)
+    verdict: VerdictOutput | None = None
+    summary_grades: list[SummaryGrade] = field(default_factory=list)
+    summary_passed: bool = True
+    ghost_signals: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, bag: dict[str, Any]) -> RedFlagFindings:
+        """Read the JSON object derivations held before schema v3 (and the projection holds)."""
+        return cls(
+            flags=[RedFlag.model_validate(f) for f in bag.get("flags", [])],
+            reviews=[FlagReview.model_validate(r) for r in bag.get("reviews", [])],
+            verdict=VerdictOutput.model_validate(bag["verdict"]) if bag.get("verdict") else None,
+            summary_grades=[SummaryGrade.model_validate(g) for g in bag.get("summary_grades", [])],
+            summary_passed=bool(bag.get("summary_passed", True)),
+            ghost_signals=[str(s) for s in bag.get("ghost_signals", [])],
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "flags": [f.model_dump(mode="json") for f in self.flags],
+            "reviews": [r.model_dump(mode="json") for r in self.reviews],
+            "verdict": self.verdict.model_dump(mode="json") if self.verdict else {},
+            "summary_grades": [g.model_dump(mode="json") for g in self.summary_grades],
+            "summary_passed": self.summary_passed,
+            "ghost_signals": list(self.ghost_signals),
+        }
 
 
 @dataclass(frozen=True)
@@ -51,6 +94,14 @@ class PriorDerivation:
     def decompositions(self) -> list[Decomposition]:
         return [Decomposition(text=r["text"], proof_stacks=r["proof_stacks"]) for r in self.requirements]
 
+    @property
+    def mapped_skills(self) -> list[MappedSkill]:
+        return [MappedSkill.model_validate(s) for s in self.skills]
+
+    @property
+    def findings(self) -> RedFlagFindings:
+        return RedFlagFindings.from_json(self.red_flags)
+
 
 @dataclass(frozen=True)
 class RunInput:
@@ -71,7 +122,7 @@ class RunWork:
     engines: dict[str, str]
     start_step: str
     summary: str | None = None
-    summary_grades: list[dict[str, Any]] = field(default_factory=list)
+    summary_grades: list[SummaryGrade] = field(default_factory=list)
     summary_passed: bool = True
     improved: bool = False
     requirements: list[str] = field(default_factory=list)
@@ -79,11 +130,11 @@ class RunWork:
     culture_text: str = ""
     decompositions: list[Decomposition] = field(default_factory=list)
     lily_decisions: list[str] = field(default_factory=list)
-    skills: list[dict[str, Any]] = field(default_factory=list)
-    flags: list[dict[str, Any]] = field(default_factory=list)
-    reviews: list[dict[str, Any]] = field(default_factory=list)
-    verdict: dict[str, Any] | None = None
-    ghost: dict[str, Any] | None = None
+    skills: list[MappedSkill] = field(default_factory=list)
+    flags: list[RedFlag] = field(default_factory=list)
+    reviews: list[FlagReview] = field(default_factory=list)
+    verdict: VerdictOutput | None = None
+    ghost: GhostOutput | None = None
     decisions: list[DecisionEvent] = field(default_factory=list)
     own_ids: set[str] = field(default_factory=set)  # ids of `decisions`, for membership tests
     # what each later step read: task -> decision ids
@@ -100,20 +151,18 @@ class RunWork:
     def posting_id(self) -> str:
         return self.input.command.posting_id
 
+    @property
+    def findings(self) -> RedFlagFindings:
+        return RedFlagFindings(
+            flags=list(self.flags),
+            reviews=list(self.reviews),
+            verdict=self.verdict,
+            summary_grades=list(self.summary_grades),
+            summary_passed=self.summary_passed,
+            ghost_signals=list(self.ghost.signals) if self.ghost else [],
+        )
+
     def fail(self, step: str, reason: str) -> None:
         if self.failed is None:
             # The reason may quote what an engine or the input held; it goes on the log as is.
             self.failed, self.failed_step = storable_text(reason), step
-
-    def requirements_json(self) -> str:
-        rows = []
-        for i, d in enumerate(self.decompositions):
-            rows.append(
-                {
-                    "index": i,
-                    "text": d.text,
-                    "proof_stacks": [p.model_dump(mode="json") for p in d.proof_stacks],
-                    "decision_id": self.lily_decisions[i] if i < len(self.lily_decisions) else None,
-                }
-            )
-        return json.dumps(rows, ensure_ascii=False, sort_keys=True)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from schemas import catalog, compat, wire
+from schemas import catalog, compat, payloads, wire
 from schemas.models import (
     TOPIC_MODELS,
     AccessEvent,
@@ -121,10 +121,47 @@ SAMPLES: dict[str, Event] = {
         posting_event_id="e",
         decision_ids=["d1"],
         summary="s",
-        requirements="[]",
         ihl_score=0.2,
         red_flag_category="genuine",
         ghost_score=12.0,
+        requirement_lines=[
+            payloads.RequirementLine(
+                index=0,
+                text="3+ years of Python or Go",
+                decision_id="d1",
+                proof_stacks=[
+                    payloads.ProofStack(
+                        skill=payloads.SkillLayer(
+                            confidence=0.9,
+                            name="Python",
+                            code="01.02.03.004",
+                            mention=payloads.Mention(text="Python", start=12, end=18),
+                        ),
+                        experience=payloads.ExperienceLayer(confidence=0.8, value=3.0, unit="years", op=">="),
+                        certification=payloads.CertificationLayer(confidence=0.7, name="RN", kind="licence"),
+                        track_record=payloads.TrackRecordLayer(confidence=0.5, category="scale", value=10.0),
+                        implied_skills=["Programming"],
+                        requirement_strength="preferred",
+                        parse_confidence=0.9,
+                        flags=["UNCERTAIN"],
+                        alternatives=[payloads.SkillLayer(confidence=0.6, name="Go")],
+                    )
+                ],
+            )
+        ],
+        mapped_skills=[
+            payloads.MappedSkill(
+                name="Python", code="01.02.03.004", confidence=0.95, source="explicit", path=["IT"]
+            )
+        ],
+        analyst_flags=[payloads.RedFlag(code="missing_salary", severity=0.4, evidence="no pay stated")],
+        flag_reviews=[
+            payloads.FlagReview(code="missing_salary", upheld=True, reason="none found", severity=0.3)
+        ],
+        verdict=payloads.RedFlagVerdict(ihl_score=0.2, category="genuine", rationale="fine"),
+        summary_grades=[payloads.SummaryGrade(passed=True, score=0.9, task="grade_grounding", round=0)],
+        summary_passed=True,
+        ghost_signals=["reposted"],
     ),
     "matches": MatchEvent(
         meta=meta("match.scored"),
@@ -135,7 +172,38 @@ SAMPLES: dict[str, Event] = {
         fit_total=81.5,
         stretch_total=40.0,
         recommendation="apply",
-        detail="{}",
+        score=payloads.MatchScore(
+            profile_id="u-1",
+            posting_id="p-1",
+            fit=payloads.FitScore(
+                total=81.5,
+                label="strong",
+                components=payloads.FitComponents(
+                    hard_skills=90.0, soft_skills=70.0, experience=80.0, role_match=75.0, logistics=100.0
+                ),
+                weights={"hard_skills": 0.4},
+                exact=81.4999,
+                mode="career_change",
+            ),
+            stretch=payloads.StretchScore(total=40.0, label="some"),
+            practical=payloads.PracticalScore(
+                total=90.0,
+                components=payloads.PracticalComponents(
+                    compensation=1.0,
+                    availability=1.0,
+                    timezone=1.0,
+                    location=0.5,
+                    language=1.0,
+                    work_auth=1.0,
+                    benefits=0.8,
+                ),
+            ),
+            non_negotiables=payloads.NonNegotiables(passed=True, warnings=["relocation"]),
+            extensions={"hybrid": True},
+        ),
+        explanation=payloads.Explanation(summary="good fit", strengths=["Python"]),
+        suggestions=[payloads.Suggestion(type="add_skill", target="Go", delta=2.5, rationale="asked for")],
+        evidence=[payloads.Evidence(requirement_index=0, requirement="Python", atom_id="a-1", score=0.7)],
     ),
     "feedback": FeedbackEvent(
         meta=meta("feedback.given"), profile_id="u-1", posting_id="p-1", match_event_id="m", verdict="wrong"
@@ -215,24 +283,36 @@ def test_every_schema_carries_the_same_meta_envelope() -> None:
     assert [f["name"] for f in first["type"]["fields"]] == list(Meta.model_fields)
 
 
-def _avro_kind(t: Any) -> Any:
-    """Reduce an Avro type to a comparable shape: (kind, nullable, inner)."""
+def _avro_kind(t: Any, named: dict[str, Any] | None = None) -> Any:
+    """Reduce an Avro type to a comparable shape: (kind, nullable, inner).
+
+    `named` collects the record and enum definitions met so far, so a later reference by
+    name reduces to the same shape as the definition."""
+    named = {} if named is None else named
     if isinstance(t, list):
         branches = [b for b in t if b != "null"]
         assert len(branches) == 1, f"only [null, T] unions are used, got {t}"
-        return ("nullable", _avro_kind(branches[0]))
+        return ("nullable", _avro_kind(branches[0], named))
     if isinstance(t, dict):
         if t["type"] == "record":
-            return ("record", tuple((f["name"], _avro_kind(f["type"])) for f in t["fields"]))
+            shape = ("record", tuple((f["name"], _avro_kind(f["type"], named)) for f in t["fields"]))
+            named[t["name"]] = shape
+            return shape
+        if t["type"] == "enum":
+            assert t.get("default") in t["symbols"], f"enum {t['name']} needs a default symbol to grow"
+            named[t["name"]] = ("enum", tuple(t["symbols"]))
+            return named[t["name"]]
         if t["type"] == "array":
-            return ("array", _avro_kind(t["items"]))
+            return ("array", _avro_kind(t["items"], named))
         if t["type"] == "map":
-            return ("map", _avro_kind(t["values"]))
+            return ("map", _avro_kind(t["values"], named))
         if t.get("logicalType") == "timestamp-millis":
             return "timestamp"
         if t.get("logicalType") == "uuid":
             return "uuid"
-        return _avro_kind(t["type"])
+        return _avro_kind(t["type"], named)
+    if isinstance(t, str) and t.rsplit(".", 1)[-1] in named:
+        return named[t.rsplit(".", 1)[-1]]
     return {"int": "int", "long": "int", "double": "float", "float": "float"}.get(t, t)
 
 
@@ -242,6 +322,8 @@ def _py_kind(annotation: Any) -> Any:
     if origin in (types.UnionType, typing.Union):
         inner = [a for a in args if a is not type(None)]
         return ("nullable", _py_kind(inner[0]))
+    if origin is typing.Literal:
+        return ("enum", args)
     if origin is list:
         return ("array", _py_kind(args[0]))
     if origin is dict:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 
+from schemas import payloads
 from schemas.limits import event_problems, storable_text, value_problems
 from schemas.models import DerivationEvent, Meta, Producer, RunEvent, now_utc
 
@@ -43,6 +44,22 @@ def test_json_held_as_text_is_checked_inside() -> None:
     )  # fmt: skip
     problems = dict(event_problems(derivation))
     assert "nan" in problems["requirements.0.value"] and "NUL" in problems["skills.0.name"]
+
+
+def test_typed_payloads_are_checked_inside() -> None:
+    line = payloads.RequirementLine(
+        index=0, text="x", proof_stacks=[payloads.ProofStack(parse_confidence=float("nan"), flags=["a\x00"])]
+    )
+    derivation = DerivationEvent(
+        meta=_meta("derivation.created"),
+        posting_id="p",
+        version=1,
+        posting_event_id="e",
+        requirement_lines=[line],
+    )
+    problems = dict(event_problems(derivation))
+    assert "nan" in problems["requirement_lines.0.proof_stacks.0.parse_confidence"]
+    assert "NUL" in problems["requirement_lines.0.proof_stacks.0.flags.0"]
 
 
 def test_values_are_walked_with_paths_and_bounds() -> None:

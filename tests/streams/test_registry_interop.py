@@ -118,3 +118,31 @@ def test_an_old_writer_schema_resolves_onto_the_current_reader(endpoints: Endpoi
     _, decoded = EventCodec(registry).decode("postings", data)
     assert isinstance(decoded, PostingEvent)
     assert decoded.source_line is None and decoded.content == event.content
+
+
+def test_the_documented_consumer_reads_v3_and_v2_matches_through_confluent_deserializer(
+    endpoints: Endpoints,
+) -> None:
+    """docs/matching.md's `describe` on what confluent-kafka's AvroDeserializer hands a consumer."""
+    import json
+
+    import fastavro
+
+    from processors.matching.payload import detail_json
+    from schemas import wire
+    from tests.processors.jury.helpers import borderline_match
+    from tests.schemas.test_consumer_example import doc_describe
+
+    event = borderline_match()
+    v3_bytes = EventCodec(ours(endpoints)).encode(event)
+    old = dict(catalog.history("matches"))["v2.avsc"]
+    old_id = ours(endpoints).register("matches-value", json.dumps(old, separators=(",", ":")))
+    twin = {**event.to_avro(), "detail": json.dumps(detail_json(event), ensure_ascii=False, sort_keys=True)}
+    v2_bytes = wire.frame(old_id, fastavro.parse_schema(old), twin)
+    deserializer = AvroDeserializer(confluent(endpoints))
+    context = SerializationContext("matches", MessageField.VALUE)
+    v3, v2 = deserializer(v3_bytes, context), deserializer(v2_bytes, context)
+    assert v3["score"]["fit"]["components"]["hard_skills"] == event.score.fit.components.hard_skills  # type: ignore[union-attr]
+    assert "score" not in v2 and "detail" in v2  # the writer's own schema: v2 has no typed fields
+    describe = doc_describe()
+    assert describe(v3) == describe(v2)

@@ -9,6 +9,7 @@ from processors.llm.protocol import EngineSpec
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import reprocess_command
 from processors.pipeline.executor import Reusable, ReuseKey, execute, input_hash
+from processors.pipeline.payload import red_flags_json, requirements_json, skills_json
 from processors.pipeline.work import PriorDerivation
 from schemas.models import DerivationEvent, Producer, RunEvent
 from tests.processors.pipeline.fixtures import (
@@ -37,7 +38,7 @@ def test_every_sample_posting_completes_with_a_derivation_and_one_decision_per_t
         assert len(lily) == len(r.work.requirements) > 0
         derivation = r.events[-2]
         assert isinstance(derivation, DerivationEvent) and derivation.version == 1
-        reqs = json.loads(derivation.requirements)
+        reqs = requirements_json(derivation)
         assert [q["decision_id"] for q in reqs] == [str(d.meta.event_id) for d in lily]
         assert all(q["proof_stacks"] for q in reqs)
 
@@ -84,7 +85,7 @@ def test_a_huge_and_an_injected_posting_flow_through_with_flags() -> None:
     results = execute(inputs, CONFIG, Engines())
     assert [r.status for r in results] == ["completed"] * 3
     assert len(results[0].work.summary or "") <= 600
-    codes = {f["code"] for f in results[1].work.flags}
+    codes = {f.code for f in results[1].work.flags}
     assert "prompt_injection" in codes
     assert "Ignore previous instructions" not in (results[1].work.summary or "")
 
@@ -130,8 +131,8 @@ def _prior_from(result) -> PriorDerivation:  # type: ignore[no-untyped-def]
     d = result.events[-2]
     return PriorDerivation(
         version=d.version, event_id=str(d.meta.event_id), posting_event_id=d.posting_event_id, summary=d.summary,
-        culture_text=d.culture_text, requirements=json.loads(d.requirements), responsibilities=d.responsibilities,
-        skills=json.loads(d.skills), red_flags=json.loads(d.red_flags), ihl_score=d.ihl_score,
+        culture_text=d.culture_text, requirements=requirements_json(d), responsibilities=d.responsibilities,
+        skills=skills_json(d), red_flags=red_flags_json(d), ihl_score=d.ihl_score,
         red_flag_category=d.red_flag_category, ghost_score=d.ghost_score, decision_ids=d.decision_ids,
     )  # fmt: skip
 
@@ -203,7 +204,7 @@ def test_a_skill_the_posting_does_not_contain_is_rejected_and_never_projected_as
     assert lily and all(d.status == "rejected" and "NOT_IN_SOURCE" in d.flags for d in lily)
     derivation = r.events[-2]
     assert isinstance(derivation, DerivationEvent)
-    stacks = [s for q in json.loads(derivation.requirements) for s in q["proof_stacks"]]
+    stacks = [s for q in requirements_json(derivation) for s in q["proof_stacks"]]
     assert stacks and all(s["skill"] is None and "NOT_IN_SOURCE" in s["flags"] for s in stacks)
 
 

@@ -6,6 +6,7 @@ import json
 
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.executor import execute
+from processors.pipeline.payload import requirements_json, skills_json
 from schemas.models import DerivationEvent
 from tests.processors.pipeline.fixtures import Engines, sample_inputs, with_content
 
@@ -25,9 +26,9 @@ def test_no_requirement_lines_complete_with_an_empty_flagged_list() -> None:
     assert mapped.status == "ok"
     assert not [d for d in result.work.decisions if d.task == "lily"]
     derivation = result.events[-2]
-    assert isinstance(derivation, DerivationEvent) and json.loads(derivation.requirements) == []
+    assert isinstance(derivation, DerivationEvent) and requirements_json(derivation) == []
     # The title is still mapped, so the matcher has something to go on.
-    assert {s["requirement_index"] for s in json.loads(derivation.skills)} <= {-1}
+    assert {s["requirement_index"] for s in skills_json(derivation)} <= {-1}
     # A posting with requirement lines is not flagged.
     (theirs,) = [d for d in results[1].work.decisions if d.task == "extract_requirements"]
     assert theirs.flags == [] and json.loads(theirs.output)["requirements"]

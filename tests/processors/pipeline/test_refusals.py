@@ -13,6 +13,7 @@ from processors.llm.protocol import EngineError, EngineSpec, LLMRequest, LLMResu
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import reprocess_command
 from processors.pipeline.executor import execute
+from processors.pipeline.payload import requirements_json
 from processors.pipeline.steps import check_request, parse_overrides
 from processors.pipeline.work import RunInput
 from schemas.limits import event_problems
@@ -121,7 +122,7 @@ def test_output_holding_infinity_is_a_failed_decision_never_projected() -> None:
     assert lily and all(d.status == "failed" and "unstorable output" in (d.error or "") for d in lily)
     assert all("is inf" in (d.error or "") and d.output == "" for d in lily)
     (derivation,) = _derivations(result.events)
-    stacks = [s for q in json.loads(derivation.requirements) for s in q["proof_stacks"]]
+    stacks = [s for q in requirements_json(derivation) for s in q["proof_stacks"]]
     assert stacks and all(s["track_record"] is None and s["flags"] for s in stacks)
 
 
