@@ -9,7 +9,6 @@ from typing import Any
 import fastavro
 import psycopg
 import pytest
-from streams.topics import topic as topic_info
 
 from infra.context import Context
 from processors.matching.payload import detail_json
@@ -19,6 +18,7 @@ from processors.pipeline.payload import red_flags_json, requirements_json, skill
 from projections.rebuild import rebuild
 from schemas import catalog, wire
 from schemas.models import DerivationEvent, Event, MatchEvent, deterministic_id
+from schemas.topics import topic as topic_info
 from tests.processors.jury.helpers import borderline_match
 from tests.processors.pipeline.fixtures import Engines, sample_inputs
 
