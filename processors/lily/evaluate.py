@@ -11,12 +11,15 @@ carries a matching one, because the label names one requirement of the line and 
 other stacks are its alternatives or companions. A layer predicted where the label has
 none is a false positive; a mismatch is both a false positive and a false negative.
 requirement_strength is scored per class on the first stack; flags on any stack.
+A line passes when it has no miss at all: every layer, its strength and its flags right.
+With several taxonomies (`hybrid-1` names ESCO skills and keeps some of the rules
+taxonomy's), a label matches a predicted skill that one of them resolves it to by code and name.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
@@ -90,8 +93,13 @@ class Miss(BaseModel):
 class EvalReport(BaseModel):
     model_config = ConfigDict(frozen=True)
     lines: int
+    passed: int = 0
     scores: list[LayerScore]
     misses: list[Miss]
+
+    @property
+    def pass_rate(self) -> float:
+        return self.passed / self.lines if self.lines else 0.0
 
     def score(self, name: str) -> LayerScore:
         for s in self.scores:
@@ -112,18 +120,23 @@ class _Counter:
 def evaluate(
     lines: list[LabelledLine],
     predict: Callable[[str], list[ProofStack]],
-    taxonomy: Taxonomy | None = None,
+    taxonomy: Taxonomy | Sequence[Taxonomy] | None = None,
 ) -> EvalReport:
+    taxonomies = (
+        () if taxonomy is None else (taxonomy,) if isinstance(taxonomy, Taxonomy) else tuple(taxonomy)
+    )
     names = [*LAYERS, *(f"strength:{s}" for s in STRENGTHS), *(f"flag:{f}" for f in FLAGS)]
     counts = {n: _Counter() for n in names}
     misses: list[Miss] = []
+    passed = 0
     for line in lines:
+        before = len(misses)
         stacks = predict(line.text)
         exp = line.expected
         for layer in LAYERS:
             want = getattr(exp, layer)
             got = [getattr(s, layer) for s in stacks if getattr(s, layer) is not None]
-            ok = want is not None and any(_match(layer, want, g, taxonomy) for g in got)
+            ok = want is not None and any(_match(layer, want, g, taxonomies) for g in got)
             _count(counts[layer], want is not None, bool(got), ok)
             if not ok and (want is not None or got):
                 misses.append(
@@ -151,8 +164,9 @@ def evaluate(
                 misses.append(
                     Miss(text=line.text, layer=f"flag:{f}", expected=str(want_flag), got=str(got_flag))
                 )
+        passed += len(misses) == before
     scores = [LayerScore(name=n, tp=c.tp, fp=c.fp, fn=c.fn, support=c.support) for n, c in counts.items()]
-    return EvalReport(lines=len(lines), scores=scores, misses=misses)
+    return EvalReport(lines=len(lines), passed=passed, scores=scores, misses=misses)
 
 
 def _count(c: _Counter, expected: bool, predicted: bool, matched: bool) -> None:
@@ -164,9 +178,9 @@ def _count(c: _Counter, expected: bool, predicted: bool, matched: bool) -> None:
     c.fn += expected
 
 
-def _match(layer: str, want: Any, got: Any, taxonomy: Taxonomy | None) -> bool:
+def _match(layer: str, want: Any, got: Any, taxonomies: tuple[Taxonomy, ...]) -> bool:
     if layer == "skill":
-        return _skill_match(want, got, taxonomy)
+        return _skill_match(want, got, taxonomies)
     if layer == "experience":
         return _experience_match(want, got)
     if layer == "certification":
@@ -174,13 +188,19 @@ def _match(layer: str, want: Any, got: Any, taxonomy: Taxonomy | None) -> bool:
     return _track_record_match(want, got)
 
 
-def _skill_match(want: str, got: SkillLayer, taxonomy: Taxonomy | None) -> bool:
+def _skill_match(want: str, got: SkillLayer, taxonomies: tuple[Taxonomy, ...]) -> bool:
     if normalise(want) == normalise(got.name):
         return True
-    if taxonomy is None or got.code is None:
+    if got.code is None:
         return False
-    skill = taxonomy.lookup(want)
-    return skill is not None and skill.code == got.code
+    for taxonomy in taxonomies:
+        skill = taxonomy.lookup(want)
+        same_name = len(taxonomies) == 1 or (
+            skill is not None and normalise(skill.name) == normalise(got.name)
+        )
+        if skill is not None and skill.code == got.code and same_name:
+            return True
+    return False
 
 
 def _experience_match(want: ExpectedExperience, got: ExperienceLayer) -> bool:

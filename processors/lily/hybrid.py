@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict
 
-from processors.lily import rules
+from processors.lily import hybrid_sect, rules
 from processors.lily.model import Mention, ProofStack, SkillLayer
 from processors.linking.linker import LinkedSkill, Linker
 from processors.linking.linker import Mention as LinkMention
@@ -38,6 +38,8 @@ RULESET = "hybrid-1"
 THRESHOLD = 0.2  # tuned on 300 SkillSpan train sentences (span F1, see span_eval.py)
 MAX_LINKS = 8
 _OR = re.compile(r"^\s*(?:,\s*)?(?:or|/|and/or)\s*$", re.IGNORECASE)
+_LIST_COMMA = re.compile(r"^\s*,\s*$")
+_LIST_ENDS_IN_OR = re.compile(r"^(?:(?!\band\b)[^;.])*?\bor\b", re.IGNORECASE)
 _LEVEL = re.compile(
     r"\b(?P<cefr>[ABC][12])\b|\b(?P<word>native|mother tongue|bilingual|fluent|fluency|business[- ]level|"
     r"professional[- ]level|conversational|basic|intermediate|advanced)\b",
@@ -173,7 +175,7 @@ def decompose(
         elif id(stack) not in used or not stacks:
             needs = "NEEDS_CONTEXT" in stack.flags
             stacks.append(_plain(stack, skill=_from_title(title, linker) if needs else None))
-    return _alternatives(text, _dedupe(sorted(stacks, key=_position)))
+    return _alternatives(text, hybrid_sect.refine(text, _dedupe(sorted(stacks, key=_position)), linker))
 
 
 def _dedupe(stacks: list[HybridStack]) -> list[HybridStack]:
@@ -207,13 +209,21 @@ def _alternatives(text: str, stacks: list[HybridStack]) -> list[HybridStack]:
             and s.certification is None
             and prev.certification is None
             and last.mention.end <= mention.start
-            and _OR.match(text[last.mention.end : mention.start])
+            and _joined_by_or(text, last.mention.end, mention.start)
         ):
             assert s.skill is not None
             out[-1] = prev.model_copy(update={"alternatives": [*prev.alternatives, s.skill, *s.alternatives]})
             continue
         out.append(s)
     return out
+
+
+def _joined_by_or(text: str, end: int, start: int) -> bool:
+    """ "Go or Python", "Go/Python"; a comma too when the list goes on to an "or" ("SRE, DevOps or ...")."""
+    between = text[end:start]
+    return bool(_OR.match(between)) or bool(
+        _LIST_COMMA.match(between) and _LIST_ENDS_IN_OR.match(text[start:])
+    )
 
 
 def _overlaps(span: tuple[int, int], mention: LinkMention) -> bool:

@@ -69,6 +69,10 @@ class ExperienceLayer(_Layer):
     unit: ExperienceUnit
     op: ExperienceOp
     qualifier: str | None = Field(default=None, pattern=TEXT, max_length=100, description="e.g. relevant")
+    context: str | None = Field(
+        default=None, pattern=TEXT, max_length=200, exclude_if=_unset,
+        description="where it was done when that is no stakes or no skill: an industry, a side project",
+    )  # fmt: skip
 
 
 class CertificationLayer(_Layer):

@@ -64,23 +64,17 @@ def test_every_layer_and_class_is_present(lines):
 
 
 # Floors sit a little below what the rules measured on this set with the sample taxonomy
-# (see the lead's report); a drop below them is a regression worth a look.
-FLOORS = {
-    "rules-1": {
-        "skill": (0.95, 0.62),
-        "experience": (0.9, 0.95),
-        "certification": (0.95, 0.95),
-        "track_record": (0.95, 0.95),
-        "flag:NEEDS_CONTEXT": (0.8, 0.8),
-    },
-    "rules-broad": {
-        "skill": (0.95, 0.62),
-        "experience": (0.9, 0.95),
-        "certification": (0.95, 0.95),
-        "track_record": (0.95, 0.95),
-        "flag:NEEDS_CONTEXT": (0.8, 0.8),
-    },
+# (see the lead's report); a drop below them is a regression worth a look. The set's last
+# lines are the cases only hybrid-1 reads (word numbers, before-and-after outcomes, stakes,
+# industries); rules-1 keeps reading them as it always did, hence its lower E and T floors.
+_RULES_FLOORS = {
+    "skill": (0.95, 0.62),
+    "experience": (0.9, 0.82),
+    "certification": (0.95, 0.95),
+    "track_record": (0.9, 0.88),
+    "flag:NEEDS_CONTEXT": (0.8, 0.8),
 }
+FLOORS = {"rules-1": _RULES_FLOORS, "rules-broad": _RULES_FLOORS}
 
 
 @pytest.mark.parametrize("ruleset", sorted(FLOORS))
@@ -98,6 +92,18 @@ def test_quality_floors_with_the_sample_taxonomy(lines, ruleset):
 def test_quality_floors_with_the_builtin_taxonomy(lines):
     tax = builtin()
     report = evaluate(lines, lambda text: decompose(text, tax), tax)
-    assert report.score("experience").recall >= 0.9
+    assert report.score("experience").recall >= 0.82  # see _RULES_FLOORS
     assert report.score("certification").recall >= 0.9
     assert report.score("skill").precision >= 0.5
+
+
+def test_hybrid_1_reads_the_e_c_t_layers_at_least_as_well_as_rules_1(lines):
+    from infra.linking_index import default_linker
+    from processors.lily import hybrid
+
+    tax, linker = current(), default_linker("esco")
+    plain = evaluate(lines, lambda text: decompose(text, tax), tax)
+    linked = evaluate(lines, lambda text: hybrid.decompose(text, linker, tax), [linker.taxonomy, tax])
+    for layer in ("experience", "certification", "track_record", "flag:NEEDS_CONTEXT"):
+        assert linked.score(layer).f1 >= plain.score(layer).f1, (layer, linked.score(layer).row())
+    assert linked.score("experience").recall >= 0.95 and linked.score("track_record").recall >= 0.95

@@ -1,0 +1,93 @@
+"""Durations `rules-1` does not read, for `hybrid-1`: "ten-plus years", "two decades",
+"five (5) years", "10 or more years", "twenty-four months", "a year and a half".
+
+`rules-1` keeps its own reader (durations.py) so its output never changes; `hybrid-1` asks
+this one only for lines where that reader found nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from processors.lily.durations import WORD_NUMBERS, Duration, find_durations
+from processors.lily.durations import _qualifier as qualifier
+from processors.lily.model import ExperienceOp, ExperienceUnit
+
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_UNITS = {w: n for w, n in WORD_NUMBERS.items() if isinstance(n, int) and 1 <= n <= 9 and " " not in w}
+_UNITS = {w: n for w, n in _UNITS.items() if w not in {"a", "an"}}
+_COMPOUND = rf"(?:{'|'.join(_TENS)})[- ](?:{'|'.join(_UNITS)})"
+_WORDS = "|".join(sorted((re.escape(w) for w in WORD_NUMBERS if w not in {"a", "an"}), key=len, reverse=True))
+_NUM = rf"(?:\d+(?:\.\d+)?|{_COMPOUND}|{_WORDS})"
+_UNIT = r"(?P<unit>years?|yrs?|months?|mos?|decades?)(?:'s|')?"
+_AT_LEAST = r"at\s+least|a\s+minimum\s+of|minimum(?:\s+of)?|over|more\s+than|upwards\s+of|well\s+over"
+_ABOUT = r"around|about|approximately|roughly|nearly|almost|close\s+to"
+
+_WIDE = re.compile(
+    rf"(?<![\w$€£])(?:(?P<ge>{_AT_LEAST})\s+|(?P<about>{_ABOUT})\s+)?"
+    rf"(?:(?P<half>(?:a|one)\s+(?:year|yr)\s+and\s+a\s+half|(?:one\s+and\s+a\s+half|1\s+and\s+a\s+half)\s+years?)"
+    rf"|(?P<decade>(?:a|one)\s+decade)(?P<dplus>[- ]?(?:plus|\+))?"
+    rf"|(?P<lo>{_NUM})(?:\s*\(\s*\d+(?:\.\d+)?\s*\))?"
+    rf"(?:\s*(?:-|\u2013|to)\s*(?P<hi>{_NUM})(?:\s*\(\s*\d+(?:\.\d+)?\s*\))?)?"
+    rf"(?P<plus>\s*\+|[- ]plus|\s+or\s+more)?[\s-]*{_UNIT}(?P<plus2>\s*\+|\s+plus|\s+or\s+more)?)",
+    re.IGNORECASE,
+)
+
+
+def number(text: str) -> float | None:
+    """Digits, a number word or a compound one ("twenty-four")."""
+    key = re.sub(r"\s+", " ", text.strip().lower())
+    if key in WORD_NUMBERS:
+        return WORD_NUMBERS[key]
+    m = re.fullmatch(r"(\w+)[- ](\w+)", key)
+    if m and m.group(1) in _TENS and m.group(2) in _UNITS:
+        return _TENS[m.group(1)] + _UNITS[m.group(2)]
+    try:
+        return float(key)
+    except ValueError:
+        return None
+
+
+def find_wide_durations(text: str) -> list[Duration]:
+    """`rules-1`'s durations, each replaced by a wider reading that covers it ("a year and a half")."""
+    wide = [d for d in (_build(text, m) for m in _WIDE.finditer(text)) if d is not None]
+    out: list[Duration] = []
+    for d in find_durations(text):
+        longer = [w for w in wide if w.start <= d.start and d.end <= w.end and w != d]
+        out.append(longer[0] if longer else d)
+    taken = [(d.start, d.end) for d in out]
+    out += [w for w in wide if not any(w.start < e and s < w.end for s, e in taken)]
+    return sorted(set(out), key=lambda d: d.start)
+
+
+def _build(text: str, m: re.Match[str]) -> Duration | None:
+    value_max: float | None = None
+    unit: ExperienceUnit = "years"
+    if m.group("half"):
+        value, in_words = 1.5, True
+        plus = False
+    elif m.group("decade"):
+        value, in_words, plus = 10.0, True, bool(m.group("dplus"))
+    else:
+        lo = number(m.group("lo"))
+        if lo is None:
+            return None
+        value, in_words = lo, not m.group("lo")[0].isdigit()
+        raw_unit = m.group("unit").lower()
+        if raw_unit.startswith("decade"):
+            value *= 10
+            value_max = (number(m.group("hi")) or 0) * 10 if m.group("hi") else None
+        else:
+            unit = "months" if raw_unit.startswith("mo") else "years"
+            value_max = number(m.group("hi")) if m.group("hi") else None
+        plus = bool(m.group("plus") or m.group("plus2"))
+    op: ExperienceOp
+    if value_max is not None and value_max > value:
+        op = "range"
+    elif plus or m.group("ge"):
+        op, value_max = ">=", None
+    elif m.group("about"):
+        op, value_max = "~", None
+    else:
+        op, value_max = "==", None
+    return Duration(value, value_max, unit, op, qualifier(text, m.end()), m.start(), m.end(), in_words)
