@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 from rich.markup import escape
@@ -23,12 +24,13 @@ from infra.cli.common import (
 )
 from processors.lily.rules import RULESETS
 
+if TYPE_CHECKING:
+    from processors.lily.model import ProofStack
+    from processors.taxonomy.model import Taxonomy
+
 lily_app = typer.Typer(help="Lily, the SECT requirement decomposer.", no_args_is_help=True)
 
 
-RulesetOpt = typer.Option(
-    "rules-1", "--ruleset", callback=one_of(RULESETS), help=f"The ruleset: {' or '.join(RULESETS)}."
-)
 _DECOMPOSE_RULESETS = (*RULESETS, "hybrid-1")
 DecomposeRulesetOpt = typer.Option(
     "rules-1", "--ruleset", callback=one_of(_DECOMPOSE_RULESETS),
@@ -118,6 +120,7 @@ def describe_stack(s: dict[str, Any]) -> str:
         upper = f"-{exp['value_max']:g}" if exp.get("value_max") is not None else ""
         op = {">=": "≥ ", "<=": "≤ ", "=": "", "range": ""}.get(exp["op"], f"{exp['op']} ")
         qualifier = f" ({exp['qualifier']})" if exp.get("qualifier") else ""
+        qualifier += f" in {exp['context']}" if exp.get("context") else ""
         parts.append(f"E {op}{exp['value']:g}{upper} {exp['unit']}{qualifier}")
     if isinstance(cert, dict):
         parts.append(f"C {cert['name']} ({cert['kind']})")
@@ -134,20 +137,56 @@ def describe_stack(s: dict[str, Any]) -> str:
     )
 
 
+_EVAL_RULESETS = _DECOMPOSE_RULESETS
+_SPAN_RULESETS = ("rules-1", "hybrid-1")
+_CORPORA = ("skillspan",)
+_SPLITS = ("dev",)
+
+
 @lily_app.command("eval")
 @friendly
 def eval_cmd(
-    file: Path = input_file("Labelled JSONL (e.g. sample_data/lily_labelled.jsonl)."),
-    ruleset: str = RulesetOpt,
+    file: Path | None = input_file("Labelled JSONL (e.g. sample_data/lily_labelled.jsonl).", default=None),
+    corpus: str | None = typer.Option(
+        None,
+        "--corpus",
+        callback=lambda v: one_of(_CORPORA)(v) if v is not None else v,
+        help="Instead of FILE, a public corpus: skillspan (span F1 of the S layer, house and tech).",
+    ),
+    split: str = typer.Option(
+        "dev", "--split", callback=one_of(_SPLITS), help="Only dev: test splits are held back."
+    ),
+    limit: int | None = typer.Option(
+        None, "--limit", min=1, help="--corpus: only the first N sentences per source."
+    ),
+    ruleset: str = typer.Option(
+        "rules-1",
+        "--ruleset",
+        callback=one_of(_EVAL_RULESETS),
+        help=f"The ruleset: {', '.join(_EVAL_RULESETS)} (hybrid-1 loads the ESCO skill linker).",
+    ),
     misses: int = typer.Option(0, "--misses", min=0, help="Also print the first N misses."),
     as_json: bool = JsonFlag,
 ) -> None:
-    """Per-layer precision and recall of Lily against a labelled set."""
-    from infra.taxonomies import in_force
+    """Lily against a labelled set (per-layer precision and recall, lines passed) or, with
+    --corpus skillspan, the S layer's span F1 on a public corpus (the same evaluation as
+    `turing skills eval --corpus skillspan`)."""
+    from infra.cli.skills_cmds import skillspan_eval
     from processors.lily.evaluate import evaluate
     from processors.lily.labelled import read_labelled
-    from processors.lily.rules import decompose
+    from infra.taxonomies import in_force
 
+    if corpus is not None:
+        if file is not None:
+            raise UsageProblem("give FILE or --corpus, not both")
+        if ruleset not in _SPAN_RULESETS:
+            raise UsageProblem(f"--corpus scores {' or '.join(_SPAN_RULESETS)}, not {ruleset}")
+        skillspan_eval(ruleset, split, limit, as_json)
+        return
+    if file is None:
+        raise UsageProblem(
+            "give a labelled FILE (e.g. sample_data/lily_labelled.jsonl) or --corpus skillspan"
+        )
     taxonomy = in_force()
     try:
         labelled = read_labelled(file)
@@ -155,9 +194,11 @@ def eval_cmd(
         raise UsageProblem(f"{file}: {exc}") from None
     if not labelled:
         raise UsageProblem(f"{file} holds no labelled line (see sample_data/lily_labelled.jsonl)")
-    report = evaluate(labelled, lambda text: decompose(text, taxonomy, ruleset=ruleset), taxonomy)
+    predict, taxonomies = _predictor(ruleset, taxonomy)
+    report = evaluate(labelled, predict, taxonomies)
     if as_json:
-        print_json({"ruleset": ruleset, "lines": report.lines, "layers": report.rows(),
+        print_json({"ruleset": ruleset, "lines": report.lines, "passed": report.passed,
+                    "pass_rate": round(report.pass_rate, 3), "layers": report.rows(),
                     "misses": [m.model_dump() for m in report.misses]})  # fmt: skip
         return
     table = Table(
@@ -167,8 +208,23 @@ def eval_cmd(
         table.add_row(row["layer"], f"{row['precision']:.3f}", f"{row['recall']:.3f}", f"{row['f1']:.3f}",
                       str(row["support"]))  # fmt: skip
     out.print(table)
+    out.print(f"lines passed (every layer, strength and flag right): {report.passed} of {report.lines} "
+              f"({report.pass_rate:.3f})")  # fmt: skip
     for m in report.misses[:misses]:
         out.print(
             f"[dim]{m.layer}[/] {escape(m.text)}\n    expected {escape(str(m.expected))}\n"
             f"    got      {escape(str(m.got))}"
         )
+
+
+def _predictor(ruleset: str, taxonomy: Taxonomy) -> tuple[Callable[[str], list[ProofStack]], list[Taxonomy]]:
+    from processors.lily import hybrid
+    from processors.lily.rules import decompose
+
+    if ruleset != hybrid.RULESET:
+        return (lambda text: decompose(text, taxonomy, ruleset=ruleset)), [taxonomy]
+    from infra.engines import LINKER_TAXONOMY
+    from infra.linking_index import default_linker
+
+    linker = default_linker(LINKER_TAXONOMY)
+    return (lambda text: hybrid.decompose(text, linker, taxonomy)), [linker.taxonomy, taxonomy]

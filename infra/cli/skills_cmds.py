@@ -118,7 +118,7 @@ def eval_cmd(
     from processors.linking.evaluate import evaluate
 
     if corpus is Corpus.skillspan:
-        _skillspan(ruleset, split, limit, as_json)
+        skillspan_eval(ruleset.value, split.value, limit, as_json)
         return
     linker = default_linker("esco")
     rows: list[dict[str, Any]] = []
@@ -139,14 +139,15 @@ def eval_cmd(
                   f"({r['sentences']} sentences, {r['unreachable_gold']} gold labels not in ESCO 1.2.0)")  # fmt: skip
 
 
-def _skillspan(ruleset: Ruleset, split: Split, limit: int | None, as_json: bool) -> None:
+def skillspan_eval(ruleset: str, split: str, limit: int | None, as_json: bool) -> None:
+    """SkillSpan span F1 of a Lily ruleset's S layer (`turing skills eval` and `turing lily eval`)."""
     from infra.corpora import SKILLSPAN_SOURCES, skillspan
     from processors.lily import hybrid
     from processors.lily.span_eval import evaluate_spans, rules_spans, stack_spans
     from processors.taxonomy import store
 
     rules_taxonomy = store.builtin()
-    if ruleset is Ruleset.hybrid_1:
+    if ruleset == Ruleset.hybrid_1.value:
         from infra.linking_index import default_linker
 
         linker = default_linker("esco")
@@ -164,9 +165,9 @@ def _skillspan(ruleset: Ruleset, split: Split, limit: int | None, as_json: bool)
 
     rows: list[dict[str, Any]] = []
     for source in SKILLSPAN_SOURCES:
-        report = evaluate_spans(skillspan(source, split.value)[:limit], read)
-        rows.append({"corpus": "skillspan", "source": source, "split": split.value, "limit": limit,
-                     "ruleset": ruleset.value, **report.as_dict()})  # fmt: skip
+        report = evaluate_spans(skillspan(source, split)[:limit], read)
+        rows.append({"corpus": "skillspan", "source": source, "split": split, "limit": limit,
+                     "ruleset": ruleset, **report.as_dict()})  # fmt: skip
     if as_json:
         print_json_lines(rows)
         return
