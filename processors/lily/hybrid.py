@@ -175,7 +175,30 @@ def decompose(
         elif id(stack) not in used or not stacks:
             needs = "NEEDS_CONTEXT" in stack.flags
             stacks.append(_plain(stack, skill=_from_title(title, linker) if needs else None))
-    return _alternatives(text, hybrid_sect.refine(text, _dedupe(sorted(stacks, key=_position)), linker))
+    refined = hybrid_sect.refine(text, _dedupe(sorted(stacks, key=_position)), linker)
+    return _alternatives(text, _from_role(text, refined, linker))
+
+
+_AS_ROLE = re.compile(r"\bas\s+an?\s+(?P<role>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3})\s*$", re.IGNORECASE)
+
+
+def _from_role(text: str, stacks: list[HybridStack], linker: Linker) -> list[HybridStack]:
+    """ "Two years' experience as a line cook": the role is an occupation; its skill is S."""
+    m = _AS_ROLE.search(text.rstrip(" .;"))
+    if m is None or any(s.skill is not None for s in stacks):
+        return stacks
+    skill = _from_title(m.group("role"), linker)
+    if skill is None:
+        return stacks
+    return [
+        s.model_copy(update={"skill": skill})
+        if s.skill is None
+        and s.certification is None
+        and s.experience is not None
+        and s.experience.context is None
+        else s
+        for s in stacks
+    ]
 
 
 def _dedupe(stacks: list[HybridStack]) -> list[HybridStack]:

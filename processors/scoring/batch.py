@@ -31,7 +31,7 @@ from processors.scoring.proof_layers import candidate_proof, layer_checks
 from processors.scoring.score import evaluate
 from processors.scoring.similarity import Similarity
 from processors.scoring.skills import held_skills, skill_key
-from processors.scoring.titles import is_executive, normalize_title
+from processors.scoring.titles import is_executive, normalize_title, same_occupation
 from processors.taxonomy.model import Taxonomy
 
 Array = npt.NDArray[np.float64]
@@ -246,7 +246,8 @@ def fit_matrix(
     logistics = np.zeros_like(hard)
     for i, p in enumerate(profiles):
         mine_soft = tuple(s.name for s in p.skills if s.type == "Soft")
-        titles = tuple(normalize_title(t) for t in user_titles(p))
+        raw_titles = tuple(user_titles(p))
+        titles = tuple(normalize_title(t) for t in raw_titles)
         for j, q in enumerate(postings):
             key = (repr(mine_soft), repr(tuple(s.name for s in q.extracted_skills if s.type == "Soft")))
             if key not in soft_cache:
@@ -254,7 +255,9 @@ def fit_matrix(
             soft[i, j] = soft_cache[key]
             target = normalize_title(q.title)
             if (titles, target) not in role_cache:
-                exact = target in titles
+                exact = target in titles or (
+                    config.occupation_titles and same_occupation(raw_titles, q.title, taxonomy)
+                )
                 best = max((sim(t, target) for t in titles), default=0.0)
                 role_cache[(titles, target)] = 100.0 if exact else max(0.0, (best + 1) * 50)
             role[i, j] = role_cache[(titles, target)]

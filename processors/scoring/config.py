@@ -128,6 +128,7 @@ class ScoringConfig(_Frozen):
     adjacency_credit: bool = True
     proof_stack_layers: bool = True
     recency_evidence: bool = True
+    occupation_titles: bool = True  # role match: titles naming the same taxonomy occupation
     # The reference day for recency; the domain never reads the clock (replays stay equal).
     as_of: date | None = None
     max_suggestions: int = Field(default=8, ge=0)
@@ -150,7 +151,12 @@ class ScoringConfig(_Frozen):
     def baseline(self) -> ScoringConfig:
         """The same configuration with every extension off: the seeds' formulas only."""
         return self.model_copy(
-            update={"adjacency_credit": False, "proof_stack_layers": False, "recency_evidence": False}
+            update={
+                "adjacency_credit": False,
+                "proof_stack_layers": False,
+                "recency_evidence": False,
+                "occupation_titles": False,
+            }
         )
 
 

@@ -17,7 +17,7 @@ from processors.scoring.models import DerivedPosting, Profile
 from processors.scoring.nonneg import commutable, work_model
 from processors.scoring.similarity import Similarity
 from processors.scoring.skills import NEUTRAL
-from processors.scoring.titles import is_entry_level, is_executive, normalize_title
+from processors.scoring.titles import is_entry_level, is_executive, normalize_title, same_occupation
 from processors.taxonomy.model import Taxonomy
 
 
@@ -57,10 +57,16 @@ def user_titles(profile: Profile) -> list[str]:
     return [t for t in [profile.current_role, *(w.job_title for w in profile.work_history)] if t.strip()]
 
 
-def role_match_score(profile: Profile, posting: DerivedPosting, sim: Similarity) -> float:
+def role_match_score(
+    profile: Profile, posting: DerivedPosting, sim: Similarity, occupations: Taxonomy | None = None
+) -> float:
+    """`occupations`: when given (not in the seeds' baseline), a title naming the posting's
+    occupation is a full match, as a normalised title equal to it is."""
     titles = user_titles(profile)
     target = normalize_title(posting.title)
     if any(normalize_title(t) == target for t in titles):
+        return 100.0
+    if occupations is not None and same_occupation(titles, posting.title, occupations):
         return 100.0
     # Seed 001 embeds the titles together; with a pairwise similarity the closest title speaks for them.
     similarity = max((sim(normalize_title(t), target) for t in titles), default=0.0)
@@ -128,7 +134,7 @@ def fit_parts(
         "hard_skills": hard,
         "soft_skills": soft_skills_score(profile, posting, taxonomy, sim),
         "experience": experience,
-        "role_match": role_match_score(profile, posting, sim),
+        "role_match": role_match_score(profile, posting, sim, taxonomy if config.occupation_titles else None),
         "logistics": logistics_score(profile, posting),
     }
     which = mode(profile, posting)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+from processors.taxonomy.model import Taxonomy
 
 LEVELS = ("junior", "mid", "senior", "lead", "director", "vp", "c_level")
 
@@ -75,4 +78,16 @@ def is_entry_level(title: str, years_min: float | None, years_max: float | None)
         return True
     return (years_max is not None and years_max <= 1) or (
         years_min is not None and years_min == 0 and years_max is None
+    )
+
+
+def same_occupation(titles: Sequence[str], target: str, taxonomy: Taxonomy) -> bool:
+    """A title and the posting's name the same occupation of the taxonomy (ESCO: preferred and
+    alternative labels, then rapidfuzz, see `occupations.TitleIndex`): "Staff Accountant" and
+    "accountant" are one role. False when the taxonomy has no occupations."""
+    if not taxonomy.occupations or not target.strip():
+        return False
+    job = taxonomy.occupation(target)
+    return job is not None and any(
+        (o := taxonomy.occupation(t)) is not None and o.uri == job.uri for t in titles
     )

@@ -135,3 +135,10 @@ def test_a_list_ending_in_or_is_one_requirement_and_no_generic_filler_is_a_skill
     names = [s.skill.name if s.skill else "", *(a.name for a in s.alternatives)]
     assert "DevOps" in names and len(names) == 2
     assert "General Engineering" not in names
+
+
+def test_experience_as_a_role_takes_its_skill_from_the_roles_occupation(linker: Linker) -> None:
+    s = one("Two years' experience as a line cook", linker)
+    job = linker.taxonomy.occupation("line cook")
+    assert job is not None and s.skill is not None and s.skill.code in job.essential
+    assert s.experience is not None and s.experience.value == 2
