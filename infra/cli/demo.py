@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.rule import Rule
 
 from infra import stack
-from infra.cli import demo_access, demo_quality
+from infra.cli import demo_access, demo_hybrid, demo_quality
 from infra.cli import demo_matching as dm
 from infra.cli import demo_pipeline as dp
 from infra.cli.common import DataDir, console, context, friendly, out
@@ -34,7 +34,8 @@ def demo(
         "(default: the sample data shipped with Turing).",
     ),
 ) -> None:
-    """Stack up, ingest samples, run the pipeline, show proof stacks, reprocess with a diff, traces, a rebuild."""
+    """Stack up, ingest samples, run the pipeline, show proof stacks, reprocess with a diff, matches,
+    a hybrid-1 replay with how the matches moved, traces, a rebuild."""
     samples = samples_dir() if samples is None else samples
     out.print(Rule("[bold]Turing demo[/]"))
     with console.status("starting the embedded stack (SeaweedFS, Tansu, PostgreSQL, API)…") as st:
@@ -126,6 +127,9 @@ def demo(
             )
             out.print(trace_tree(fit_trace))
             result_trace = {**result_trace, "verified": result_trace["verified"] and fit_trace["verified"]}
+            out.print(Rule("replay: Lily again with hybrid-1, ESCO skills from the linker"))
+            replay_ok = demo_hybrid.walkthrough(ctx, shown[0])
+            result_trace = {**result_trace, "verified": result_trace["verified"] and replay_ok}
             out.print(Rule("access: tokens, the stage as recorded state, who read what"))
             access_ok = demo_access.walkthrough(ctx, shown[0], pid)
         out.print(Rule("quality: the jury, feedback, QA sampling with a remediation, the eval report"))
