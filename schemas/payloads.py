@@ -47,6 +47,7 @@ class ExperienceLayer(_Record):
     unit: ExperienceUnit = "years"
     op: str = ">="
     qualifier: str | None = None
+    context: str | None = None
 
 
 class CertificationLayer(_Record):

@@ -172,9 +172,9 @@ def eval_cmd(
     --corpus skillspan, the S layer's span F1 on a public corpus (the same evaluation as
     `turing skills eval --corpus skillspan`)."""
     from infra.cli.skills_cmds import skillspan_eval
+    from infra.taxonomies import in_force
     from processors.lily.evaluate import evaluate
     from processors.lily.labelled import read_labelled
-    from infra.taxonomies import in_force
 
     if corpus is not None:
         if file is not None:

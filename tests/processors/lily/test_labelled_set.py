@@ -101,7 +101,7 @@ def test_hybrid_1_reads_the_e_c_t_layers_at_least_as_well_as_rules_1(lines):
     from infra.linking_index import default_linker
     from processors.lily import hybrid
 
-    tax, linker = current(), default_linker("esco")
+    tax, linker = builtin(), default_linker("esco")
     plain = evaluate(lines, lambda text: decompose(text, tax), tax)
     linked = evaluate(lines, lambda text: hybrid.decompose(text, linker, tax), [linker.taxonomy, tax])
     for layer in ("experience", "certification", "track_record", "flag:NEEDS_CONTEXT"):
