@@ -10,8 +10,8 @@ import psycopg
 
 from processors.matching.match import PostingVersion, ProfileVersion
 from processors.retrieval.blend import blend
+from processors.retrieval.lexical import lexical_query
 from projections.retrieval_store import lexical_candidates
-from projections.search import lexical_query
 
 
 def requirement_evidence(

@@ -9,7 +9,6 @@ is lexical-only and the audit says so (seed 003 §13).
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from collections.abc import Mapping
 from typing import Any
@@ -21,6 +20,7 @@ from processors.embeddings.provider import EmbeddingProvider
 from processors.retrieval.atoms import atoms_from_profile
 from processors.retrieval.audit import build_audit
 from processors.retrieval.blend import blend
+from processors.retrieval.lexical import lexical_query
 from processors.retrieval.model import Candidate, Query, Result, get_preset
 from projections import db
 from projections.atoms_projector import atom_source, profile_or_none
@@ -35,53 +35,6 @@ from projections.retrieval_store import (
 # Seed 003's candidate pool sizes: wide lists before the blend, the caller's k after it.
 LEXICAL_POOL = 100
 SEMANTIC_POOL = 50
-
-# websearch_to_tsquery ANDs bare words, so "latency reduction" would miss an atom that says
-# "latency" but not "reduction". Plain queries are ORed instead and ts_rank_cd rewards atoms
-# matching more of them; the 'simple' configuration keeps function words, which would then
-# match nearly every atom, so those are left out of the OR.
-_STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "by",
-        "for",
-        "from",
-        "has",
-        "have",
-        "i",
-        "in",
-        "is",
-        "it",
-        "its",
-        "my",
-        "of",
-        "on",
-        "or",
-        "our",
-        "the",
-        "to",
-        "was",
-        "were",
-        "with",
-    ]
-)
-_SYNTAX = re.compile(r'["()]|(^|\s)-\S|\bor\b', re.IGNORECASE)
-_WORD = re.compile(r"\w+")
-
-
-def lexical_query(text: str) -> str:
-    """The web-search expression sent for `text`: as written if it uses the syntax, else words ORed."""
-    if _SYNTAX.search(text):
-        return text
-    words = list(dict.fromkeys(w.casefold() for w in _WORD.findall(text)))
-    kept = [w for w in words if w not in _STOP_WORDS] or words
-    return " or ".join(kept)
 
 
 def search_profile(

@@ -16,18 +16,10 @@ from infra.ingest_profiles import ingest_profiles
 from infra.settings import Endpoints
 from processors.embeddings.cache import CachedEmbedder, InMemoryVectorStore
 from processors.embeddings.provider import MiniLMProvider
-from projections.search import lexical_query, search_profile
+from projections.search import search_profile
 from tests.conftest import SAMPLES
 
 LATENCY = "Cut p99 latency of the pricing API"
-
-
-def test_plain_words_are_ored_without_function_words() -> None:
-    assert lexical_query("latency reduction") == "latency or reduction"
-    assert lexical_query("Made the API faster, the API!") == "made or api or faster"
-    assert lexical_query("the of") == "the or of"  # nothing but function words: keep them
-    assert lexical_query('"pricing API" -kafka') == '"pricing API" -kafka'
-    assert lexical_query("python or go") == "python or go"
 
 
 @pytest.fixture(scope="module")
