@@ -27,8 +27,8 @@ from rich.console import Console
 
 from infra.bench_data import generate
 from infra.context import Context
-from infra.ingest import ingest_postings
 from infra.stack import down, start_worker, up
+from infra.usecases.ingest_postings import ingest_postings
 from processors.intake.changes import plan
 from processors.intake.records import read_records
 from processors.lily.rules import decompose

@@ -15,8 +15,8 @@ from infra.cli import demo_pipeline as dp
 from infra.cli.common import DataDir, console, context, friendly, out
 from infra.cli.ingest_cmds import postings_table
 from infra.cli.projection_cmds import trace_tree
-from infra.ingest import ingest_postings
 from infra.samples import samples_dir
+from infra.usecases.ingest_postings import ingest_postings
 from processors.sensitive.model import Stage
 from projections import lineage, match_reads, pipeline_reads, queries
 from projections.lineage_match import trace_match

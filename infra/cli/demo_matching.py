@@ -9,7 +9,7 @@ from rich.table import Table
 
 from infra.cli.common import console
 from infra.context import Context
-from infra.ingest_profiles import ingest_profiles
+from infra.usecases.ingest_profiles import ingest_profiles
 from processors.sensitive.model import Stage
 from projections import db, match_reads
 

@@ -12,7 +12,6 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from infra import ingest as intake
 from infra.cli.common import (
     DataDir,
     JsonFlag,
@@ -28,7 +27,8 @@ from infra.cli.common import (
 )
 from infra.cli.shapes import expect
 from infra.context import Context
-from infra.ingest import targets_of
+from infra.usecases import ingest_postings as intake
+from infra.usecases.ingest_postings import targets_of
 from processors.intake.changes import withdraw
 from processors.intake.records import Rejected
 from projections import queries
@@ -248,7 +248,7 @@ def ingest_profiles(
 
     Exit 0 when every record was accepted, 3 when some were rejected, 4 when none was accepted.
     """
-    from infra.ingest_profiles import ingest_profiles as run
+    from infra.usecases.ingest_profiles import ingest_profiles as run
 
     data = file.read_bytes()
     expect(file, data, "profile", "did you mean `turing ingest postings`?")

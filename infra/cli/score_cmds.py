@@ -74,7 +74,7 @@ def _load(path: Path, model: type[BaseModel], what: Literal["profile", "posting"
 def _load_posting(path: Path, settings: Settings, taxonomy: Taxonomy) -> Any:
     from pydantic import ValidationError
 
-    from infra.derive_posting import derive_with_pipeline
+    from infra.usecases.score import derive_with_pipeline
     from processors.scoring.from_posting import is_derived
     from processors.scoring.models import DerivedPosting
 

@@ -11,11 +11,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from infra.cli.common import DataDir, JsonFlag, console, context, fail, friendly, one_of, out, print_json
+from infra.usecases.search import search_profile
 from processors.embeddings.cache import CachedEmbedder
 from processors.embeddings.provider import EmbeddingError, MiniLMProvider
 from processors.retrieval.model import PRESETS
 from projections.embeddings_store import PgVectorStore
-from projections.search import search_profile
 
 search_app = typer.Typer(help="Search a profile's evidence (hybrid retrieval).", no_args_is_help=True)
 

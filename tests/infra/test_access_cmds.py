@@ -12,9 +12,9 @@ import httpx
 import pytest
 
 from infra.context import Context
-from infra.ingest import ingest_postings
-from infra.ingest_profiles import ingest_profiles
 from infra.settings import Endpoints
+from infra.usecases.ingest_postings import ingest_postings
+from infra.usecases.ingest_profiles import ingest_profiles
 from tests.conftest import SAMPLES
 from tests.infra.api.test_access_api import POSTING, PROFILE, _scored_match
 from tests.infra.test_cli import run

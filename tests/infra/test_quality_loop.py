@@ -17,9 +17,9 @@ from typer.testing import CliRunner, Result
 
 from infra.cli.app import app
 from infra.context import Context
-from infra.ingest import ingest_postings
-from infra.ingest_profiles import ingest_profiles
 from infra.settings import Endpoints
+from infra.usecases.ingest_postings import ingest_postings
+from infra.usecases.ingest_profiles import ingest_profiles
 from projections.rebuild import rebuild
 from tests.conftest import SAMPLES
 from tests.streams.pipeline_helpers import rows, start_worker, stop_worker, wait_runs

@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 
 from infra.cli.search_cmds import search_app
 from infra.context import Context
-from infra.ingest_profiles import ingest_profiles
 from infra.settings import Endpoints
+from infra.usecases.ingest_profiles import ingest_profiles
+from infra.usecases.search import search_profile
 from processors.embeddings.cache import CachedEmbedder, InMemoryVectorStore
 from processors.embeddings.provider import MiniLMProvider
-from projections.search import search_profile
 from tests.conftest import SAMPLES
 
 LATENCY = "Cut p99 latency of the pricing API"

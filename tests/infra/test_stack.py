@@ -15,9 +15,9 @@ import pytest
 
 from infra import stack
 from infra.context import Context
-from infra.ingest import ingest_postings
 from infra.procs import alive
 from infra.settings import ConfigError, Settings
+from infra.usecases.ingest_postings import ingest_postings
 from projections import queries
 from streams.reader import drain
 from tests.conftest import SAMPLES, _short_tmp

@@ -12,8 +12,8 @@ import pytest
 from psycopg.rows import dict_row
 
 from infra.context import Context
-from infra.ingest_profiles import ingest_profiles
 from infra.settings import Endpoints
+from infra.usecases.ingest_profiles import ingest_profiles
 from processors.retrieval.atoms import atoms_from_profile
 from processors.scoring.models import Profile
 from projections.atoms_projector import atom_source, profile_or_none

@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 from infra.access import erase_profile
 from infra.api.app import create_app
 from infra.context import Context
-from infra.ingest import ingest_postings
-from infra.ingest_profiles import ingest_profiles
 from infra.settings import Endpoints
+from infra.usecases.ingest_postings import ingest_postings
+from infra.usecases.ingest_profiles import ingest_profiles
 from processors.sensitive.shredding import is_sealed
 from projections.keystore import PostgresKeyStore
 from projections.lineage_match import trace_match

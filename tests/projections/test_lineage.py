@@ -7,7 +7,7 @@ import psycopg
 import pytest
 
 from infra.context import Context
-from infra.ingest import ingest_postings
+from infra.usecases.ingest_postings import ingest_postings
 from projections import lineage
 from tests.conftest import SAMPLES
 

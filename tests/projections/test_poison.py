@@ -15,7 +15,7 @@ import pytest
 from psycopg.rows import dict_row
 
 from infra.context import Context
-from infra.ingest import ingest_postings, targets_of
+from infra.usecases.ingest_postings import ingest_postings, targets_of
 from projections import queries
 from projections.rebuild import rebuild
 from schemas.models import Meta, PostingContent, PostingEvent, Producer, ProfileEvent, RunEvent, now_utc

@@ -10,7 +10,7 @@ import pytest
 from psycopg.rows import dict_row
 
 from infra.context import Context
-from infra.ingest import ingest_postings, targets_of
+from infra.usecases.ingest_postings import ingest_postings, targets_of
 from processors.intake.changes import withdraw
 from projections import queries
 from projections.checksum import schema_checksum

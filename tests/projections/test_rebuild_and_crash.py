@@ -14,7 +14,7 @@ import psycopg
 import pytest
 
 from infra.context import Context
-from infra.ingest import ingest_postings
+from infra.usecases.ingest_postings import ingest_postings
 from processors.intake.changes import plan
 from processors.intake.records import read_records
 from projections import queries

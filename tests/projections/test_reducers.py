@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from infra.context import Context
-from infra.ingest import ingest_postings
+from infra.usecases.ingest_postings import ingest_postings
 from processors.intake.changes import Known, content_dict, content_hash, decide, withdraw
 from projections import queries
 from projections.reducers import ROW_COLUMNS, TRACEABLE_FIELDS, reduce_posting

@@ -24,10 +24,10 @@ import pytest
 
 from infra.bench_data import generate
 from infra.context import Context
-from infra.ingest import ingest_postings
-from infra.ingest_profiles import ingest_profiles
 from infra.service_ports import matching_ports, pipeline_ports
 from infra.settings import Settings
+from infra.usecases.ingest_postings import ingest_postings
+from infra.usecases.ingest_profiles import ingest_profiles
 from infra.worker import semantic_index
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import reprocess_command

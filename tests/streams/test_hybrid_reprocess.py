@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from infra.context import Context
-from infra.ingest import ingest_postings
+from infra.usecases.ingest_postings import ingest_postings
 from projections import pipeline_reads
 from tests.conftest import SAMPLES
 from tests.infra.test_cli import run

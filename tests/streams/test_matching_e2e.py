@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from infra.context import Context
-from infra.ingest import ingest_postings
-from infra.ingest_profiles import ingest_profiles
+from infra.usecases.ingest_postings import ingest_postings
+from infra.usecases.ingest_profiles import ingest_profiles
 from schemas.models import MatchEvent
 from streams.reader import drain
 from tests.conftest import SAMPLES

@@ -7,7 +7,7 @@ import time
 import pytest
 
 from infra.context import Context
-from infra.ingest import ingest_postings
+from infra.usecases.ingest_postings import ingest_postings
 from tests.conftest import SAMPLES
 from tests.streams.pipeline_helpers import rows, start_worker, stop_worker, wait_runs
 

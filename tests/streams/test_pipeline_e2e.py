@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from infra.context import Context
-from infra.ingest import ingest_postings
+from infra.usecases.ingest_postings import ingest_postings
 from processors.pipeline.diff import diff
 from processors.pipeline.events import reprocess_command, rollback_event, run_id_for
 from projections import lineage, pipeline_reads

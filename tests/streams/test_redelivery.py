@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from infra.context import Context
-from infra.ingest import ingest_postings
 from infra.service_ports import pipeline_ports
+from infra.usecases.ingest_postings import ingest_postings
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import command_for_posting, reprocess_command, run_id_for
 from processors.services.pipeline import PipelineService

@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from infra.access import issue_token, revoke_token
 from infra.api.app import create_app
 from infra.context import Context
-from infra.ingest import ingest_postings
-from infra.ingest_profiles import ingest_profiles
 from infra.settings import Endpoints
+from infra.usecases.ingest_postings import ingest_postings
+from infra.usecases.ingest_profiles import ingest_profiles
 from processors.matching.match import PostingVersion, ProfileVersion, match_event
 from processors.scoring.config import DEFAULT
 from processors.scoring.from_posting import derived_posting

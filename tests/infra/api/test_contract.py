@@ -17,9 +17,9 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from infra.api.app import create_app, embedded_registry_users
 from infra.context import Context
-from infra.ingest import ingest_postings
-from infra.ingest_profiles import ingest_profiles
 from infra.settings import Endpoints
+from infra.usecases.ingest_postings import ingest_postings
+from infra.usecases.ingest_profiles import ingest_profiles
 from projections import queries
 from tests.conftest import SAMPLES
 from tests.tokens import bearer

@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 
 from infra.api.app import create_app
 from infra.context import Context
-from infra.ingest import ingest_postings
-from infra.ingest_profiles import ingest_profiles
 from infra.settings import Endpoints
+from infra.usecases.ingest_postings import ingest_postings
+from infra.usecases.ingest_profiles import ingest_profiles
 from projections import match_reads, pipeline_reads
 from tests.conftest import SAMPLES
 from tests.streams.pipeline_helpers import rows, start_worker, stop_worker, wait_runs

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from infra.ingest_profiles import validate_profile
+from infra.usecases.ingest_profiles import validate_profile
 from processors.intake.changes import plan
 from processors.intake.profiles import plan_profiles, read_profile_records
 from processors.intake.records import read_records

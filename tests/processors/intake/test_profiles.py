@@ -6,7 +6,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from infra.ingest_profiles import validate_profile
+from infra.usecases.ingest_profiles import validate_profile
 from processors.intake.profiles import KnownProfile, plan_profiles, read_profile_records
 from processors.intake.records import Rejected
 from schemas.models import Producer, now_utc

@@ -9,7 +9,7 @@ from psycopg import sql
 from pydantic import ValidationError
 
 from infra.context import Context
-from infra.ingest import targets_of
+from infra.usecases.ingest_postings import targets_of
 from processors.intake.changes import IngestPlan
 from processors.intake.profiles import KnownProfile, plan_profiles, read_profile_records
 from processors.intake.records import FieldError
