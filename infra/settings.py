@@ -23,6 +23,7 @@ from processors.embeddings.provider import EmbeddingConfig
 from processors.jury.config import JuryConfig
 from processors.pipeline.config import PipelineConfig
 from processors.scoring.config import ScoringConfig
+from schemas.errors import ConfigError
 from schemas.registry_client import RegistryAuth
 from streams import security
 
@@ -163,7 +164,3 @@ class Settings(ConnectionSettings):
 def absolute(path: Path) -> Path:
     """Resolve a path once, where it is read: relative to the caller's working directory."""
     return path.expanduser().resolve()
-
-
-class ConfigError(RuntimeError):
-    """A setting is missing or wrong; the message says which and what to do."""

@@ -2,18 +2,61 @@
 
 from __future__ import annotations
 
+from types import TracebackType
 from typing import Any
 
 import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
+from schemas.errors import DatabaseRefused, DatabaseUnavailable, InfrastructureError, first_line
+
+
+def translated(exc: psycopg.Error) -> InfrastructureError:
+    """The project's error for a psycopg one: unreachable (connection-level) or refused (the rest)."""
+    cls = (
+        DatabaseUnavailable
+        if isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
+        else DatabaseRefused
+    )
+    return cls(first_line(exc))
+
+
+class _Connection(psycopg.Connection[Any]):
+    """A connection whose `with` block hands a psycopg error on as the project's own.
+
+    Code inside the block still sees psycopg's exceptions (the projector tells poison from
+    outage by them); only what leaves the block is translated, so callers never import psycopg.
+    """
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc_val: BaseException | None,
+        exc_tb: TracebackType | None,
+    ) -> None:
+        super().__exit__(exc_type, exc_val, exc_tb)
+        if isinstance(exc_val, psycopg.Error):
+            raise translated(exc_val) from exc_val
+
+
+def open_connection(dsn: str, **options: Any) -> psycopg.Connection[Any]:
+    """`psycopg.connect` with the project's errors: a refused connection is DatabaseUnavailable."""
+    try:
+        return _Connection.connect(dsn, **options)
+    except psycopg.Error as exc:
+        raise translated(exc) from exc
+
 
 def connect(dsn: str) -> psycopg.Connection[dict[str, Any]]:
     """Rows as dicts, timestamps in UTC (checksums and answers must not depend on the server's zone)."""
-    conn = psycopg.connect(dsn, row_factory=dict_row)
-    conn.execute("SET TIME ZONE 'UTC'")
-    conn.commit()
+    conn = open_connection(dsn, row_factory=dict_row)
+    try:
+        conn.execute("SET TIME ZONE 'UTC'")
+        conn.commit()
+    except psycopg.Error as exc:
+        conn.close()
+        raise translated(exc) from exc
     return conn
 
 

@@ -10,7 +10,6 @@ import hashlib
 from typing import Any
 
 import psycopg
-from confluent_kafka import KafkaException
 from psycopg import sql
 
 from projections import db
@@ -18,6 +17,7 @@ from projections.jsonable import jsonable
 from projections.migrate import LIVE_SCHEMA
 from projections.reducers import TRACEABLE_FIELDS
 from schemas.codec import EventCodec
+from schemas.errors import BrokerUnavailable
 from streams.reader import read_at
 
 MAX_DEPTH = 100
@@ -123,7 +123,7 @@ def _verify_one(event: dict[str, Any], bootstrap: str, codec: EventCodec) -> dic
         return {"event_id": event["event_id"], "at": None, "ok": False, "reason": "not in the audit log"}
     try:
         rec = read_at(bootstrap, event["topic"], event["partition"], event["offset"])
-    except (LookupError, KafkaException) as exc:
+    except (LookupError, BrokerUnavailable) as exc:
         return {"event_id": event["event_id"], "at": where, "ok": False, "reason": f"cannot re-read: {exc}"}
     digest = hashlib.sha256(rec.value or b"").hexdigest()
     if digest != event["value_sha256"]:

@@ -9,6 +9,7 @@ import psycopg
 from psycopg import sql
 
 from processors.taxonomy.model import Taxonomy
+from projections import db
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 LIVE_SCHEMA = "proj"
@@ -63,6 +64,6 @@ def _seed_taxonomy(conn: psycopg.Connection, schema: str, taxonomy: Taxonomy) ->
 
 
 def migrate_all(dsn: str, schema: str = LIVE_SCHEMA, taxonomy: Taxonomy | None = None) -> list[str]:
-    with psycopg.connect(dsn, autocommit=True) as conn:
+    with db.open_connection(dsn, autocommit=True) as conn:
         conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
         return migrate_projection(conn, schema, taxonomy)

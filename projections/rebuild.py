@@ -12,7 +12,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg
 from psycopg import sql
 from psycopg.rows import dict_row
 
@@ -55,7 +54,7 @@ def rebuild(
     stamp = time.strftime("%Y%m%d%H%M%S")
     fresh = f"{live}_rebuild_{stamp}"
     old = f"{live}_old_{stamp}"
-    with psycopg.connect(dsn, autocommit=True) as admin:
+    with db.open_connection(dsn, autocommit=True) as admin:
         admin.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(fresh)))
         migrate_projection(admin, fresh)
         migrate_projection(admin, live)
@@ -71,7 +70,7 @@ def rebuild(
     seconds = time.perf_counter() - started
     for _attempt in range(10):
         _align(dsn, bootstrap, codec, live, fresh, stats, dead_letters)
-        with psycopg.connect(dsn, autocommit=True, row_factory=dict_row) as conn, conn.transaction():
+        with db.open_connection(dsn, autocommit=True, row_factory=dict_row) as conn, conn.transaction():
             # Holding the live projector's lock freezes it; if it moved since _align, go again.
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (schema_lock_key(live),))
             if db.read_offsets(conn, live) != db.read_offsets(conn, fresh):

@@ -15,6 +15,7 @@ from confluent_kafka.schema_registry import Schema, SchemaRegistryClient
 from confluent_kafka.schema_registry.error import SchemaRegistryError
 from pydantic import BaseModel, ConfigDict, SecretStr, model_validator
 
+from schemas.errors import RegistryUnavailable
 from schemas.tls import check_client_pair, tls_properties
 
 
@@ -24,7 +25,9 @@ class SchemaRegistry(Protocol):
     def schema_by_id(self, schema_id: int) -> str: ...
 
 
-class RegistryError(RuntimeError):
+class RegistryError(RegistryUnavailable):
+    """The registry refused a request (its HTTP status and Confluent code) or cannot be reached (status 0)."""
+
     def __init__(self, status: int, code: int | None, message: str):
         super().__init__(f"schema registry answered HTTP {status} ({code}): {message}")
         self.status = status

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from confluent_kafka import KafkaError, Message, Producer
+from confluent_kafka import KafkaError, KafkaException, Message, Producer
 
 from schemas.codec import EventCodec
+from schemas.errors import BrokerUnavailable
 from schemas.models import Event
 from streams.quirks import producer_config
 
@@ -28,13 +29,16 @@ def targets_of(deliveries: list[Delivery]) -> dict[tuple[str, int], int]:
     return targets
 
 
-class DeliveryFailed(RuntimeError):
-    pass
+class DeliveryFailed(BrokerUnavailable):
+    """Records the broker did not acknowledge (in time, or at all)."""
 
 
 class EventProducer:
     def __init__(self, bootstrap: str, codec: EventCodec, client_id: str = "turing"):
-        self._producer = Producer(producer_config(bootstrap, client_id))
+        try:
+            self._producer = Producer(producer_config(bootstrap, client_id))
+        except KafkaException as exc:
+            raise BrokerUnavailable(f"cannot set up a producer for {bootstrap}: {exc}") from exc
         self.codec = codec
         self._deliveries: list[Delivery] = []
         self._errors: list[str] = []
@@ -58,6 +62,8 @@ class EventProducer:
             except BufferError:
                 # Local queue full: let deliveries drain, then retry this record.
                 self._producer.poll(0.1)
+            except KafkaException as exc:
+                raise BrokerUnavailable(f"{label or topic}: {exc}") from exc
         self._producer.poll(0)
 
     def discard(self) -> None:

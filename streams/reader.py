@@ -11,8 +11,9 @@ import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from confluent_kafka import Consumer, KafkaError, KafkaException, TopicPartition
+from confluent_kafka import Consumer, KafkaError, TopicPartition
 
+from schemas.errors import BrokerUnavailable
 from streams.quirks import IDLE_DRAIN_S, caught_up, consumer_config
 
 
@@ -57,7 +58,7 @@ def drain(
                 if err is not None:
                     if err.code() == KafkaError._PARTITION_EOF:
                         continue  # EOF comes from the broker's (unreliable) watermark: ignore
-                    raise KafkaException(err)
+                    raise BrokerUnavailable(str(err))
                 tp = (m.topic() or "", m.partition() or 0)
                 off = m.offset() or 0
                 last_seen[tp] = off
@@ -87,7 +88,7 @@ def read_at(bootstrap: str, topic: str, partition: int, offset: int, timeout: fl
             if err is not None:
                 if err.code() == KafkaError._PARTITION_EOF:
                     continue
-                raise KafkaException(err)
+                raise BrokerUnavailable(str(err))
             if m.offset() != offset:
                 raise LookupError(f"{topic}[{partition}]@{offset}: the broker returned offset {m.offset()}")
             return RawRecord(topic, partition, offset, m.key(), m.value(), m.timestamp()[1])

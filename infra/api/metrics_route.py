@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-import psycopg
 from fastapi import Depends, FastAPI, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from prometheus_client.registry import CollectorRegistry
@@ -20,6 +19,7 @@ from infra.api.models import Body
 from processors.sensitive.access import Role, Viewer
 from projections import db
 from projections.metrics import ConsumerReport, ProjectionCollector
+from schemas.errors import DatabaseRefused, DatabaseUnavailable
 
 
 class Ready(Body):
@@ -62,7 +62,7 @@ def install(app: FastAPI, dsn: str, schema: str, consumers: ConsumerReport | Non
         try:
             with db.connect(dsn) as conn:
                 conn.execute("SELECT 1")
-        except psycopg.Error as exc:
+        except (DatabaseUnavailable, DatabaseRefused) as exc:
             return problems.problem(
                 request, 503, f"the projection database does not answer: {type(exc).__name__}"
             )

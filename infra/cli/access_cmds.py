@@ -12,10 +12,11 @@ from rich.markup import escape
 from rich.table import Table
 
 from infra.access import erase_profile, issue_token, revoke_token, set_stage
-from infra.cli.common import DataDir, JsonFlag, NotFound, UsageProblem, context, friendly, out, print_json
+from infra.cli.common import DataDir, JsonFlag, context, friendly, out, print_json
 from processors.sensitive.access import Role, Viewer
 from processors.sensitive.model import Stage
 from projections import access_reads
+from schemas.errors import BadInput, NotFound
 
 tokens_app = typer.Typer(help="API bearer tokens: create (printed once), list, revoke.", no_args_is_help=True)
 stage_app = typer.Typer(help="The reveal stage of a (profile, posting) pair.", no_args_is_help=True)
@@ -51,19 +52,19 @@ def _delta(value: str | None) -> timedelta | None:
     assert m is not None  # checked by the option's callback
     amount = int(m.group(1))
     if amount == 0:
-        raise UsageProblem("--expires must be longer than 0")
+        raise BadInput("--expires must be longer than 0")
     return timedelta(**{_UNITS[m.group(2)]: amount})
 
 
 def _scope(role: Role, profile: str | None, owner: str | None, posting: str | None) -> None:
     if role is Role.CANDIDATE and profile is None:
-        raise UsageProblem("a candidate token needs --profile (the candidate's own profile id)")
+        raise BadInput("a candidate token needs --profile (the candidate's own profile id)")
     if role is not Role.CANDIDATE and profile is not None:
-        raise UsageProblem("--profile is for candidate tokens only")
+        raise BadInput("--profile is for candidate tokens only")
     if role is Role.EMPLOYER and owner is None and posting is None:
-        raise UsageProblem("an employer token needs --posting-owner ORG or --posting ID")
+        raise BadInput("an employer token needs --posting-owner ORG or --posting ID")
     if role is not Role.EMPLOYER and (owner is not None or posting is not None):
-        raise UsageProblem("--posting-owner and --posting are for employer tokens only")
+        raise BadInput("--posting-owner and --posting are for employer tokens only")
 
 
 @tokens_app.command("create")
@@ -84,7 +85,7 @@ def create(
 ) -> None:
     """Issue a bearer token; it is printed once, only its SHA-256 is kept."""
     if not viewer.strip():
-        raise UsageProblem("--viewer must name someone")
+        raise BadInput("--viewer must name someone")
     kind = Role(role)
     _scope(kind, profile, posting_owner, posting)
     who = Viewer(
@@ -178,7 +179,7 @@ def stage_set(
     except LookupError as exc:
         raise NotFound(str(exc)) from exc
     except ValueError as exc:
-        raise UsageProblem(str(exc)) from exc
+        raise BadInput(str(exc)) from exc
     finally:
         ctx.close()
     if as_json:
@@ -229,7 +230,7 @@ def erase(
     """Destroy the profile's key (its sealed events become unreadable), withdraw its matches
     downstream and drop it from the projections. Cannot be undone."""
     if not reason.strip():
-        raise UsageProblem("--reason must say why")
+        raise BadInput("--reason must say why")
     ctx = context(data_dir)
     try:
         answer = erase_profile(ctx, profile_id, reason.strip())

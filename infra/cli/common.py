@@ -21,7 +21,17 @@ from rich.text import Text
 
 from infra.cli.quiet import DEBUG_ENV, debugging
 from infra.context import Context
-from infra.settings import DEFAULT_DATA_DIR, ConfigError, Settings
+from infra.settings import DEFAULT_DATA_DIR, Settings
+from schemas.errors import (
+    BadInput,
+    BrokerUnavailable,
+    ConfigError,
+    DatabaseRefused,
+    DatabaseUnavailable,
+    InfrastructureError,
+    RegistryUnavailable,
+    UserError,
+)
 
 console = Console(stderr=True)
 # Piped output (logs, CI) gets a wide page instead of rich's 80-column default.
@@ -44,14 +54,6 @@ class ExitCode(IntEnum):
     PARTIAL = 3
     # Input records: none was accepted (all rejected, or the input held none).
     NONE_ACCEPTED = 4
-
-
-class UsageProblem(Exception):
-    """An argument the user can fix (a value, a file's content or kind): exit 2, one line."""
-
-
-class NotFound(LookupError):
-    """What was asked for does not exist: exit 1 (a LookupError, so callers may catch either)."""
 
 
 DataDir = typer.Option(
@@ -231,29 +233,29 @@ def friendly(fn: Callable[P, R]) -> Callable[P, R]:
 
 
 def explain(exc: Exception) -> tuple[str, ExitCode] | None:
-    """The message and exit code for a failure a user can act on; None for a bug."""
-    from confluent_kafka import KafkaException
-    from psycopg import Error as PgError
-    from psycopg import OperationalError
+    """The message and exit code for a failure a user can act on; None for a bug.
 
-    from schemas.registry_client import RegistryError
-    from streams.producer import DeliveryFailed
-
+    The one map from errors to exit codes: the project's own hierarchy (adapters have already
+    translated their libraries' errors into it), then the few built-in errors a command's
+    input or the OS can raise.
+    """
     failed = ExitCode.FAILED
     if isinstance(exc, BrokenPipeError):
         return None  # the reader went away (`| head`): typer exits quietly
-    if isinstance(exc, UsageProblem):
+    if isinstance(exc, BadInput):
         return str(exc), ExitCode.USAGE
-    if isinstance(exc, ConfigError):
+    if isinstance(exc, UserError):
         return str(exc), failed
-    if isinstance(exc, OperationalError):
-        return f"cannot reach PostgreSQL: {_first_line(exc)} — is the stack up? (`turing status`)", failed
-    if isinstance(exc, PgError):
-        return f"PostgreSQL refused the request: {_first_line(exc)} — see `turing status`", failed
-    if isinstance(exc, KafkaException | DeliveryFailed):
+    if isinstance(exc, DatabaseUnavailable):
+        return f"cannot reach PostgreSQL: {exc} — is the stack up? (`turing status`)", failed
+    if isinstance(exc, DatabaseRefused):
+        return f"PostgreSQL refused the request: {exc} — see `turing status`", failed
+    if isinstance(exc, BrokerUnavailable):
         return f"the broker failed: {exc} — is the stack up? (`turing status`)", failed
-    if isinstance(exc, RegistryError):
+    if isinstance(exc, RegistryUnavailable):
         return f"{exc} — is the API up? (`turing status`)", failed
+    if isinstance(exc, InfrastructureError):
+        return f"{exc} — see `turing status`", failed
     if isinstance(exc, TimeoutError):
         return str(exc) or "timed out", failed
     if isinstance(exc, OSError):
@@ -266,8 +268,3 @@ def explain(exc: Exception) -> tuple[str, ExitCode] | None:
     if isinstance(exc, LookupError | ValueError):
         return str(exc), failed
     return None
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__

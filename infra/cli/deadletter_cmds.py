@@ -13,7 +13,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from infra.cli.common import DataDir, JsonFlag, NotFound, UsageProblem, context, friendly, out, print_json
+from infra.cli.common import DataDir, JsonFlag, context, friendly, out, print_json
+from schemas.errors import BadInput, NotFound
 from streams.deadletters import Letter, read_letters, replay
 
 deadletters_app = typer.Typer(
@@ -58,7 +59,7 @@ def replay_(
 ) -> None:
     """Put dead-lettered records back on their source topics; the consumers handle them again."""
     if bool(letter_id) == all_:
-        raise UsageProblem("choose the dead letters with --id ID (repeatable) or --all, not both")
+        raise BadInput("choose the dead letters with --id ID (repeatable) or --all, not both")
     ctx = context(data_dir)
     try:
         letters = list(read_letters(ctx.endpoints.bootstrap_servers, ctx.codec))
@@ -85,7 +86,7 @@ def _choose(letters: list[Letter], ids: list[str], all_: bool) -> list[Letter]:
         raise NotFound(f"no dead letter with id {', '.join(missing)} (`turing deadletters list` shows them)")
     refused = [i for i in ids if not by_id[i].replayable]
     if refused:
-        raise UsageProblem(
+        raise BadInput(
             f"dead letter {', '.join(refused)} came from a record that could not be decoded: "
             "replaying the same bytes would fail the same way"
         )

@@ -13,8 +13,6 @@ from rich.table import Table
 from infra.cli.common import (
     DataDir,
     JsonFlag,
-    NotFound,
-    UsageProblem,
     caught_up_read,
     context,
     friendly,
@@ -25,6 +23,7 @@ from infra.cli.common import (
 from infra.context import Context
 from processors.quality.feedback import COMPONENTS, VERDICTS, check_feedback, feedback_event
 from projections import db, quality_reads
+from schemas.errors import BadInput, NotFound
 from schemas.models import FeedbackEvent
 
 feedback_app = typer.Typer(help="Feedback on matches: 'wrong because X' becomes a learning signal.",
@@ -91,7 +90,7 @@ def add(
     try:
         check_feedback(verdict, reason, component)
     except ValueError as exc:
-        raise UsageProblem(str(exc)) from None
+        raise BadInput(str(exc)) from None
     ctx = context(data_dir)
     try:
         row = record_feedback(ctx, profile_id=profile, posting_id=posting, verdict=verdict, reason=reason,

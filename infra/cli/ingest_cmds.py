@@ -15,7 +15,6 @@ from rich.table import Table
 from infra.cli.common import (
     DataDir,
     JsonFlag,
-    NotFound,
     console,
     context,
     friendly,
@@ -32,6 +31,7 @@ from infra.usecases.ingest_postings import targets_of
 from processors.intake.changes import withdraw
 from processors.intake.records import Rejected
 from projections import queries
+from schemas.errors import NotFound
 from schemas.models import now_utc
 
 ingest_app = typer.Typer(help="Bring data into Turing as events.", no_args_is_help=True)

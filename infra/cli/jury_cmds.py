@@ -12,8 +12,6 @@ from rich.markup import escape
 from infra.cli.common import (
     DataDir,
     JsonFlag,
-    NotFound,
-    UsageProblem,
     context,
     friendly,
     out,
@@ -25,6 +23,7 @@ from processors.jury.convene import convene
 from processors.jury.models import VERDICT_WORDS
 from processors.llm.factory import EngineCache
 from projections import db, pipeline_queries, quality_reads
+from schemas.errors import BadInput, NotFound
 
 jury_app = typer.Typer(help="The matching jury: Oscar argues for, Rita lists gaps, Helen decides.",
                        no_args_is_help=True)  # fmt: skip
@@ -35,7 +34,7 @@ def _engines(values: list[str]) -> dict[str, str]:
     for value in values:
         role, sep, spec = value.partition("=")
         if not sep:
-            raise UsageProblem(f"--engine {value!r}: expected ROLE=ENGINE:MODEL, e.g. helen=openai:qwen3")
+            raise BadInput(f"--engine {value!r}: expected ROLE=ENGINE:MODEL, e.g. helen=openai:qwen3")
         out_[role.strip()] = spec.strip()
     return out_
 
@@ -71,7 +70,7 @@ def run(
     try:
         JuryConfig().with_engines(overrides)  # a bad seat or spec is refused before any service is contacted
     except ValueError as exc:
-        raise UsageProblem(str(exc)) from None
+        raise BadInput(str(exc)) from None
     settings = stack_settings(data_dir)
     config = settings.jury.with_engines(overrides)
     ctx = context(data_dir)

@@ -13,7 +13,6 @@ from rich.table import Table
 
 from infra.cli.common import (
     JsonFlag,
-    UsageProblem,
     friendly,
     input_file,
     note,
@@ -23,6 +22,7 @@ from infra.cli.common import (
     print_json_lines,
 )
 from processors.lily.rules import RULESETS
+from schemas.errors import BadInput
 
 if TYPE_CHECKING:
     from processors.lily.model import ProofStack
@@ -69,7 +69,7 @@ def decompose_cmd(
     except UnicodeDecodeError as exc:
         where = file or "stdin"
         line = raw[: exc.start].count(b"\n") + 1
-        raise UsageProblem(
+        raise BadInput(
             f"{where}: line {line} is not valid UTF-8 (byte {exc.start}) — re-save it as UTF-8"
         ) from None
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
@@ -178,22 +178,20 @@ def eval_cmd(
 
     if corpus is not None:
         if file is not None:
-            raise UsageProblem("give FILE or --corpus, not both")
+            raise BadInput("give FILE or --corpus, not both")
         if ruleset not in _SPAN_RULESETS:
-            raise UsageProblem(f"--corpus scores {' or '.join(_SPAN_RULESETS)}, not {ruleset}")
+            raise BadInput(f"--corpus scores {' or '.join(_SPAN_RULESETS)}, not {ruleset}")
         skillspan_eval(ruleset, split, limit, as_json)
         return
     if file is None:
-        raise UsageProblem(
-            "give a labelled FILE (e.g. sample_data/lily_labelled.jsonl) or --corpus skillspan"
-        )
+        raise BadInput("give a labelled FILE (e.g. sample_data/lily_labelled.jsonl) or --corpus skillspan")
     taxonomy = in_force()
     try:
         labelled = read_labelled(file)
     except ValueError as exc:  # a malformed line, or bytes that are not UTF-8
-        raise UsageProblem(f"{file}: {exc}") from None
+        raise BadInput(f"{file}: {exc}") from None
     if not labelled:
-        raise UsageProblem(f"{file} holds no labelled line (see sample_data/lily_labelled.jsonl)")
+        raise BadInput(f"{file} holds no labelled line (see sample_data/lily_labelled.jsonl)")
     predict, taxonomies = _predictor(ruleset, taxonomy)
     report = evaluate(labelled, predict, taxonomies)
     if as_json:

@@ -16,8 +16,6 @@ from rich.table import Table
 from infra.cli.common import (
     DataDir,
     JsonFlag,
-    NotFound,
-    UsageProblem,
     console,
     context,
     friendly,
@@ -30,6 +28,7 @@ from processors.pipeline.diff import diff
 from processors.pipeline.events import reprocess_command, rollback_event, run_id_for
 from processors.pipeline.steps import STEPS, check_request, check_step, parse_overrides
 from projections import pipeline_reads
+from schemas.errors import BadInput, NotFound
 
 INT32 = 2**31 - 1  # runs.priority is a Postgres integer
 
@@ -96,11 +95,11 @@ def reprocess(
         overrides = parse_overrides(model)
         check_request(priority=priority, reason=reason)
     except ValueError as exc:
-        raise UsageProblem(str(exc)) from None
+        raise BadInput(str(exc)) from None
     if sum(bool(x) for x in (posting, where, all_)) != 1:
-        raise UsageProblem("choose the postings with exactly one of --posting, --where or --all")
+        raise BadInput("choose the postings with exactly one of --posting, --where or --all")
     if not reason.strip():
-        raise UsageProblem("--reason must say why (it is recorded on every run)")
+        raise BadInput("--reason must say why (it is recorded on every run)")
     ctx = context(data_dir)
     try:
         dsn = ctx.endpoints.dsn

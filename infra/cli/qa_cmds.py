@@ -15,8 +15,6 @@ from rich.table import Table
 from infra.cli.common import (
     DataDir,
     JsonFlag,
-    NotFound,
-    UsageProblem,
     caught_up_read,
     console,
     context,
@@ -31,6 +29,7 @@ from processors.pipeline.events import run_id_for
 from processors.quality.qa_events import REVIEW_VERDICTS, finding_event, remediation, review_event
 from processors.quality.sampling import TARGETS, sample
 from projections import db, pipeline_reads, quality_reads
+from schemas.errors import BadInput, NotFound
 
 qa_app = typer.Typer(help="QA sampling: findings on six dimensions, reviewed, remediated by reprocessing.",
                      no_args_is_help=True)  # fmt: skip
@@ -150,7 +149,7 @@ def review(
 ) -> None:
     """Record a person's verdict on a finding."""
     if not note.strip():
-        raise UsageProblem("--note must say what was seen")
+        raise BadInput("--note must say what was seen")
     ctx = context(data_dir)
     try:
         ctx.catch_up()

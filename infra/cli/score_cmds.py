@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import typer
 
-from infra.cli.common import JsonFlag, UsageProblem, friendly, out, print_json
+from infra.cli.common import JsonFlag, friendly, out, print_json
 from infra.cli.shapes import expect
 from infra.settings import Settings
 from processors.intake.records import JsonInputError, parse_json
+from schemas.errors import BadInput
 
 if TYPE_CHECKING:
     from pydantic import BaseModel, ValidationError
@@ -38,15 +39,15 @@ def _read_json(path: Path, what: Literal["profile", "posting"]) -> dict[str, Any
     try:
         doc = parse_json(data.decode("utf-8"))
     except JsonInputError as exc:
-        raise UsageProblem(f"{path}: {exc}") from None
+        raise BadInput(f"{path}: {exc}") from None
     except UnicodeDecodeError as exc:
-        raise UsageProblem(f"{path}: not valid UTF-8 at byte {exc.start} — re-save it as UTF-8") from None
+        raise BadInput(f"{path}: not valid UTF-8 at byte {exc.start} — re-save it as UTF-8") from None
     except json.JSONDecodeError as exc:
-        raise UsageProblem(
+        raise BadInput(
             f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
         ) from None
     if not isinstance(doc, dict):
-        raise UsageProblem(f"{path}: the {what} must be a JSON object, got {type(doc).__name__}")
+        raise BadInput(f"{path}: the {what} must be a JSON object, got {type(doc).__name__}")
     expect(path, data, what, _SWAPPED)
     return doc
 
@@ -68,7 +69,7 @@ def _load(path: Path, model: type[BaseModel], what: Literal["profile", "posting"
     try:
         return model.model_validate(doc)
     except ValidationError as exc:
-        raise UsageProblem(_field_errors(path, exc)) from None
+        raise BadInput(_field_errors(path, exc)) from None
 
 
 def _load_posting(path: Path, settings: Settings, taxonomy: Taxonomy) -> Any:
@@ -85,9 +86,9 @@ def _load_posting(path: Path, settings: Settings, taxonomy: Taxonomy) -> Any:
     try:
         return derive_with_pipeline(doc, settings.pipeline, taxonomy)
     except ValidationError as exc:
-        raise UsageProblem(_field_errors(path, exc)) from None
+        raise BadInput(_field_errors(path, exc)) from None
     except ValueError as exc:
-        raise UsageProblem(f"{path}: {exc}") from None
+        raise BadInput(f"{path}: {exc}") from None
 
 
 def _fmt(value: float | None) -> str:

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any, Literal
 
-from infra.cli.common import UsageProblem
+from schemas.errors import BadInput
 
 Kind = Literal["posting", "profile"]
 
@@ -82,4 +82,4 @@ def expect(path: Path, data: bytes, wanted: Kind, hint: str) -> None:
     if not found or wanted in found:
         return
     other = found[0]
-    raise UsageProblem(f"{path} looks like a {other} file (it has {_SHOWN[other]}), not a {wanted} — {hint}")
+    raise BadInput(f"{path} looks like a {other} file (it has {_SHOWN[other]}), not a {wanted} — {hint}")

@@ -11,7 +11,8 @@ from typing import Any
 import typer
 from rich.markup import escape
 
-from infra.cli.common import ExitCode, JsonFlag, UsageProblem, friendly, note, out, print_json_lines
+from infra.cli.common import ExitCode, JsonFlag, friendly, note, out, print_json_lines
+from schemas.errors import BadInput
 
 skills_app = typer.Typer(
     help="Skill linking: text to ranked taxonomy skills (ESCO by default).", no_args_is_help=True
@@ -45,7 +46,7 @@ def _read_lines(file: Path | None) -> list[str]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise UsageProblem(f"{file or 'stdin'}: line {line} is not valid UTF-8 (byte {exc.start})") from None
+        raise BadInput(f"{file or 'stdin'}: line {line} is not valid UTF-8 (byte {exc.start})") from None
     return text.splitlines()
 
 

@@ -12,7 +12,6 @@ from infra.cli.common import (
     DataDir,
     ExitCode,
     JsonFlag,
-    UsageProblem,
     context,
     fail,
     friendly,
@@ -21,6 +20,7 @@ from infra.cli.common import (
     out,
     print_json,
 )
+from schemas.errors import BadInput
 
 taxonomy_app = typer.Typer(help="The skill taxonomy (built in, or imported from ESCO).", no_args_is_help=True)
 
@@ -78,7 +78,7 @@ def import_esco(
     try:
         report = convert(directory, out_file)
     except EscoError as exc:
-        raise UsageProblem(str(exc)) from None
+        raise BadInput(str(exc)) from None
     answer = {**dataclasses.asdict(report), "file": str(out_file)}
     if apply:
         answer["loaded"] = _load(data_dir, out_file)
@@ -124,7 +124,7 @@ def _load(data_dir: Path, file: Path | None) -> dict[str, int]:
         # A FILE argument is the user's input; a bad taxonomy setting is configuration.
         if file is None:
             raise
-        raise UsageProblem(str(exc)) from None
+        raise BadInput(str(exc)) from None
     ctx = context(data_dir)
     try:
         with db.connect(ctx.endpoints.dsn) as conn:
@@ -169,7 +169,7 @@ def use(
     try:
         load_choice(choice)  # a file must be one of ours before it is recorded
     except store.TaxonomyFileError as exc:
-        raise UsageProblem(str(exc)) from None
+        raise BadInput(str(exc)) from None
     recorded = stack_settings.record(data_dir, "taxonomy", choice)
     answer = {**_in_force(data_dir), "recorded": str(recorded)}
     if answer["taxonomy"] != choice:

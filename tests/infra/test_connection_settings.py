@@ -10,7 +10,8 @@ from typing import Any
 import certifi
 import pytest
 
-from infra.settings import ConfigError, Settings
+from infra.settings import Settings
+from schemas.errors import ConfigError
 from schemas.registry_client import ConfluentRegistry
 from streams import admin, quirks
 

@@ -36,6 +36,7 @@ from processors.services.pipeline import Orchestrator, PipelineService
 from processors.taxonomy.store import builtin
 from projections.rebuild import rebuild
 from projections.stores.candidate_index import EmbeddingIndex
+from schemas.errors import DatabaseUnavailable
 from schemas.models import CommandEvent, DerivationEvent, Event, Producer, ProfileEvent
 from streams.consumer_loop import ConsumerLoop, RetryPolicy
 from streams.deadletters import read_letters
@@ -78,7 +79,7 @@ def _retrying(fn: Any, *args: Any) -> Any:
     for attempt in range(20):
         try:
             return fn(*args)
-        except psycopg.OperationalError:
+        except DatabaseUnavailable:
             if attempt == 19:
                 raise
             time.sleep(0.5)
