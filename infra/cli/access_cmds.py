@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from infra.access import erase_profile, issue_token, revoke_token, set_stage
-from infra.cli.common import DataDir, JsonFlag, context, friendly, out, print_json
+from infra.cli.common import DataDir, JsonFlag, friendly, open_context, out, print_json
 from processors.sensitive.access import Role, Viewer
 from processors.sensitive.model import Stage
 from projections import access_reads
@@ -92,11 +92,8 @@ def create(
         viewer=viewer.strip(), role=kind, profile_id=profile, posting_owner=posting_owner, posting_id=posting
     )
     lifetime = _delta(expires)
-    ctx = context(data_dir)
-    try:
+    with open_context(data_dir) as ctx:
         issued = issue_token(ctx, who, lifetime)
-    finally:
-        ctx.close()
     answer = {
         "token": issued.token,
         "token_id": issued.token_id,
@@ -122,11 +119,8 @@ def list_(
     as_json: bool = JsonFlag,
 ) -> None:
     """Every token's id, viewer, role, scope and state (never the token or its hash)."""
-    ctx = context(data_dir)
-    try:
+    with open_context(data_dir) as ctx:
         rows = access_reads.list_tokens(ctx.endpoints.dsn, viewer)
-    finally:
-        ctx.close()
     if as_json:
         print_json(rows)
         return
@@ -150,13 +144,11 @@ def revoke(
     as_json: bool = JsonFlag,
 ) -> None:
     """Revoke a token: the API refuses it from now on (401)."""
-    ctx = context(data_dir)
-    try:
-        answer = revoke_token(ctx, token_id)
-    except LookupError as exc:
-        raise NotFound(str(exc)) from exc
-    finally:
-        ctx.close()
+    with open_context(data_dir) as ctx:
+        try:
+            answer = revoke_token(ctx, token_id)
+        except LookupError as exc:
+            raise NotFound(str(exc)) from exc
     if as_json:
         print_json(answer)
     else:
@@ -173,15 +165,13 @@ def stage_set(
     as_json: bool = JsonFlag,
 ) -> None:
     """Record that a pair moved forward (as the operator, role service): a `stage.changed` event."""
-    ctx = context(data_dir)
-    try:
-        answer = set_stage(ctx, profile, posting, Stage[to.upper()])
-    except LookupError as exc:
-        raise NotFound(str(exc)) from exc
-    except ValueError as exc:
-        raise BadInput(str(exc)) from exc
-    finally:
-        ctx.close()
+    with open_context(data_dir) as ctx:
+        try:
+            answer = set_stage(ctx, profile, posting, Stage[to.upper()])
+        except LookupError as exc:
+            raise NotFound(str(exc)) from exc
+        except ValueError as exc:
+            raise BadInput(str(exc)) from exc
     if as_json:
         print_json(answer)
     else:
@@ -198,11 +188,8 @@ def access_log(
     as_json: bool = JsonFlag,
 ) -> None:
     """Reads of sensitive fields, newest first: when, who (viewer and role), which field, stage, shown or not."""
-    ctx = context(data_dir)
-    try:
+    with open_context(data_dir) as ctx:
         rows = access_reads.access_log(ctx.endpoints.dsn, viewer, profile, limit)
-    finally:
-        ctx.close()
     if as_json:
         print_json(rows)
         return
@@ -231,13 +218,11 @@ def erase(
     downstream and drop it from the projections. Cannot be undone."""
     if not reason.strip():
         raise BadInput("--reason must say why")
-    ctx = context(data_dir)
-    try:
-        answer = erase_profile(ctx, profile_id, reason.strip())
-    except LookupError as exc:
-        raise NotFound(str(exc)) from exc
-    finally:
-        ctx.close()
+    with open_context(data_dir) as ctx:
+        try:
+            answer = erase_profile(ctx, profile_id, reason.strip())
+        except LookupError as exc:
+            raise NotFound(str(exc)) from exc
     if as_json:
         print_json(answer)
     elif answer["already"]:

@@ -7,7 +7,8 @@ import functools
 import json
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
 from enum import Enum, IntEnum
@@ -108,21 +109,35 @@ def stack_settings(data_dir: Path) -> Settings:
 
 
 def context(data_dir: Path, component: str = "turing-cli") -> Context:
+    """The adapters wired for the stack in `data_dir`; the caller closes it (see `open_context`)."""
     settings = stack_settings(data_dir)
     return Context(settings.endpoints(), component=component, schema=settings.projection_schema)
+
+
+@contextmanager
+def open_context(
+    data_dir: Path, component: str = "turing-cli", *, caught_up: bool = False
+) -> Iterator[Context]:
+    """The context a command needs, flushed and closed when the block ends, however it ends.
+
+    `caught_up` first projects what the log holds so far, for commands that read what an
+    earlier command (or the worker) has just written.
+    """
+    ctx = context(data_dir, component)
+    try:
+        if caught_up:
+            ctx.catch_up()
+        yield ctx
+    finally:
+        ctx.close()
 
 
 def caught_up_read(data_dir: Path, read: Callable[[Any, str], R]) -> R:
     """Project what the log holds so far, then answer `read(connection, schema)` from it."""
     from projections import db
 
-    ctx = context(data_dir)
-    try:
-        ctx.catch_up()
-        with db.connect(ctx.endpoints.dsn) as conn:
-            return read(conn, ctx.schema)
-    finally:
-        ctx.close()
+    with open_context(data_dir, caught_up=True) as ctx, db.connect(ctx.endpoints.dsn) as conn:
+        return read(conn, ctx.schema)
 
 
 def _require_running(data_dir: Path) -> None:

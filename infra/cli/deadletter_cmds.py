@@ -13,7 +13,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from infra.cli.common import DataDir, JsonFlag, context, friendly, out, print_json
+from infra.cli.common import DataDir, JsonFlag, friendly, open_context, out, print_json
 from schemas.errors import BadInput, NotFound
 from streams.deadletters import Letter, read_letters, replay
 
@@ -27,11 +27,8 @@ deadletters_app = typer.Typer(
 @friendly
 def list_(data_dir: Path = DataDir, as_json: bool = JsonFlag) -> None:
     """Every dead letter, oldest first: where the record was, who gave up, after how many attempts, why."""
-    ctx = context(data_dir)
-    try:
+    with open_context(data_dir) as ctx:
         letters = list(read_letters(ctx.endpoints.bootstrap_servers, ctx.codec))
-    finally:
-        ctx.close()
     if as_json:
         print_json([x.as_dict() for x in letters])
         return
@@ -60,13 +57,10 @@ def replay_(
     """Put dead-lettered records back on their source topics; the consumers handle them again."""
     if bool(letter_id) == all_:
         raise BadInput("choose the dead letters with --id ID (repeatable) or --all, not both")
-    ctx = context(data_dir)
-    try:
+    with open_context(data_dir) as ctx:
         letters = list(read_letters(ctx.endpoints.bootstrap_servers, ctx.codec))
         chosen = _choose(letters, letter_id, all_)
         done = replay(ctx.producer, chosen)
-    finally:
-        ctx.close()
     if as_json:
         print_json({"replayed": done, "skipped_not_replayable": [x.event_id for x in letters
                                                                  if all_ and not x.replayable]})  # fmt: skip

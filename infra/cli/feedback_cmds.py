@@ -14,9 +14,9 @@ from infra.cli.common import (
     DataDir,
     JsonFlag,
     caught_up_read,
-    context,
     friendly,
     one_of,
+    open_context,
     out,
     print_json,
 )
@@ -91,12 +91,9 @@ def add(
         check_feedback(verdict, reason, component)
     except ValueError as exc:
         raise BadInput(str(exc)) from None
-    ctx = context(data_dir)
-    try:
+    with open_context(data_dir) as ctx:
         row = record_feedback(ctx, profile_id=profile, posting_id=posting, verdict=verdict, reason=reason,
                               component=component, author=getpass.getuser())  # fmt: skip
-    finally:
-        ctx.close()
     if as_json:
         print_json(row)
         return

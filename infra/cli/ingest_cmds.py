@@ -16,11 +16,11 @@ from infra.cli.common import (
     DataDir,
     JsonFlag,
     console,
-    context,
     friendly,
     input_file,
     intake_exit,
     note,
+    open_context,
     out,
     print_json,
 )
@@ -78,11 +78,8 @@ def ingest_postings(
     """
     data = file.read_bytes()
     expect(file, data, "posting", "did you mean `turing ingest profiles`?")
-    ctx = context(data_dir, component="intake")
-    try:
+    with open_context(data_dir, component="intake") as ctx:
         result = _with_progress(intake.ingest_postings, ctx, file.name, data)
-    finally:
-        ctx.close()
     summary = result.summary()
     if rejects is not None:
         with rejects.open("w", encoding="utf-8") as fh:
@@ -122,16 +119,12 @@ def withdraw_posting(
     as_json: bool = JsonFlag,
 ) -> None:
     """Emit `withdrawn` for a posting; its history stays."""
-    ctx = context(data_dir, component="intake")
-    try:
-        ctx.catch_up()
+    with open_context(data_dir, component="intake", caught_up=True) as ctx:
         known = queries.known_postings(ctx.endpoints.dsn, ctx.schema, [posting_id]).get(posting_id)
         event = withdraw(posting_id, known, reason, ctx.producer_meta, now_utc())
         ctx.producer.send(event)
         deliveries = ctx.producer.flush()
         ctx.catch_up(targets_of(deliveries))
-    finally:
-        ctx.close()
     d = deliveries[0]
     answer = {
         "posting_id": posting_id,
@@ -157,8 +150,8 @@ def list_postings(
     as_json: bool = JsonFlag,
 ) -> None:
     """The projected postings (current content), by id; --json prints them as one JSON array."""
-    ctx = context(data_dir)
-    rows = queries.list_postings(ctx.endpoints.dsn, limit=limit, status=status, schema=ctx.schema)
+    with open_context(data_dir) as ctx:
+        rows = queries.list_postings(ctx.endpoints.dsn, limit=limit, status=status, schema=ctx.schema)
     if as_json:
         print_json(rows)
         return
@@ -173,13 +166,9 @@ def show_posting(
     as_json: bool = JsonFlag,
 ) -> None:
     """One posting as projected: content, status, version, content hash, timestamps, its versions."""
-    ctx = context(data_dir)
-    try:
-        # A posting ingested a moment ago is in the log before it is in the projection.
-        ctx.catch_up()
+    # A posting ingested a moment ago is in the log before it is in the projection.
+    with open_context(data_dir, caught_up=True) as ctx:
         row = queries.get_posting(ctx.endpoints.dsn, posting_id, schema=ctx.schema)
-    finally:
-        ctx.close()
     if row is None:
         raise NotFound(f"no posting with id {posting_id!r} — see `turing postings list`")
     row.pop("field_events", None)
@@ -252,11 +241,8 @@ def ingest_profiles(
 
     data = file.read_bytes()
     expect(file, data, "profile", "did you mean `turing ingest postings`?")
-    ctx = context(data_dir, component="intake")
-    try:
+    with open_context(data_dir, component="intake") as ctx:
         result = _with_progress(run, ctx, file.name, data)
-    finally:
-        ctx.close()
     _report_rejected(file, result.rejected, "--json lists them all")
     summary = result.summary()
     if as_json:

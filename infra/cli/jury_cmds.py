@@ -12,8 +12,8 @@ from rich.markup import escape
 from infra.cli.common import (
     DataDir,
     JsonFlag,
-    context,
     friendly,
+    open_context,
     out,
     print_json,
     stack_settings,
@@ -73,30 +73,28 @@ def run(
         raise BadInput(str(exc)) from None
     settings = stack_settings(data_dir)
     config = settings.jury.with_engines(overrides)
-    ctx = context(data_dir)
-    engines = EngineCache(settings.pipeline.engine_options)
-    try:
-        ctx.catch_up()
-        with db.connect(ctx.endpoints.dsn) as conn:
-            match = quality_reads.match_event(conn, ctx.schema, profile, posting)
-            if match is None:
-                raise NotFound(
-                    f"no match for profile {profile!r} and posting {posting!r} — see `turing score`"
+    with open_context(data_dir, caught_up=True) as ctx:
+        engines = EngineCache(settings.pipeline.engine_options)
+        try:
+            with db.connect(ctx.endpoints.dsn) as conn:
+                match = quality_reads.match_event(conn, ctx.schema, profile, posting)
+                if match is None:
+                    raise NotFound(
+                        f"no match for profile {profile!r} and posting {posting!r} — see `turing score`"
+                    )
+                decisions = convene(
+                    [match], engines, config, partial(pipeline_queries.reusable, conn, ctx.schema)
                 )
-            decisions = convene(
-                [match], engines, config, partial(pipeline_queries.reusable, conn, ctx.schema)
-            )
-            logged = quality_reads.logged(conn, ctx.schema, [str(d.meta.event_id) for d in decisions])
-        for d in decisions:
-            if str(d.meta.event_id) not in logged:
-                ctx.producer.send(d)
-        ctx.producer.flush()
-        ctx.catch_up()
-        with db.connect(ctx.endpoints.dsn) as conn:
-            verdict = quality_reads.jury_of(conn, ctx.schema, str(match.meta.event_id))
-    finally:
-        engines.close()
-        ctx.close()
+                logged = quality_reads.logged(conn, ctx.schema, [str(d.meta.event_id) for d in decisions])
+            for d in decisions:
+                if str(d.meta.event_id) not in logged:
+                    ctx.producer.send(d)
+            ctx.producer.flush()
+            ctx.catch_up()
+            with db.connect(ctx.endpoints.dsn) as conn:
+                verdict = quality_reads.jury_of(conn, ctx.schema, str(match.meta.event_id))
+        finally:
+            engines.close()
     failed = [d for d in decisions if d.status == "failed"]
     if failed:
         raise LookupError(f"the jury could not decide: {failed[0].task} failed: {failed[0].error}")

@@ -17,8 +17,8 @@ from infra.cli.common import (
     DataDir,
     JsonFlag,
     console,
-    context,
     friendly,
+    open_context,
     out,
     positive,
     print_json,
@@ -100,8 +100,7 @@ def reprocess(
         raise BadInput("choose the postings with exactly one of --posting, --where or --all")
     if not reason.strip():
         raise BadInput("--reason must say why (it is recorded on every run)")
-    ctx = context(data_dir)
-    try:
+    with open_context(data_dir) as ctx:
         dsn = ctx.endpoints.dsn
         ctx.catch_up()
         if posting:
@@ -134,8 +133,6 @@ def reprocess(
         }
         if not no_wait:
             answer["runs"] = _wait(ctx, run_ids, timeout)
-    finally:
-        ctx.close()
     if as_json:
         print_json(answer)
         return
@@ -191,9 +188,7 @@ def runs(
     as_json: bool = JsonFlag,
 ) -> None:
     """List pipeline runs, newest first; --json prints them as one JSON array."""
-    ctx = context(data_dir)
-    try:
-        ctx.catch_up()
+    with open_context(data_dir, caught_up=True) as ctx:
         rows = pipeline_reads.list_runs(
             ctx.endpoints.dsn,
             reason=reason,
@@ -202,8 +197,6 @@ def runs(
             limit=limit,
             schema=ctx.schema,
         )
-    finally:
-        ctx.close()
     if as_json:
         print_json(rows)
         return
@@ -230,9 +223,7 @@ def diff_posting(
     as_json: bool = JsonFlag,
 ) -> None:
     """What changed between two derivation versions: fields, requirements layer by layer, skills."""
-    ctx = context(data_dir)
-    try:
-        ctx.catch_up()
+    with open_context(data_dir, caught_up=True) as ctx:
         dsn = ctx.endpoints.dsn
         b = pipeline_reads.derivation(dsn, posting_id, to, ctx.schema)
         older = from_ if from_ is not None else b.version - 1
@@ -240,8 +231,6 @@ def diff_posting(
             raise NotFound(f"posting {posting_id!r} has only version {b.version}: nothing to compare")
         a = pipeline_reads.derivation(dsn, posting_id, older, ctx.schema)
         info = pipeline_reads.versions(dsn, posting_id, ctx.schema)
-    finally:
-        ctx.close()
     result = diff(a, b)
     configs = {v["version"]: v for v in info["versions"]}
     result["from_models"] = configs.get(a.version, {}).get("engine_config")
@@ -281,9 +270,7 @@ def rollback_posting(
     as_json: bool = JsonFlag,
 ) -> None:
     """Emit a rollback event: the projections put version --to back in force; nothing is deleted."""
-    ctx = context(data_dir)
-    try:
-        ctx.catch_up()
+    with open_context(data_dir, caught_up=True) as ctx:
         dsn = ctx.endpoints.dsn
         current = pipeline_reads.derivation(dsn, posting_id, None, ctx.schema)
         if current.version == to:
@@ -294,8 +281,6 @@ def rollback_posting(
         ctx.producer.flush()
         ctx.catch_up()
         head = pipeline_reads.versions(dsn, posting_id, ctx.schema)["head"]
-    finally:
-        ctx.close()
     answer = {"posting_id": posting_id, "from_version": current.version, "to_version": to, "head": head,
               "event_id": str(event.meta.event_id)}  # fmt: skip
     if as_json:

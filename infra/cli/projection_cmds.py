@@ -14,7 +14,17 @@ from rich.markup import escape
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.tree import Tree
 
-from infra.cli.common import DataDir, ExitCode, JsonFlag, console, context, friendly, note, out, print_json
+from infra.cli.common import (
+    DataDir,
+    ExitCode,
+    JsonFlag,
+    console,
+    friendly,
+    note,
+    open_context,
+    out,
+    print_json,
+)
 from processors.taxonomy.model import short_identity
 from projections import lineage
 from projections.rebuild import rebuild
@@ -31,28 +41,27 @@ def rebuild_cmd(
     no_swap: bool = typer.Option(False, "--no-swap", help="Compare only; keep the live projection."),
 ) -> None:
     """Replay every topic into a fresh schema, compare checksums with the live one, swap atomically."""
-    ctx = context(data_dir, component="projector")
-    try:
-        with Progress(
+    with (
+        open_context(data_dir, component="projector") as ctx,
+        Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
             TimeElapsedColumn(),
             console=console,
             transient=True,
-        ) as progress:
-            task = progress.add_task("replaying", total=None)
-            ctx.catch_up()
-            report = rebuild(
-                ctx.endpoints.dsn,
-                ctx.endpoints.bootstrap_servers,
-                ctx.codec,
-                live=ctx.schema,
-                swap=not no_swap,
-                dead_letters=ctx.producer,
-                on_batch=lambda s: progress.update(task, description=f"replaying: {s.events:,} events"),
-            )
-    finally:
-        ctx.close()
+        ) as progress,
+    ):
+        task = progress.add_task("replaying", total=None)
+        ctx.catch_up()
+        report = rebuild(
+            ctx.endpoints.dsn,
+            ctx.endpoints.bootstrap_servers,
+            ctx.codec,
+            live=ctx.schema,
+            swap=not no_swap,
+            dead_letters=ctx.producer,
+            on_batch=lambda s: progress.update(task, description=f"replaying: {s.events:,} events"),
+        )
     answer = report.as_dict()
     if as_json:
         print_json(answer)
@@ -83,23 +92,21 @@ def run_projector(
     as_json: bool = JsonFlag,
 ) -> None:
     """The projector service: consume every topic into the live projection (Ctrl-C stops it)."""
-    ctx = context(data_dir, component="projector")
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     total = 0
-    try:
-        while True:
-            stats = ctx.projector().run(stop=stop)
-            total += stats.events
-            if stats.events and not as_json:
-                out.print(f"projected {stats.events:,} events ({stats.dead_lettered} dead-lettered)")
-            if once or stop.is_set():
-                break
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        ctx.close()
+    with open_context(data_dir, component="projector") as ctx:
+        try:
+            while True:
+                stats = ctx.projector().run(stop=stop)
+                total += stats.events
+                if stats.events and not as_json:
+                    out.print(f"projected {stats.events:,} events ({stats.dead_lettered} dead-lettered)")
+                if once or stop.is_set():
+                    break
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
     if as_json:
         print_json({"events": total})
 
@@ -154,13 +161,10 @@ def trace_match_cmd(
 
 def _trace(data_dir: Path, find: Callable[[str, str], dict[str, Any]], verify: bool, as_json: bool) -> None:
     """Run a trace, optionally verify it against the log, print it; exit 1 when verification fails."""
-    ctx = context(data_dir, component="trace")
-    try:
+    with open_context(data_dir, component="trace") as ctx:
         result = find(ctx.endpoints.dsn, ctx.schema)
         if verify:
             result = lineage.verify(result, ctx.endpoints.bootstrap_servers, ctx.codec)
-    finally:
-        ctx.close()
     if as_json:
         print_json(result)
     else:

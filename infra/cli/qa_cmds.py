@@ -17,9 +17,9 @@ from infra.cli.common import (
     JsonFlag,
     caught_up_read,
     console,
-    context,
     friendly,
     one_of,
+    open_context,
     out,
     positive,
     print_json,
@@ -103,11 +103,8 @@ def sample_(
     as_json: bool = JsonFlag,
 ) -> None:
     """Draw findings on six dimensions: longest, shortest, slowest, fastest, most similar, random."""
-    ctx = context(data_dir)
-    try:
+    with open_context(data_dir) as ctx:
         rows = draw(ctx, target, per_dimension, where, seed)
-    finally:
-        ctx.close()
     if as_json:
         print_json(rows)
         return
@@ -150,17 +147,13 @@ def review(
     """Record a person's verdict on a finding."""
     if not note.strip():
         raise BadInput("--note must say what was seen")
-    ctx = context(data_dir)
-    try:
-        ctx.catch_up()
+    with open_context(data_dir, caught_up=True) as ctx:
         finding, row = _finding(ctx, finding_id)
         ctx.producer.send(review_event(finding, str(row["finding_id"]), verdict, note, getpass.getuser(),
                                        ctx.producer_meta))  # fmt: skip
         ctx.producer.flush()
         ctx.catch_up()
         _, row = _finding(ctx, finding_id)
-    finally:
-        ctx.close()
     if as_json:
         print_json(row)
         return
@@ -192,9 +185,7 @@ def remediate(
 ) -> None:
     """Reprocess the sampled posting from the step that produced the output, with the reason
     `QA finding #ID` (shown by `turing runs` and in the new derivation's trace)."""
-    ctx = context(data_dir)
-    try:
-        ctx.catch_up()
+    with open_context(data_dir, caught_up=True) as ctx:
         finding, row = _finding(ctx, finding_id)
         try:
             command, record = remediation(
@@ -209,8 +200,6 @@ def remediate(
                                   "run_id": run_id_for(command), "step": command.start_step, "reason": command.reason}  # fmt: skip
         if not no_wait:
             answer["status"] = wait_run(ctx, answer["run_id"], timeout)
-    finally:
-        ctx.close()
     if as_json:
         print_json(answer)
         return

@@ -10,7 +10,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from infra.cli.common import DataDir, JsonFlag, console, context, fail, friendly, one_of, out, print_json
+from infra.cli.common import DataDir, JsonFlag, console, fail, friendly, one_of, open_context, out, print_json
 from infra.usecases.search import search_profile
 from processors.embeddings.cache import CachedEmbedder
 from processors.embeddings.provider import EmbeddingError, MiniLMProvider
@@ -42,8 +42,7 @@ def profile(
     as_json: bool = JsonFlag,
 ) -> None:
     """Rank the profile's experience atoms for QUERY, each with the evidence it rests on."""
-    ctx = context(data_dir)
-    try:
+    with open_context(data_dir) as ctx:
         # Profiles ingested but not yet projected would otherwise be "unknown".
         ctx.catch_up()
         dsn = ctx.endpoints.dsn
@@ -51,8 +50,6 @@ def profile(
             answer = search_profile(dsn, ctx.schema, profile_id, query, preset=preset, k=k)
         else:
             answer = _hybrid(dsn, ctx.schema, profile_id, query, preset, k)
-    finally:
-        ctx.close()
     if as_json:
         print_json(answer)
     else:

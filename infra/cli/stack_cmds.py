@@ -10,7 +10,17 @@ from rich.markup import escape
 from rich.table import Table
 
 from infra import stack
-from infra.cli.common import DataDir, ExitCode, JsonFlag, console, fail, friendly, out, print_json
+from infra.cli.common import (
+    DataDir,
+    ExitCode,
+    JsonFlag,
+    console,
+    fail,
+    friendly,
+    open_context,
+    out,
+    print_json,
+)
 
 
 @friendly
@@ -98,7 +108,6 @@ def _print_delivery(delivery: dict[str, object]) -> None:
 @friendly
 def init(data_dir: Path = DataDir, as_json: bool = JsonFlag) -> None:
     """Prepare external services (production): migrations, topics, and the schemas in the registry."""
-    from infra.cli.common import context
     from infra.registry.store import migrate_registry
     from infra.settings import Settings
     from infra.taxonomies import configured
@@ -107,8 +116,7 @@ def init(data_dir: Path = DataDir, as_json: bool = JsonFlag) -> None:
     from schemas.topics import topic
     from streams.admin import ensure_topics
 
-    ctx = context(data_dir)
-    try:
+    with open_context(data_dir) as ctx:
         migrate_registry(ctx.endpoints.dsn)
         applied = migrate_all(ctx.endpoints.dsn, ctx.schema, configured(Settings.load(data_dir)))
         created = ensure_topics(ctx.endpoints.bootstrap_servers)
@@ -116,8 +124,6 @@ def init(data_dir: Path = DataDir, as_json: bool = JsonFlag) -> None:
             t: ctx.registry.register(topic(t).subject, catalog.schema_text(t))
             for t in catalog.topics_with_schemas()
         }
-    finally:
-        ctx.close()
     answer = {"migrations_applied": applied, "topics_created": created, "schema_ids": ids}
     if as_json:
         print_json(answer)

@@ -12,11 +12,11 @@ from infra.cli.common import (
     DataDir,
     ExitCode,
     JsonFlag,
-    context,
     fail,
     friendly,
     input_file,
     note,
+    open_context,
     out,
     print_json,
 )
@@ -125,12 +125,8 @@ def _load(data_dir: Path, file: Path | None) -> dict[str, int]:
         if file is None:
             raise
         raise BadInput(str(exc)) from None
-    ctx = context(data_dir)
-    try:
-        with db.connect(ctx.endpoints.dsn) as conn:
-            return load_taxonomy(conn, ctx.schema, taxonomy)
-    finally:
-        ctx.close()
+    with open_context(data_dir) as ctx, db.connect(ctx.endpoints.dsn) as conn:
+        return load_taxonomy(conn, ctx.schema, taxonomy)
 
 
 def _choice(value: str | None) -> str | None:
