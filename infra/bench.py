@@ -39,7 +39,6 @@ from rich.progress import (
 )
 
 from infra.bench_data import generate
-from infra.cli.ingest_cmds import targets_of
 from infra.context import Context
 from infra.procs import alive
 from infra.stack import StackState, down, up
@@ -51,6 +50,7 @@ from projections.projector import Projector
 from projections.rebuild import rebuild
 from projections.reducers import TRACEABLE_FIELDS
 from schemas.models import model_for, now_utc
+from streams.producer import targets_of
 from streams.quirks import IDLE_DRAIN_S
 from streams.reader import drain
 

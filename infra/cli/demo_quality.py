@@ -11,11 +11,11 @@ from rich.rule import Rule
 from rich.table import Table
 
 from infra.cli.common import console, out
-from infra.cli.feedback_cmds import record_feedback
 from infra.cli.jury_cmds import print_verdict
 from infra.cli.projection_cmds import trace_tree
 from infra.cli.qa_cmds import draw, wait_run
 from infra.context import Context
+from infra.usecases.feedback import record_feedback
 from processors.pipeline.events import run_id_for
 from processors.quality.qa_events import remediation, review_event
 from processors.quality.report import report

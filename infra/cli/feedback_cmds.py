@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import getpass
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.markup import escape
@@ -20,11 +19,10 @@ from infra.cli.common import (
     out,
     print_json,
 )
-from infra.context import Context
-from processors.quality.feedback import COMPONENTS, VERDICTS, check_feedback, feedback_event
-from projections import db, quality_reads
-from schemas.errors import BadInput, NotFound
-from schemas.models import FeedbackEvent
+from infra.usecases.feedback import record_feedback
+from processors.quality.feedback import COMPONENTS, VERDICTS, check_feedback
+from projections import quality_reads
+from schemas.errors import BadInput
 
 feedback_app = typer.Typer(help="Feedback on matches: 'wrong because X' becomes a learning signal.",
                            no_args_is_help=True)  # fmt: skip
@@ -32,45 +30,6 @@ feedback_app = typer.Typer(help="Feedback on matches: 'wrong because X' becomes 
 
 def _component(value: str | None) -> str | None:
     return None if value is None else one_of(COMPONENTS)(value)
-
-
-def record_feedback(
-    ctx: Context,
-    *,
-    profile_id: str,
-    posting_id: str,
-    verdict: str,
-    reason: str,
-    component: str | None,
-    author: str,
-) -> dict[str, Any]:
-    """Emit feedback on the pair's current match (tied to its versions and jury) and return it projected."""
-    ctx.catch_up()
-    with db.connect(ctx.endpoints.dsn) as conn:
-        match = quality_reads.match_event(conn, ctx.schema, profile_id, posting_id)
-        if match is None:
-            raise NotFound(f"no match for profile {profile_id!r} and posting {posting_id!r}")
-        jury = quality_reads.jury_of(conn, ctx.schema, str(match.meta.event_id))
-    event = feedback_event(
-        profile_id=profile_id, posting_id=posting_id, match_event_id=str(match.meta.event_id),
-        versions=(match.profile_version, match.derivation_version), verdict=verdict, reason=reason,
-        component=component, decision_ids=[str(d["event_id"]) for d in (jury or {}).get("decisions", [])],
-        author=author, producer=ctx.producer_meta,
-    )  # fmt: skip
-    ctx.producer.send(event)
-    ctx.producer.flush()
-    ctx.catch_up()
-    return shown(event)
-
-
-def shown(e: FeedbackEvent) -> dict[str, Any]:
-    return {
-        "event_id": str(e.meta.event_id), "profile_id": e.profile_id, "posting_id": e.posting_id,
-        "match_event_id": e.match_event_id, "profile_version": e.profile_version,
-        "derivation_version": e.derivation_version, "verdict": e.verdict, "reason": e.reason,
-        "category": e.category, "component": e.component, "classifier": e.classifier,
-        "decision_ids": e.decision_ids, "author": e.author, "given_at": e.meta.occurred_at,
-    }  # fmt: skip
 
 
 @feedback_app.command("add")

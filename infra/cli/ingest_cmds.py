@@ -27,12 +27,10 @@ from infra.cli.common import (
 from infra.cli.shapes import expect
 from infra.context import Context
 from infra.usecases import ingest_postings as intake
-from infra.usecases.ingest_postings import targets_of
-from processors.intake.changes import withdraw
+from infra.usecases.withdraw import withdraw_posting as withdraw
 from processors.intake.records import Rejected
 from projections import queries
 from schemas.errors import NotFound
-from schemas.models import now_utc
 
 ingest_app = typer.Typer(help="Bring data into Turing as events.", no_args_is_help=True)
 postings_app = typer.Typer(help="Look at and act on postings.", no_args_is_help=True)
@@ -119,25 +117,13 @@ def withdraw_posting(
     as_json: bool = JsonFlag,
 ) -> None:
     """Emit `withdrawn` for a posting; its history stays."""
-    with open_context(data_dir, component="intake", caught_up=True) as ctx:
-        known = queries.known_postings(ctx.endpoints.dsn, ctx.schema, [posting_id]).get(posting_id)
-        event = withdraw(posting_id, known, reason, ctx.producer_meta, now_utc())
-        ctx.producer.send(event)
-        deliveries = ctx.producer.flush()
-        ctx.catch_up(targets_of(deliveries))
-    d = deliveries[0]
-    answer = {
-        "posting_id": posting_id,
-        "event_id": str(event.meta.event_id),
-        "topic": d.topic,
-        "partition": d.partition,
-        "offset": d.offset,
-    }
+    with open_context(data_dir, component="intake") as ctx:
+        done = withdraw(ctx, posting_id, reason)
     if as_json:
-        print_json(answer)
+        print_json(done)
     else:
         out.print(
-            f"withdrew {escape(posting_id)}: event {answer['event_id']} at {d.topic}[{d.partition}]@{d.offset}"
+            f"withdrew {escape(posting_id)}: event {done.event_id} at {done.topic}[{done.partition}]@{done.offset}"
         )
 
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import re
-import time
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import typer
 from rich.markup import escape
@@ -24,11 +24,13 @@ from infra.cli.common import (
     print_json,
     stack_settings,
 )
+from infra.context import Context
+from infra.usecases import reprocess as reprocessing
+from infra.usecases import rollback as rollbacks
 from processors.pipeline.diff import diff
-from processors.pipeline.events import reprocess_command, rollback_event, run_id_for
-from processors.pipeline.steps import STEPS, check_request, check_step, parse_overrides
+from processors.pipeline.steps import STEPS, check_step
 from projections import pipeline_reads
-from schemas.errors import BadInput, NotFound
+from schemas.errors import NotFound
 
 INT32 = 2**31 - 1  # runs.priority is a Postgres integer
 
@@ -91,66 +93,32 @@ def reprocess(
 
     Waits for the runs (with progress) unless --no-wait; exit 1 when they do not finish in time.
     """
-    try:
-        overrides = parse_overrides(model)
-        check_request(priority=priority, reason=reason)
-    except ValueError as exc:
-        raise BadInput(str(exc)) from None
-    if sum(bool(x) for x in (posting, where, all_)) != 1:
-        raise BadInput("choose the postings with exactly one of --posting, --where or --all")
-    if not reason.strip():
-        raise BadInput("--reason must say why (it is recorded on every run)")
+    request = reprocessing.reprocess_request(
+        step=step, models=model, reason=reason, priority=priority,
+        posting_ids=posting, where=where, every_open=all_,
+    )  # fmt: skip
     with open_context(data_dir) as ctx:
-        dsn = ctx.endpoints.dsn
-        ctx.catch_up()
-        if posting:
-            ids = list(dict.fromkeys(posting))
-            known = set(pipeline_reads.postings_where(dsn, [], ctx.schema))
-            missing = [p for p in ids if p not in known]
-            if missing:
-                raise NotFound(f"unknown posting ids: {', '.join(missing)} — see `turing postings list`")
-        else:
-            ids = pipeline_reads.postings_where(dsn, where or ["status=open"], ctx.schema)
-        if not ids:
-            raise NotFound("no posting matches; nothing to reprocess")
-        who = getpass.getuser()
-        commands = [
-            reprocess_command(
-                pid, start_step=step, overrides=overrides, reason=reason, requested_by=who,
-                priority=priority, producer=ctx.producer_meta,
-            )
-            for pid in ids
-        ]  # fmt: skip
-        for c in commands:
-            ctx.producer.send(c)
-        ctx.producer.flush()
-        run_ids = [run_id_for(c) for c in commands]
-        answer: dict[str, Any] = {
-            "commands": len(commands),
-            "run_ids": run_ids,
-            "step": step,
-            "models": overrides,
-        }
+        done = reprocessing.reprocess(ctx, request, getpass.getuser())
         if not no_wait:
-            answer["runs"] = _wait(ctx, run_ids, timeout)
+            done = dataclasses.replace(done, runs=_wait(ctx, done.run_ids, timeout))
     if as_json:
+        answer = dataclasses.asdict(done)
+        if no_wait:
+            answer.pop("runs")
         print_json(answer)
         return
     out.print(
-        f"emitted {len(commands)} command(s) from step [bold]{step}[/]"
-        + (f" with {escape(str(overrides))}" if overrides else "")
+        f"emitted {done.commands} command(s) from step [bold]{step}[/]"
+        + (f" with {escape(str(done.models))}" if done.models else "")
     )
-    if "runs" in answer:
+    if not no_wait:
         counts: dict[str, int] = {}
-        for s in answer["runs"].values():
+        for s in done.runs.values():
             counts[s] = counts.get(s, 0) + 1
         out.print("runs: " + ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))
 
 
-def _wait(ctx: Any, run_ids: list[str], timeout: float) -> dict[str, str]:
-    deadline, warned = time.monotonic() + timeout, False
-    started = time.monotonic()
-    statuses: dict[str, str] = {}
+def _wait(ctx: Context, run_ids: list[str], timeout: float) -> dict[str, str]:
     with Progress(
         TextColumn("runs"),
         BarColumn(),
@@ -160,20 +128,15 @@ def _wait(ctx: Any, run_ids: list[str], timeout: float) -> dict[str, str]:
         transient=True,
     ) as progress:
         task = progress.add_task("runs", total=len(run_ids))
-        while time.monotonic() < deadline:
-            ctx.catch_up()
-            statuses = pipeline_reads.run_statuses(ctx.endpoints.dsn, run_ids, ctx.schema)
-            done = sum(1 for s in statuses.values() if s in ("completed", "failed"))
-            progress.update(task, completed=done)
-            if done == len(run_ids):
-                break
-            if not statuses and not warned and time.monotonic() - started > 30:
-                console.print("[yellow]no run has started yet: is a worker running? (`turing status`)[/]")
-                warned = True
-    missing = [r for r in run_ids if statuses.get(r) not in ("completed", "failed")]
-    if missing:
-        raise TimeoutError(f"{len(missing)} run(s) unfinished after {timeout:.0f}s; `turing runs` shows them")
-    return statuses
+        return reprocessing.wait_for_runs(
+            ctx,
+            run_ids,
+            timeout,
+            on_progress=lambda done, _total: progress.update(task, completed=done),
+            on_quiet=lambda: console.print(
+                "[yellow]no run has started yet: is a worker running? (`turing status`)[/]"
+            ),
+        )
 
 
 @friendly
@@ -270,24 +233,13 @@ def rollback_posting(
     as_json: bool = JsonFlag,
 ) -> None:
     """Emit a rollback event: the projections put version --to back in force; nothing is deleted."""
-    with open_context(data_dir, caught_up=True) as ctx:
-        dsn = ctx.endpoints.dsn
-        current = pipeline_reads.derivation(dsn, posting_id, None, ctx.schema)
-        if current.version == to:
-            raise ValueError(f"version {to} of {posting_id!r} is already in force")
-        target = pipeline_reads.derivation(dsn, posting_id, to, ctx.schema)
-        event = rollback_event(posting_id, target, current.version, reason, ctx.producer_meta)
-        ctx.producer.send(event)
-        ctx.producer.flush()
-        ctx.catch_up()
-        head = pipeline_reads.versions(dsn, posting_id, ctx.schema)["head"]
-    answer = {"posting_id": posting_id, "from_version": current.version, "to_version": to, "head": head,
-              "event_id": str(event.meta.event_id)}  # fmt: skip
+    with open_context(data_dir) as ctx:
+        done = rollbacks.rollback_posting(ctx, posting_id, to, reason)
     if as_json:
-        print_json(answer)
+        print_json(done)
         return
     out.print(
-        f"{escape(posting_id)}: version {to} is in force again (was {current.version}); event {answer['event_id']}"
+        f"{escape(posting_id)}: version {to} is in force again (was {done.from_version}); event {done.event_id}"
     )
 
 

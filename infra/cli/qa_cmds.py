@@ -4,7 +4,6 @@ a person's review of each finding, and a reprocess command from the step that pr
 from __future__ import annotations
 
 import getpass
-import time
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +24,11 @@ from infra.cli.common import (
     print_json,
 )
 from infra.context import Context
+from infra.usecases.reprocess import wait_for_runs
 from processors.pipeline.events import run_id_for
 from processors.quality.qa_events import REVIEW_VERDICTS, finding_event, remediation, review_event
 from processors.quality.sampling import TARGETS, sample
-from projections import db, pipeline_reads, quality_reads
+from projections import db, quality_reads
 from schemas.errors import BadInput, NotFound
 
 qa_app = typer.Typer(help="QA sampling: findings on six dimensions, reviewed, remediated by reprocessing.",
@@ -161,17 +161,9 @@ def review(
 
 
 def wait_run(ctx: Context, run_id: str, timeout: float) -> str:
-    deadline, started, warned = time.monotonic() + timeout, time.monotonic(), False
-    while time.monotonic() < deadline:
-        ctx.catch_up()
-        status = pipeline_reads.run_statuses(ctx.endpoints.dsn, [run_id], ctx.schema).get(run_id)
-        if status in ("completed", "failed"):
-            return status
-        if status is None and not warned and time.monotonic() - started > 30:
-            console.print("[yellow]the run has not started yet: is a worker running? (`turing status`)[/]")
-            warned = True
-        time.sleep(0.5)
-    raise TimeoutError(f"run {run_id} unfinished after {timeout:.0f}s; `turing runs` shows it")
+    """The run's final status (see `wait_for_runs`), saying so when no worker seems to run."""
+    quiet = "[yellow]the run has not started yet: is a worker running? (`turing status`)[/]"
+    return wait_for_runs(ctx, [run_id], timeout, on_quiet=lambda: console.print(quiet))[run_id]
 
 
 @qa_app.command("remediate")

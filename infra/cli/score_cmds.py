@@ -158,18 +158,14 @@ def score(
 ) -> None:
     """Score one profile against one posting: fit, stretch, practical fit, explained, with suggestions."""
     from infra.taxonomies import configured
-    from processors.scoring.config import DEFAULT
+    from infra.usecases.score import score_match
     from processors.scoring.models import Profile
-    from processors.scoring.score import score as score_pair
 
     settings = Settings.load()
     taxonomy = configured(settings)
     who = _load(profile, Profile, "profile")
     what = _load_posting(posting, settings, taxonomy)
-    config = DEFAULT.model_copy(update={"as_of": date.today()})
-    if baseline:
-        config = config.baseline()
-    result = score_pair(who, what, config, taxonomy=taxonomy)
+    result = score_match(who, what, taxonomy=taxonomy, baseline=baseline, as_of=date.today())
     if as_json:
         print_json(result.model_dump(mode="json"))
         return

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import typer
 from rich.markup import escape
 from rich.table import Table
 
 from infra.cli.common import DataDir, JsonFlag, console, fail, friendly, one_of, open_context, out, print_json
-from infra.usecases.search import search_profile
-from processors.embeddings.cache import CachedEmbedder
-from processors.embeddings.provider import EmbeddingError, MiniLMProvider
+from infra.usecases.search import search
+from processors.embeddings.provider import EmbeddingError
 from processors.retrieval.model import PRESETS
-from projections.embeddings_store import PgVectorStore
 
 search_app = typer.Typer(help="Search a profile's evidence (hybrid retrieval).", no_args_is_help=True)
 
@@ -42,31 +40,29 @@ def profile(
     as_json: bool = JsonFlag,
 ) -> None:
     """Rank the profile's experience atoms for QUERY, each with the evidence it rests on."""
-    with open_context(data_dir) as ctx:
-        # Profiles ingested but not yet projected would otherwise be "unknown".
-        ctx.catch_up()
-        dsn = ctx.endpoints.dsn
-        if lexical_only:
-            answer = search_profile(dsn, ctx.schema, profile_id, query, preset=preset, k=k)
-        else:
-            answer = _hybrid(dsn, ctx.schema, profile_id, query, preset, k)
+    # Profiles ingested but not yet projected would otherwise be "unknown".
+    with open_context(data_dir, caught_up=True) as ctx:
+        # Loading MiniLM takes seconds; the spinner says why the command is quiet.
+        waiting = (
+            nullcontext() if lexical_only else console.status("loading the embedding model and searching…")
+        )
+        try:
+            with waiting:
+                answer = search(
+                    ctx.endpoints.dsn,
+                    ctx.schema,
+                    profile_id,
+                    query,
+                    preset=preset,
+                    k=k,
+                    lexical_only=lexical_only,
+                )
+        except EmbeddingError as exc:
+            fail(f"{exc} — or search with --lexical-only")
     if as_json:
         print_json(answer)
     else:
         _print(answer)
-
-
-def _hybrid(dsn: str, schema: str, profile_id: str, query: str, preset: str, k: int) -> dict[str, Any]:
-    # The cache gets its own autocommit connection: vectors it stores are kept even if the
-    # search itself fails later, so the model never has to embed the same text twice.
-    with psycopg.connect(dsn, autocommit=True) as store_conn:
-        embedder = CachedEmbedder(MiniLMProvider(), PgVectorStore(store_conn, schema))
-        try:
-            # Loading MiniLM takes seconds; the spinner says why the command is quiet.
-            with console.status("loading the embedding model and searching…"):
-                return search_profile(dsn, schema, profile_id, query, preset=preset, k=k, embedder=embedder)
-        except EmbeddingError as exc:
-            fail(f"{exc} — or search with --lexical-only")
 
 
 def _print(answer: dict[str, Any]) -> None:

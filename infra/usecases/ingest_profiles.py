@@ -9,7 +9,6 @@ from psycopg import sql
 from pydantic import ValidationError
 
 from infra.context import Context
-from infra.usecases.ingest_postings import targets_of
 from processors.intake.changes import IngestPlan
 from processors.intake.profiles import KnownProfile, plan_profiles, read_profile_records
 from processors.intake.records import FieldError
@@ -17,6 +16,7 @@ from processors.sensitive.shredding import seal
 from projections import db
 from projections.keystore import PostgresKeyStore
 from schemas.models import ProfileEvent, now_utc
+from streams.producer import targets_of
 
 
 def validate_profile(data: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None, list[FieldError]]:

@@ -1,11 +1,13 @@
-"""Derive one raw posting in-process with the configured pipeline engines (for `turing score`).
+"""Score one profile against one posting, no stack needed (`turing score`).
 
-The same executor and engines as the worker, without the log: nothing is emitted, so the
-result is a preview, not a derivation version.
+A raw posting is derived in-process with the configured pipeline engines: the same executor
+and engines as the worker, without the log, so nothing is emitted and the derivation is a
+preview, not a version.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from infra.engines import engine_cache
@@ -14,8 +16,11 @@ from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import reprocess_command
 from processors.pipeline.executor import execute
 from processors.pipeline.work import PostingState, RunInput
+from processors.scoring.config import DEFAULT
 from processors.scoring.from_posting import derived_posting
-from processors.scoring.models import DerivedPosting
+from processors.scoring.models import DerivedPosting, Profile
+from processors.scoring.result import ScoreResult
+from processors.scoring.score import score
 from processors.taxonomy.model import Taxonomy
 from schemas.models import Producer, now_utc
 
@@ -55,3 +60,11 @@ def derive_with_pipeline(raw: dict[str, Any], config: PipelineConfig, taxonomy: 
         taxonomy,
         extra=raw,
     )
+
+
+def score_match(
+    profile: Profile, posting: DerivedPosting, *, taxonomy: Taxonomy, baseline: bool = False, as_of: date
+) -> ScoreResult:
+    """Fit, stretch and practical fit, explained, with suggestions; `baseline`: the seeds' formulas only."""
+    config = DEFAULT.model_copy(update={"as_of": as_of})
+    return score(profile, posting, config.baseline() if baseline else config, taxonomy=taxonomy)

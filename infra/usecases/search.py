@@ -16,7 +16,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from processors.embeddings.provider import EmbeddingProvider
+from processors.embeddings.cache import CachedEmbedder
+from processors.embeddings.provider import EmbeddingProvider, MiniLMProvider
 from processors.retrieval.atoms import atoms_from_profile
 from processors.retrieval.audit import build_audit
 from processors.retrieval.blend import blend
@@ -24,6 +25,7 @@ from processors.retrieval.lexical import lexical_query
 from processors.retrieval.model import Candidate, Query, Result, get_preset
 from projections import db
 from projections.atoms_projector import atom_source, profile_or_none
+from projections.embeddings_store import PgVectorStore
 from projections.migrate import check_schema_name
 from projections.retrieval_store import (
     lexical_candidates,
@@ -31,10 +33,27 @@ from projections.retrieval_store import (
     semantic_candidates,
     set_embeddings,
 )
+from schemas.errors import NotFound
 
 # Seed 003's candidate pool sizes: wide lists before the blend, the caller's k after it.
 LEXICAL_POOL = 100
 SEMANTIC_POOL = 50
+
+
+def search(
+    dsn: str, schema: str, profile_id: str, query: str, *, preset: str, k: int, lexical_only: bool
+) -> dict[str, Any]:
+    """`search_profile` with the embedding model (MiniLM, cached in pgvector) unless `lexical_only`.
+
+    Raises EmbeddingError when the model cannot be loaded.
+    """
+    if lexical_only:
+        return search_profile(dsn, schema, profile_id, query, preset=preset, k=k)
+    # The cache gets its own autocommit connection: vectors it stores are kept even if the
+    # search itself fails later, so the model never has to embed the same text twice.
+    with db.open_connection(dsn, autocommit=True) as store_conn:
+        embedder = CachedEmbedder(MiniLMProvider(), PgVectorStore(store_conn, schema))
+        return search_profile(dsn, schema, profile_id, query, preset=preset, k=k, embedder=embedder)
 
 
 def search_profile(
@@ -48,8 +67,8 @@ def search_profile(
 ) -> dict[str, Any]:
     """The `k` best atoms of `profile_id` for `query`, with evidence, provenance and the audit record.
 
-    Raises LookupError for an unknown profile and ValueError for an unknown preset, a blank
-    query or a k below 1.
+    Raises NotFound (a LookupError) for an unknown profile and ValueError for an unknown preset,
+    a blank query or a k below 1.
     """
     weights = get_preset(preset)
     if not query.strip():
@@ -98,7 +117,7 @@ def _profile_document(conn: psycopg.Connection[Any], schema: str, profile_id: st
     )
     row = conn.execute(statement, (profile_id,)).fetchone()
     if row is None:
-        raise LookupError(f"unknown profile {profile_id!r} (see `turing ingest profiles`)")
+        raise NotFound(f"unknown profile {profile_id!r} (see `turing ingest profiles`)")
     document = row["document"] if isinstance(row, Mapping) else row[0]
     return dict(json.loads(document) if isinstance(document, str) else document)
 

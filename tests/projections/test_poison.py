@@ -15,10 +15,11 @@ import pytest
 from psycopg.rows import dict_row
 
 from infra.context import Context
-from infra.usecases.ingest_postings import ingest_postings, targets_of
+from infra.usecases.ingest_postings import ingest_postings
 from projections import queries
 from projections.rebuild import rebuild
 from schemas.models import Meta, PostingContent, PostingEvent, Producer, ProfileEvent, RunEvent, now_utc
+from streams.producer import targets_of
 from tests.conftest import SAMPLES
 
 pytestmark = pytest.mark.stack

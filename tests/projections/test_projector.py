@@ -10,11 +10,12 @@ import pytest
 from psycopg.rows import dict_row
 
 from infra.context import Context
-from infra.usecases.ingest_postings import ingest_postings, targets_of
+from infra.usecases.ingest_postings import ingest_postings
 from processors.intake.changes import withdraw
 from projections import queries
 from projections.checksum import schema_checksum
 from schemas.models import now_utc
+from streams.producer import targets_of
 from streams.reader import drain
 from tests.conftest import SAMPLES
 
