@@ -17,7 +17,7 @@ from projections.jsonable import jsonable
 from projections.migrate import LIVE_SCHEMA
 from projections.reducers import TRACEABLE_FIELDS
 from schemas.codec import EventCodec
-from schemas.errors import BrokerUnavailable
+from schemas.errors import BrokerUnavailable, NotFound
 from streams.reader import read_at
 
 MAX_DEPTH = 100
@@ -27,7 +27,7 @@ _EVENT_COLUMNS = (
 )
 
 
-class TraceError(LookupError):
+class TraceError(NotFound):
     """The posting or field does not exist; the message says what does."""
 
 

@@ -20,6 +20,7 @@ from projections import access_reads, db, quality_reads
 from projections.jsonable import jsonable
 from projections.migrate import LIVE_SCHEMA
 from projections.reducers import CONTENT_FIELDS
+from schemas.errors import NotFound
 
 
 def parse_stage(name: str) -> Stage:
@@ -156,12 +157,12 @@ def one_match(
             (profile_id, posting_id),
         ).fetchone()
         if row is None:
-            raise LookupError(f"no match for profile {profile_id!r} and posting {posting_id!r}")
+            raise NotFound(f"no match for profile {profile_id!r} and posting {posting_id!r}")
         posting = _postings(conn, schema, [posting_id]).get(posting_id)
         recorded = access_reads.stages(conn, schema, profile_id, [posting_id])[posting_id]
         jury = quality_reads.jury_of(conn, schema, str(row["event_id"]))
     if posting is None:
-        raise LookupError(f"posting {posting_id!r} is not in the projection")
+        raise NotFound(f"posting {posting_id!r} is not in the projection")
     at = shown_stage(recorded, stage)
     full = _full(viewer, posting)
     shown, accesses = _shown(dict(row), posting, at, full)

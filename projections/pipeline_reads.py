@@ -11,6 +11,7 @@ from processors.pipeline.work import PriorDerivation
 from projections import db, pipeline_queries
 from projections.jsonable import jsonable
 from projections.migrate import LIVE_SCHEMA
+from schemas.errors import NotFound
 
 # `--where` may filter on these posting columns only (identifiers are never taken from input).
 FILTER_COLUMNS = ("posting_id", "source", "title", "company", "location", "currency", "work_model", "status")
@@ -126,7 +127,7 @@ def derivation(dsn: str, posting_id: str, version: int | None, schema: str = LIV
         found = pipeline_queries.derivations(conn, schema, [posting_id], version=version)
     if posting_id not in found:
         what = "derivation" if version is None else f"derivation version {version}"
-        raise LookupError(f"posting {posting_id!r} has no {what} in the projection")
+        raise NotFound(f"posting {posting_id!r} has no {what} in the projection")
     return found[posting_id]
 
 

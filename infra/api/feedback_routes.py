@@ -7,14 +7,15 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Literal
 
-from fastapi import APIRouter, Depends, HTTPException
+from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from infra.api import problems
 from infra.api.auth import authenticator, forbidden
-from processors.quality.feedback import COMPONENTS, feedback_event
+from infra.usecases.feedback import give_feedback, shown
+from processors.quality.feedback import COMPONENTS
 from processors.sensitive.access import Role, Viewer
-from projections import access_reads, db, quality_reads
+from projections import access_reads
 from schemas.models import Producer
 from streams.producer import EventProducer
 
@@ -77,28 +78,10 @@ def feedback_router(dsn: str, schema: str, producer: Callable[[], EventProducer]
         ):
             raise forbidden(f"a {viewer.role} token for {viewer.viewer!r} may not judge the match of "
                             f"{body.profile_id!r} and {body.posting_id!r}")  # fmt: skip
-        with db.connect(dsn) as conn:
-            match = quality_reads.match_event(conn, schema, body.profile_id, body.posting_id)
-            if match is None:
-                raise HTTPException(
-                    404, f"no match for profile {body.profile_id!r} and posting {body.posting_id!r}"
-                )
-            jury = quality_reads.jury_of(conn, schema, str(match.meta.event_id))
-        event = feedback_event(
-            profile_id=body.profile_id, posting_id=body.posting_id, match_event_id=str(match.meta.event_id),
-            versions=(match.profile_version, match.derivation_version), verdict=body.verdict, reason=body.reason,
-            component=body.component, decision_ids=[str(d["event_id"]) for d in (jury or {}).get("decisions", [])],
-            author=viewer.viewer, producer=API,
+        event = give_feedback(
+            dsn, schema, producer(), API, profile_id=body.profile_id, posting_id=body.posting_id,
+            verdict=body.verdict, reason=body.reason, component=body.component, author=viewer.viewer,
         )  # fmt: skip
-        p = producer()
-        p.send(event)
-        p.flush()
-        return FeedbackOut(
-            event_id=str(event.meta.event_id), profile_id=event.profile_id, posting_id=event.posting_id,
-            match_event_id=event.match_event_id, profile_version=event.profile_version,
-            derivation_version=event.derivation_version, verdict=event.verdict, reason=event.reason,
-            category=event.category, component=event.component, classifier=event.classifier,
-            decision_ids=event.decision_ids, author=event.author, given_at=event.meta.occurred_at,
-        )  # fmt: skip
+        return FeedbackOut.model_validate(shown(event))
 
     return router

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from infra.api import problems
 from infra.api.auth import authenticator, forbidden
@@ -22,6 +22,7 @@ from infra.api.paging import Page, PageRequest, page, page_params
 from processors.sensitive.access import Role, Viewer, transition_error
 from processors.sensitive.model import Access
 from projections import access_reads, candidate_reads, match_reads
+from schemas.errors import Conflict, NotFound
 from schemas.models import AccessEvent, Meta, Producer, StageEvent, now_utc
 from streams.producer import EventProducer
 
@@ -115,7 +116,7 @@ def match_router(dsn: str, producer: Callable[[], EventProducer]) -> APIRouter:
                 f"a {viewer.role} token for {viewer.viewer!r} may not read the matches of {profile_id!r}"
             )
         if not match_reads.profile_exists(dsn, profile_id):
-            raise HTTPException(404, f"no profile with id {profile_id!r}")
+            raise NotFound(f"no profile with id {profile_id!r}")
         ranked, accesses = match_reads.ranked_matches(
             dsn, profile_id, requested(stage), at.limit, include_blocked, offset=at.offset, viewer=viewer
         )
@@ -137,7 +138,7 @@ def match_router(dsn: str, producer: Callable[[], EventProducer]) -> APIRouter:
         employer, auditors and services."""
         company = access_reads.posting_company(dsn, posting_id)
         if company is None:
-            raise HTTPException(404, f"no posting with id {posting_id!r}")
+            raise NotFound(f"no posting with id {posting_id!r}")
         if not (viewer.owns(posting_id, company) or viewer.role in (Role.AUDITOR, Role.SERVICE)):
             raise forbidden(
                 f"a {viewer.role} token for {viewer.viewer!r} may not read the candidates of {posting_id!r}"
@@ -169,12 +170,7 @@ def match_router(dsn: str, producer: Callable[[], EventProducer]) -> APIRouter:
         """One match in full: components, weights, explanation, suggestions, the versions it came from.
         For the candidate, the posting's employer, auditors and services."""
         allowed(viewer, profile_id, posting_id)
-        try:
-            found, accesses = match_reads.one_match(
-                dsn, profile_id, posting_id, requested(stage), viewer=viewer
-            )
-        except LookupError as exc:
-            raise HTTPException(404, str(exc)) from exc
+        found, accesses = match_reads.one_match(dsn, profile_id, posting_id, requested(stage), viewer=viewer)
         detail = MatchDetail.model_validate(found)
         log(viewer, accesses, profile_id)
         return detail
@@ -187,13 +183,14 @@ def match_router(dsn: str, producer: Callable[[], EventProducer]) -> APIRouter:
         reciprocates, either starts the conversation after mutual interest (a `stage.changed` event)."""
         company = allowed(viewer, profile_id, posting_id)
         if not match_reads.match_exists(dsn, profile_id, posting_id):
-            raise HTTPException(404, f"no match for profile {profile_id!r} and posting {posting_id!r}")
+            raise NotFound(f"no match for profile {profile_id!r} and posting {posting_id!r}")
         current = access_reads.recorded_stage(dsn, profile_id, posting_id)
         target = match_reads.parse_stage(change.to)
         why = transition_error(viewer, profile_id, posting_id, company, current, target)
         if why is not None:
-            status = 403 if viewer.role is Role.AUDITOR or "only" in why else 409
-            raise HTTPException(status, why)
+            if viewer.role is Role.AUDITOR or "only" in why:
+                raise forbidden(why)
+            raise Conflict(why)
         event = stage_event(viewer, profile_id, posting_id, current.name.lower(), change.to, "api")
         p = producer()
         p.send(event)

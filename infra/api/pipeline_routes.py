@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 
 from infra.api import problems
@@ -14,6 +14,7 @@ from infra.api.pipeline_models import Derivation, Derivations, RequirementHit, R
 from processors.lily.model import CredentialKind
 from processors.sensitive.access import Viewer
 from projections import pipeline_reads, posting_views, queries
+from schemas.errors import NotFound
 
 _NO_FILTER = {
     "loc": ("query", "certification|kind|min_years|skill_code"),
@@ -43,7 +44,7 @@ def pipeline_router(dsn: str) -> APIRouter:
 
     def known(posting_id: str) -> None:
         if not queries.posting_exists(dsn, posting_id):
-            raise HTTPException(404, f"no posting with id {posting_id!r}")
+            raise NotFound(f"no posting with id {posting_id!r}")
 
     @router.get("/postings/{posting_id}/derivation", responses=problems.responses(401, 404))
     def derivation(
@@ -53,10 +54,7 @@ def pipeline_router(dsn: str) -> APIRouter:
     ) -> Derivation:
         """The derivation in force (or `version`): summary, requirements with proof stacks, red flags."""
         known(posting_id)
-        try:
-            d = pipeline_reads.derivation(dsn, posting_id, version)
-        except LookupError as exc:
-            raise HTTPException(404, str(exc)) from exc
+        d = pipeline_reads.derivation(dsn, posting_id, version)
         return Derivation.model_validate(scrubbed(dataclasses.asdict(d), posting_id, viewer, _TEXT_FIELDS))
 
     @router.get("/postings/{posting_id}/derivations", responses=problems.responses(401, 404))

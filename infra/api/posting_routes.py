@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 
 from infra.api import problems
 from infra.api.auth import authenticator
@@ -15,6 +15,7 @@ from processors.sensitive.access import Viewer
 from processors.sensitive.model import Access
 from projections import lineage, posting_views, queries
 from schemas.codec import EventCodec
+from schemas.errors import NotFound
 from streams.producer import EventProducer
 
 DENIED = (401,)
@@ -57,7 +58,7 @@ def posting_router(
         """The posting's current content, every version, and the event behind each field."""
         row = queries.get_posting(dsn, posting_id)
         if row is None:
-            raise HTTPException(404, f"no posting with id {posting_id!r}")
+            raise NotFound(f"no posting with id {posting_id!r}")
         stage = posting_views.stages_for(dsn, viewer, [posting_id])[posting_id]
         shown, accesses = posting_views.posting_row(row, viewer, stage)
         log(viewer, accesses)
@@ -74,11 +75,8 @@ def posting_router(
         is shown as the viewer may see it."""
         rows = posting_views.posting_rows(dsn, [posting_id])
         if posting_id not in rows:
-            raise HTTPException(404, f"no posting with id {posting_id!r}")
-        try:
-            result = lineage.trace_posting(dsn, posting_id, field)
-        except lineage.TraceError as exc:
-            raise HTTPException(404, str(exc)) from exc
+            raise NotFound(f"no posting with id {posting_id!r}")
+        result = lineage.trace_posting(dsn, posting_id, field)
         if verify:
             result = lineage.verify(result, bootstrap_servers, codec)
         row = rows[posting_id]

@@ -16,6 +16,17 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from schemas.errors import (
+    BadInput,
+    BrokerUnavailable,
+    Conflict,
+    DatabaseUnavailable,
+    InfrastructureError,
+    NotFound,
+    RegistryUnavailable,
+    TuringError,
+)
+
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 log = logging.getLogger("turing.api")
 
@@ -97,6 +108,29 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
     return problem(request, 422, detail, errors=errors)
 
 
+# The one map from the project's errors to statuses; the first class that matches wins.
+_USER_STATUS: tuple[tuple[type[TuringError], int], ...] = ((NotFound, 404), (Conflict, 409), (BadInput, 422))
+_UNAVAILABLE: tuple[tuple[type[InfrastructureError], str], ...] = (
+    (DatabaseUnavailable, "the projection database"),
+    (BrokerUnavailable, "the event broker"),
+    (RegistryUnavailable, "the schema registry"),
+)
+
+
+async def _turing_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, TuringError)
+    for cls, status in _USER_STATUS:
+        if isinstance(exc, cls):
+            return problem(request, status, str(exc))
+    for cls, service in _UNAVAILABLE:
+        if isinstance(exc, cls):
+            # The caller learns which kind of service is away, never its address or message.
+            log.error("%s is unavailable on %s %s", service, request.method, _instance(request), exc_info=exc)
+            return problem(request, 503, f"{service} is unavailable; retry later")
+    # A refused query or a setting that is wrong: the server's fault, told only to its log.
+    return await _unexpected(request, exc)
+
+
 async def _unexpected(request: Request, exc: Exception) -> Response:
     # the caller learns only that it failed; the trace goes to the server's log
     log.error("unhandled error on %s %s", request.method, _instance(request), exc_info=exc)
@@ -106,6 +140,7 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
 def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(TuringError, _turing_error)
     app.add_exception_handler(Exception, _unexpected)
 
 
@@ -114,12 +149,13 @@ _DESCRIPTIONS = {
     404: "The resource (or its parent) does not exist",
     422: "A parameter is invalid or unknown; `errors` names each one",
     500: "The server failed; nothing internal is disclosed",
+    503: "A service the API depends on is unavailable; retry later",
 }
 
 
 def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI `responses=` for the problems a route may answer (422 and 500 always)."""
-    codes = sorted({*statuses, 422, 500})
+    """OpenAPI `responses=` for the problems a route may answer (422, 500 and 503 always)."""
+    codes = sorted({*statuses, 422, 500, 503})
     return {s: {"model": Problem, "description": _DESCRIPTIONS.get(s, _phrase(s))} for s in codes}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 from typing import get_args
 
+import pytest
 from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
@@ -15,6 +16,14 @@ from infra.api.match_models import StageName
 from infra.api.models import Timestamp
 from infra.api.paging import Page, PageRequest, page
 from processors.sensitive.model import Stage
+from schemas.errors import (
+    BadInput,
+    BrokerUnavailable,
+    Conflict,
+    DatabaseRefused,
+    DatabaseUnavailable,
+    NotFound,
+)
 
 
 class Stamped(BaseModel):
@@ -84,7 +93,41 @@ def test_error_bodies_are_filed_as_problem_json_in_openapi() -> None:
 
     document = problems.problems_in_openapi(app.openapi())
     answers = document["paths"]["/x"]["get"]["responses"]
-    assert sorted(answers) == ["200", "404", "422", "500"]
-    for status in ("404", "422", "500"):
+    assert sorted(answers) == ["200", "404", "422", "500", "503"]
+    for status in ("404", "422", "500", "503"):
         assert list(answers[status]["content"]) == [problems.PROBLEM_MEDIA_TYPE]
     assert list(answers["200"]["content"]) == ["application/json"]
+
+
+@pytest.mark.parametrize(
+    ("error", "status", "says", "hides"),
+    [
+        (NotFound("no posting with id 'x'"), 404, "no posting with id 'x'", None),
+        (Conflict("mutual interest comes after the candidate's"), 409, "mutual interest", None),
+        (BadInput("a reason must say why"), 422, "a reason must say why", None),
+        (
+            DatabaseUnavailable("connection to 10.9.8.7 refused"),
+            503,
+            "the projection database is unavailable",
+            "10.9.8.7",
+        ),
+        (BrokerUnavailable("broker 10.9.8.7:9092 down"), 503, "the event broker is unavailable", "10.9.8.7"),
+        (DatabaseRefused('relation "secret_table" does not exist'), 500, "failed", "secret_table"),
+    ],
+)
+def test_the_projects_errors_are_problems_mapped_in_one_place(
+    error: Exception, status: int, says: str, hides: str | None
+) -> None:
+    app = FastAPI()
+    problems.install(app)
+
+    @app.get("/x")
+    def x() -> dict[str, int]:
+        raise error
+
+    answer = TestClient(app, raise_server_exceptions=False).get("/x")
+    assert answer.status_code == status
+    assert answer.headers["content-type"] == problems.PROBLEM_MEDIA_TYPE
+    body = answer.json()
+    assert says in body["detail"] and body["instance"] == "/x"
+    assert hides is None or hides not in answer.text
