@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from infra.access import issue_token
 from infra.context import Context
+from infra.usecases.access import issue_token
 from processors.sensitive.access import Role, Viewer
 
 

@@ -11,8 +11,8 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from infra.access import erase_profile, issue_token, revoke_token, set_stage
 from infra.cli.common import DataDir, JsonFlag, friendly, open_context, out, print_json
+from infra.usecases.access import erase_profile, issue_token, revoke_token, set_stage
 from processors.sensitive.access import Role, Viewer
 from processors.sensitive.model import Stage
 from projections import access_reads

@@ -6,9 +6,9 @@ from __future__ import annotations
 import httpx
 from rich.table import Table
 
-from infra.access import issue_token, set_stage
 from infra.cli.common import out
 from infra.context import Context
+from infra.usecases.access import issue_token, set_stage
 from processors.sensitive.access import Role, Viewer
 from processors.sensitive.model import Stage
 from projections import access_reads

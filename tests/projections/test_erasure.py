@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from infra.access import erase_profile
 from infra.api.app import create_app
 from infra.context import Context
 from infra.settings import Endpoints
+from infra.usecases.access import erase_profile
 from infra.usecases.ingest_postings import ingest_postings
 from infra.usecases.ingest_profiles import ingest_profiles
 from processors.sensitive.shredding import is_sealed

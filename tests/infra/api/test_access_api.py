@@ -13,10 +13,10 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from infra.access import issue_token, revoke_token
 from infra.api.app import create_app
 from infra.context import Context
 from infra.settings import Endpoints
+from infra.usecases.access import issue_token, revoke_token
 from infra.usecases.ingest_postings import ingest_postings
 from infra.usecases.ingest_profiles import ingest_profiles
 from processors.matching.match import PostingVersion, ProfileVersion, match_event
