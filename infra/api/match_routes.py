@@ -19,11 +19,13 @@ from infra.api.match_models import (
     StageName,
 )
 from infra.api.paging import Page, PageRequest, page, page_params
-from processors.sensitive.access import Role, Viewer, transition_error
+from infra.usecases.access import StageRefused
+from infra.usecases.access import move_stage as move_pair_stage
+from processors.sensitive.access import Role, Viewer
 from processors.sensitive.model import Access
 from projections import access_reads, candidate_reads, match_reads
-from schemas.errors import Conflict, NotFound
-from schemas.models import AccessEvent, Meta, Producer, StageEvent, now_utc
+from schemas.errors import NotFound
+from schemas.models import AccessEvent, Meta, Producer, now_utc
 from streams.producer import EventProducer
 
 API = Producer(component="api", version="1")
@@ -62,27 +64,6 @@ def access_events(
         )
         for a in accesses
     ]
-
-
-def stage_event(
-    viewer: Viewer, profile_id: str, posting_id: str, before: str, after: str, channel: str
-) -> StageEvent:
-    return StageEvent(
-        meta=Meta(
-            event_id=uuid.uuid4(),
-            event_type="stage.changed",
-            occurred_at=now_utc(),
-            producer=API,
-            correlation_id=viewer.viewer,
-        ),
-        profile_id=profile_id,
-        posting_id=posting_id,
-        from_stage=before,
-        to_stage=after,
-        actor=viewer.viewer,
-        actor_role=str(viewer.role),
-        channel=channel,
-    )
 
 
 def match_router(dsn: str, producer: Callable[[], EventProducer]) -> APIRouter:
@@ -182,26 +163,22 @@ def match_router(dsn: str, producer: Callable[[], EventProducer]) -> APIRouter:
         """Move the pair's reveal stage forward: the candidate declares interest, the posting's employer
         reciprocates, either starts the conversation after mutual interest (a `stage.changed` event)."""
         company = allowed(viewer, profile_id, posting_id)
-        if not match_reads.match_exists(dsn, profile_id, posting_id):
-            raise NotFound(f"no match for profile {profile_id!r} and posting {posting_id!r}")
-        current = access_reads.recorded_stage(dsn, profile_id, posting_id)
-        target = match_reads.parse_stage(change.to)
-        why = transition_error(viewer, profile_id, posting_id, company, current, target)
-        if why is not None:
-            if viewer.role is Role.AUDITOR or "only" in why:
-                raise forbidden(why)
-            raise Conflict(why)
-        event = stage_event(viewer, profile_id, posting_id, current.name.lower(), change.to, "api")
-        p = producer()
-        p.send(event)
-        p.flush()
+        try:
+            moved = move_pair_stage(
+                dsn, producer(), viewer, profile_id, posting_id, match_reads.parse_stage(change.to),
+                company=company, channel="api",
+            )  # fmt: skip
+        except StageRefused as exc:
+            if viewer.role is Role.AUDITOR or "only" in str(exc):
+                raise forbidden(str(exc)) from exc
+            raise
         return PairStage(
             profile_id=profile_id,
             posting_id=posting_id,
-            stage=change.to,
-            previous=current.name.lower(),
-            changed_by=viewer.viewer,
-            event_id=str(event.meta.event_id),
+            stage=moved.after,
+            previous=moved.before,
+            changed_by=moved.changed_by,
+            event_id=moved.event_id,
         )
 
     return router

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from infra.cli.common import DataDir, JsonFlag, friendly, open_context, out, print_json
-from infra.usecases.access import erase_profile, issue_token, revoke_token, set_stage
+from infra.usecases.access import StageRefused, erase_profile, issue_token, revoke_token, set_stage
 from processors.sensitive.access import Role, Viewer
 from processors.sensitive.model import Stage
 from projections import access_reads
@@ -168,9 +168,8 @@ def stage_set(
     with open_context(data_dir) as ctx:
         try:
             answer = set_stage(ctx, profile, posting, Stage[to.upper()])
-        except LookupError as exc:
-            raise NotFound(str(exc)) from exc
-        except ValueError as exc:
+        except StageRefused as exc:
+            # A move out of order is the operator's argument to fix: a usage error.
             raise BadInput(str(exc)) from exc
     if as_json:
         print_json(answer)

@@ -11,16 +11,28 @@ from datetime import datetime, timedelta
 
 from psycopg import sql
 
-from infra.api.match_routes import stage_event
 from infra.context import Context
 from processors.sensitive.access import Role, Viewer, token_digest, transition_error
 from processors.sensitive.model import Stage
 from projections import access_reads, db, match_reads
 from projections.keystore import PostgresKeyStore
 from projections.match_projector import WITHDRAWN
-from schemas.models import ErasureEvent, MatchEvent, Meta, TokenEvent, deterministic_id, now_utc
+from schemas.errors import Conflict, NotFound
+from schemas.models import (
+    ErasureEvent,
+    MatchEvent,
+    Meta,
+    Producer,
+    StageEvent,
+    TokenEvent,
+    deterministic_id,
+    now_utc,
+)
+from streams.producer import EventProducer
 
 TOKEN_PREFIX = "tu_"
+# Stage changes have always carried the API's producer, whichever front end asked for them.
+STAGES = Producer(component="api", version="1")
 
 
 @dataclass(frozen=True)
@@ -87,27 +99,86 @@ def revoke_token(ctx: Context, token_id: str) -> dict[str, object]:
     return {"token_id": token_id, "viewer": found["viewer"], "revoked": True}
 
 
+class StageRefused(Conflict):
+    """The move is not allowed from the pair's current stage, or not for this actor."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class StageMoved:
+    profile_id: str
+    posting_id: str
+    before: str
+    after: str
+    changed_by: str
+    event_id: str
+
+
+def stage_event(
+    viewer: Viewer, profile_id: str, posting_id: str, before: str, after: str, channel: str
+) -> StageEvent:
+    return StageEvent(
+        meta=Meta(
+            event_id=uuid.uuid4(),
+            event_type="stage.changed",
+            occurred_at=now_utc(),
+            producer=STAGES,
+            correlation_id=viewer.viewer,
+        ),
+        profile_id=profile_id,
+        posting_id=posting_id,
+        from_stage=before,
+        to_stage=after,
+        actor=viewer.viewer,
+        actor_role=str(viewer.role),
+        channel=channel,
+    )
+
+
+def move_stage(
+    dsn: str,
+    sink: EventProducer,
+    actor: Viewer,
+    profile_id: str,
+    posting_id: str,
+    target: Stage,
+    *,
+    company: str | None,
+    channel: str,
+) -> StageMoved:
+    """Move a scored pair's reveal stage (a `stage.changed` event, emitted and flushed).
+
+    NotFound when the pair has no match; StageRefused when the move is out of order or not
+    this actor's to make (`company` is the posting's, for an employer's reach).
+    """
+    if not match_reads.match_exists(dsn, profile_id, posting_id):
+        raise NotFound(f"no match for profile {profile_id!r} and posting {posting_id!r}")
+    current = access_reads.recorded_stage(dsn, profile_id, posting_id)
+    why = transition_error(actor, profile_id, posting_id, company, current, target)
+    if why is not None:
+        raise StageRefused(why)
+    event = stage_event(actor, profile_id, posting_id, current.name.lower(), target.name.lower(), channel)
+    sink.send(event)
+    sink.flush()
+    return StageMoved(
+        profile_id=profile_id, posting_id=posting_id, before=current.name.lower(), after=target.name.lower(),
+        changed_by=actor.viewer, event_id=str(event.meta.event_id),
+    )  # fmt: skip
+
+
 def set_stage(ctx: Context, profile_id: str, posting_id: str, target: Stage) -> dict[str, str]:
     """The operator records a move it witnessed (as a service): forward only, for a scored pair."""
-    dsn = ctx.endpoints.dsn
-    if not match_reads.match_exists(dsn, profile_id, posting_id):
-        raise LookupError(f"no match for profile {profile_id!r} and posting {posting_id!r}")
-    current = access_reads.recorded_stage(dsn, profile_id, posting_id)
     actor = Viewer(viewer=operator(), role=Role.SERVICE)
-    why = transition_error(actor, profile_id, posting_id, None, current, target)
-    if why is not None:
-        raise ValueError(why)
-    event = stage_event(actor, profile_id, posting_id, current.name.lower(), target.name.lower(), "cli")
-    ctx.producer.send(event)
-    ctx.producer.flush()
+    moved = move_stage(
+        ctx.endpoints.dsn, ctx.producer, actor, profile_id, posting_id, target, company=None, channel="cli"
+    )
     ctx.catch_up()
     return {
         "profile_id": profile_id,
         "posting_id": posting_id,
-        "from": current.name.lower(),
-        "to": target.name.lower(),
-        "changed_by": actor.viewer,
-        "event_id": str(event.meta.event_id),
+        "from": moved.before,
+        "to": moved.after,
+        "changed_by": moved.changed_by,
+        "event_id": moved.event_id,
     }
 
 
