@@ -27,10 +27,9 @@ from infra.cli.common import (
 from infra.context import Context
 from infra.usecases import reprocess as reprocessing
 from infra.usecases import rollback as rollbacks
-from processors.pipeline.diff import diff
+from infra.usecases.compare import compare_versions
 from processors.pipeline.steps import STEPS, check_step
 from projections import pipeline_reads
-from schemas.errors import NotFound
 
 INT32 = 2**31 - 1  # runs.priority is a Postgres integer
 
@@ -186,24 +185,14 @@ def diff_posting(
     as_json: bool = JsonFlag,
 ) -> None:
     """What changed between two derivation versions: fields, requirements layer by layer, skills."""
-    with open_context(data_dir, caught_up=True) as ctx:
-        dsn = ctx.endpoints.dsn
-        b = pipeline_reads.derivation(dsn, posting_id, to, ctx.schema)
-        older = from_ if from_ is not None else b.version - 1
-        if older < 1:
-            raise NotFound(f"posting {posting_id!r} has only version {b.version}: nothing to compare")
-        a = pipeline_reads.derivation(dsn, posting_id, older, ctx.schema)
-        info = pipeline_reads.versions(dsn, posting_id, ctx.schema)
-    result = diff(a, b)
-    configs = {v["version"]: v for v in info["versions"]}
-    result["from_models"] = configs.get(a.version, {}).get("engine_config")
-    result["to_models"] = configs.get(b.version, {}).get("engine_config")
-    result["to_reason"] = configs.get(b.version, {}).get("reason")
+    with open_context(data_dir) as ctx:
+        result = compare_versions(ctx, posting_id, from_, to)
     if as_json:
         print_json(result)
         return
     out.print(
-        f"[bold]{escape(posting_id)}[/]: version {a.version} → {b.version} ({escape(result['to_reason'] or '')})"
+        f"[bold]{escape(posting_id)}[/]: version {result['from_version']} → {result['to_version']} "
+        f"({escape(result['to_reason'] or '')})"
     )
     changed = {
         k: v for k, v in (result["to_models"] or {}).items() if (result["from_models"] or {}).get(k) != v
