@@ -10,12 +10,14 @@ import pytest
 
 from infra.context import Context
 from infra.usecases.ingest_postings import ingest_postings
+from infra.usecases.rollback import rollback_posting
 from processors.pipeline.diff import diff
 from processors.pipeline.events import reprocess_command, rollback_event, run_id_for
 from projections import lineage, pipeline_reads
 from projections.checksum import schema_checksum
 from projections.db import connect
 from projections.rebuild import rebuild
+from schemas.errors import Conflict
 from tests.conftest import SAMPLES
 from tests.streams.pipeline_helpers import rows, start_worker, stop_worker, wait_runs
 
@@ -151,6 +153,8 @@ def test_reprocess_with_another_model_makes_v2_and_keeps_v1_then_rollback(pipeli
     head = pipeline_reads.versions(dsn, "probe-nurse-1")["head"]
     assert head["version"] == 1 and head["rolled_back_from"] == 2
     assert pipeline_reads.derivation(dsn, "probe-nurse-1", 2).version == 2
+    with pytest.raises(Conflict, match="version 1 of 'probe-nurse-1' is already in force"):
+        rollback_posting(ctx, "probe-nurse-1", 1, "again")
 
 
 def test_a_requirement_certification_traces_to_decision_run_and_posting_event(pipeline) -> None:
@@ -256,5 +260,7 @@ def test_the_command_line_reprocesses_waits_lists_diffs_and_rolls_back(pipeline)
         ).stdout
     )
     assert back["head"]["version"] == 1
+    again = run("rollback", "posting", "probe-nurse-1", "--to", "1", data_dir=root, check=False)
+    assert again.returncode == 1 and "already in force" in again.stderr
     missing = run("diff", "posting", "nope", data_dir=root, check=False)
     assert missing.returncode == 1 and "no derivation" in missing.stderr
