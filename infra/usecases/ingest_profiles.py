@@ -5,16 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from psycopg import sql
 from pydantic import ValidationError
 
 from infra.context import Context
 from processors.intake.changes import IngestPlan
-from processors.intake.profiles import KnownProfile, plan_profiles, read_profile_records
+from processors.intake.profiles import plan_profiles, read_profile_records
 from processors.intake.records import FieldError
 from processors.sensitive.shredding import seal
-from projections import db
 from projections.keystore import PostgresKeyStore
+from projections.profile_reads import known_profiles
 from schemas.models import ProfileEvent, now_utc
 from streams.producer import targets_of
 
@@ -36,18 +35,6 @@ def validate_profile(data: dict[str, Any]) -> tuple[str | None, dict[str, Any] |
     return profile.id, profile.model_dump(mode="json"), []
 
 
-def known_profiles(ctx: Context) -> dict[str, KnownProfile]:
-    with db.connect(ctx.endpoints.dsn) as conn:
-        rows = conn.execute(
-            sql.SQL("SELECT profile_id, version, content_hash, last_event_id FROM {}.profiles").format(
-                sql.Identifier(ctx.schema)
-            )
-        ).fetchall()
-    return {
-        r["profile_id"]: KnownProfile(r["version"], r["content_hash"], str(r["last_event_id"])) for r in rows
-    }
-
-
 def ingest_profiles(
     ctx: Context,
     name: str,
@@ -62,7 +49,7 @@ def ingest_profiles(
     keys = PostgresKeyStore(ctx.endpoints.dsn)
     result = plan_profiles(
         read_profile_records(name, data),
-        known_profiles(ctx),
+        known_profiles(ctx.endpoints.dsn, ctx.schema),
         validate_profile,
         ctx.producer_meta,
         now_utc(),

@@ -8,13 +8,11 @@ is lexical-only and the audit says so (seed 003 §13).
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
 import psycopg
-from psycopg import sql
 
 from processors.embeddings.cache import CachedEmbedder
 from processors.embeddings.provider import EmbeddingProvider, MiniLMProvider
@@ -27,6 +25,7 @@ from projections import db
 from projections.atoms_projector import atom_source, profile_or_none
 from projections.embeddings_store import PgVectorStore
 from projections.migrate import check_schema_name
+from projections.profile_reads import profile_document
 from projections.retrieval_store import (
     lexical_candidates,
     missing_embeddings,
@@ -77,7 +76,9 @@ def search_profile(
         raise ValueError(f"k must be at least 1, got {k}")
     schema = check_schema_name(schema)
     with db.connect(dsn) as conn:
-        document = _profile_document(conn, schema, profile_id)
+        document = profile_document(conn, schema, profile_id)
+        if document is None:
+            raise NotFound(f"unknown profile {profile_id!r} (see `turing ingest profiles`)")
         lexical = lexical_candidates(conn, schema, profile_id, lexical_query(query), LEXICAL_POOL)
         semantic: list[Candidate] = []
         embedded = 0
@@ -109,17 +110,6 @@ def search_profile(
         "results": [_result_json(rank, r) for rank, r in enumerate(ranking, start=1)],
         "audit": audit.model_dump(mode="json"),
     }
-
-
-def _profile_document(conn: psycopg.Connection[Any], schema: str, profile_id: str) -> dict[str, Any]:
-    statement = sql.SQL("SELECT document FROM {}.profiles WHERE profile_id = %s").format(
-        sql.Identifier(schema)
-    )
-    row = conn.execute(statement, (profile_id,)).fetchone()
-    if row is None:
-        raise NotFound(f"unknown profile {profile_id!r} (see `turing ingest profiles`)")
-    document = row["document"] if isinstance(row, Mapping) else row[0]
-    return dict(json.loads(document) if isinstance(document, str) else document)
 
 
 def _fill_embeddings(
