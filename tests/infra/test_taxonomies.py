@@ -12,10 +12,11 @@ from typer.testing import CliRunner
 
 from infra import stack_settings
 from infra.cli.app import app
-from infra.settings import ConfigError, Settings
+from infra.settings import Settings
 from infra.taxonomies import configured, load_choice
 from processors.taxonomy import store
 from processors.taxonomy.model import Category, Skill, Taxonomy
+from schemas.errors import ConfigError
 
 runner = CliRunner()
 
