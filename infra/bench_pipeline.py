@@ -27,12 +27,12 @@ from rich.console import Console
 
 from infra.bench_data import generate
 from infra.context import Context
+from infra.engines import engine_cache
 from infra.stack import down, start_worker, up
 from infra.usecases.ingest_postings import ingest_postings
 from processors.intake.changes import plan
 from processors.intake.records import read_records
 from processors.lily.rules import decompose
-from processors.llm.factory import EngineCache
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import command_for_posting
 from processors.pipeline.executor import execute
@@ -62,12 +62,12 @@ def inputs_for(data: bytes) -> list[RunInput]:
 
 
 def bench_in_process(inputs: list[RunInput], config: PipelineConfig) -> tuple[dict[str, Any], list[str]]:
-    engine = EngineCache(config.engine_options)
+    engine = engine_cache(config.engine_options, store.builtin())
     t0 = time.perf_counter()
     results = []
     for start in range(0, len(inputs), config.batch_size):
         # The worker's batches: one executor call per batch of commands.
-        results += execute(inputs[start : start + config.batch_size], config, engine)
+        results += execute(inputs[start : start + config.batch_size], config, engine, tasks=engine.tasks)
     seconds = time.perf_counter() - t0
     engine.close()
     decisions = sum(len(r.work.decisions) for r in results)

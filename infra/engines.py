@@ -17,10 +17,9 @@ from processors.lily import hybrid
 from processors.lily.task import HybridRuleset, hybrid_identity, with_linker
 from processors.linking.linker import Linker
 from processors.llm.factory import BoundRuleset, EngineCache
-from processors.llm.output_parsing import TaskLookup
 from processors.llm.protocol import EngineError
-from processors.llm.tasks import Task
-from processors.steps.taxonomy_tasks import tasks_for
+from processors.llm.tasks import TaskRegistry
+from processors.tasks import tasks_for
 from processors.taxonomy.model import Taxonomy
 
 LINKER_TAXONOMY = "esco"
@@ -30,17 +29,12 @@ def hybrid_ruleset(linker: Linker, rules_taxonomy: Taxonomy) -> HybridRuleset:
     return HybridRuleset(linker, rules_taxonomy, hybrid_identity(linker, rules_taxonomy))
 
 
-def bind_hybrid(ruleset: HybridRuleset, base: TaskLookup) -> BoundRuleset:
-    """`base` (the tasks for the rules taxonomy), with Lily running `hybrid-1` on the linker."""
-    lily = with_linker(ruleset)
-
-    def lookup(name: str) -> Task[Any, Any]:
-        return lily if name == lily.name else base(name)
-
-    return BoundRuleset(ruleset.identity, lookup)
+def bind_hybrid(ruleset: HybridRuleset, tasks: TaskRegistry) -> BoundRuleset:
+    """`tasks` (the tasks for the rules taxonomy), with Lily running `hybrid-1` on the linker."""
+    return BoundRuleset(ruleset.identity, tasks.replacing(with_linker(ruleset)))
 
 
-def _default_hybrid(taxonomy: Taxonomy, tasks: TaskLookup) -> BoundRuleset:
+def _default_hybrid(taxonomy: Taxonomy, tasks: TaskRegistry) -> BoundRuleset:
     from infra.linking_index import default_linker
 
     try:
@@ -53,8 +47,8 @@ def _default_hybrid(taxonomy: Taxonomy, tasks: TaskLookup) -> BoundRuleset:
 
 
 def engine_cache(options: Mapping[str, dict[str, Any]] | None, taxonomy: Taxonomy) -> EngineCache:
-    """The pipeline's engines, running the tasks built for `taxonomy` (`cache.tasks`: give the
-    executor the same); `rules:hybrid-1` loads the linker on first use."""
+    """The engines of the pipeline and the jury, running the task registry built for `taxonomy`
+    (`cache.tasks`: give the executor the same); `rules:hybrid-1` loads the linker on first use."""
     tasks = tasks_for(taxonomy)
     return EngineCache(
         options, rulesets={hybrid.RULESET: partial(_default_hybrid, taxonomy, tasks)}, tasks=tasks

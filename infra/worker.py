@@ -37,6 +37,7 @@ from infra.taxonomies import configured
 from processors.services.jury import JuryService
 from processors.services.matching import MatchingService
 from processors.services.pipeline import Orchestrator, PipelineService
+from processors.taxonomy import store
 from processors.taxonomy.model import Taxonomy, short_identity
 from projections.projector import Projector, ProjectorStats
 from projections.stores.candidate_index import EmbeddingIndex
@@ -168,8 +169,9 @@ def build_loops(
         return ConsumerLoop(name, bootstrap, GROUPS[name], topic, ctx.codec, handler, accepts,
                             producer(f"{name}-deadletters"), health, batch, within)  # fmt: skip
 
+    # The jury's tasks read no taxonomy: the built-in one is as good as any.
     jury = JuryService(service_ports.jury_ports(ctx, service_ports.sink(ctx, "turing-jury")), settings.jury,
-                       health, settings.pipeline.engine_options)  # fmt: skip
+                       health, engines=engine_cache(settings.pipeline.engine_options, store.builtin()))  # fmt: skip
     return [
         loop("orchestrator", "postings", orchestrator.handle_postings, PostingEvent, 256, 0.5),
         loop("pipeline", "commands", service.handle_commands, CommandEvent, service.config.batch_size, 1.0),

@@ -15,8 +15,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from processors.llm.chat import chat_messages, vllm_sampling_params
-from processors.llm.output_parsing import DEFAULT_TASK_LOOKUP, TaskLookup, parse_output
+from processors.llm.output_parsing import parse_output
 from processors.llm.protocol import EngineError, LLMRequest, LLMResult
+from processors.llm.tasks import TaskLookup
 
 # Columns the vLLM stage writes, and the one it sets when a row failed.
 GENERATED_TEXT = "generated_text"
@@ -52,7 +53,7 @@ def keep_result_columns(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def row_to_result(row: dict[str, Any], task_lookup: TaskLookup = DEFAULT_TASK_LOOKUP) -> LLMResult:
+def row_to_result(row: dict[str, Any], task_lookup: TaskLookup) -> LLMResult:
     common: dict[str, Any] = {
         "request_id": str(row["request_id"]),
         "raw": row.get(GENERATED_TEXT) or "",
@@ -76,7 +77,7 @@ def run_batch(
     max_tokens: int = 1024,
     temperature: float = 0.0,
     seed: int | None = 0,
-    task_lookup: TaskLookup = DEFAULT_TASK_LOOKUP,
+    task_lookup: TaskLookup,
 ) -> list[LLMResult]:
     """Run `requests` through vLLM replicas on Ray Data; results in request order. Ray must be running."""
     try:

@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from processors.llm.output_parsing import DEFAULT_TASK_LOOKUP, TaskLookup
 from processors.llm.protocol import Engine, EngineError, EngineSpec, LLMRequest, LLMResult
+from processors.llm.tasks import TaskLookup
 
 EngineFactory = Callable[[], Engine]
 
@@ -123,7 +123,7 @@ class EnginePool:
         *,
         size: int = 2,
         num_cpus: float | None = None,
-        task_lookup: TaskLookup = DEFAULT_TASK_LOOKUP,
+        task_lookup: TaskLookup,
     ) -> EnginePool:
         from processors.llm.factory import build_engine
 

@@ -18,10 +18,11 @@ from infra.cli.common import (
     print_json,
     stack_settings,
 )
+from infra.engines import engine_cache
 from processors.jury.config import JuryConfig
 from processors.jury.convene import convene
 from processors.jury.models import VERDICT_WORDS
-from processors.llm.factory import EngineCache
+from processors.taxonomy import store
 from projections import db, pipeline_queries, quality_reads
 from schemas.errors import BadInput, NotFound
 
@@ -74,7 +75,8 @@ def run(
     settings = stack_settings(data_dir)
     config = settings.jury.with_engines(overrides)
     with open_context(data_dir, caught_up=True) as ctx:
-        engines = EngineCache(settings.pipeline.engine_options)
+        # The jury's tasks read no taxonomy: the built-in one is as good as any.
+        engines = engine_cache(settings.pipeline.engine_options, store.builtin())
         try:
             with db.connect(ctx.endpoints.dsn) as conn:
                 match = quality_reads.match_event(conn, ctx.schema, profile, posting)

@@ -12,7 +12,7 @@ from typing import Any
 from processors.jury import rules
 from processors.jury.models import HelenInput, HelenOutput, JuryInput, OscarOutput, RitaOutput
 from processors.llm.protocol import Prompt
-from processors.llm.tasks import Task, register, require
+from processors.llm.tasks import Task, require
 
 OSCAR, RITA, HELEN = "jury_oscar", "jury_rita", "jury_helen"
 
@@ -91,9 +91,7 @@ def _check_oscar(inp: JuryInput, out: OscarOutput) -> list[str]:
     return [f"cites evidence the match does not hold: {a}" for a in sorted(cited - known)]
 
 
-OSCAR_TASK = register(
-    Task(OSCAR, JuryInput, OscarOutput, "jury-oscar-1", oscar_prompt, rules.oscar, _check_oscar)
-)
-RITA_TASK = register(Task(RITA, JuryInput, RitaOutput, "jury-rita-1", rita_prompt, rules.rita))
-HELEN_TASK = register(Task(HELEN, HelenInput, HelenOutput, "jury-helen-1", helen_prompt, rules.helen))
+OSCAR_TASK = Task(OSCAR, JuryInput, OscarOutput, "jury-oscar-1", oscar_prompt, rules.oscar, _check_oscar)
+RITA_TASK = Task(RITA, JuryInput, RitaOutput, "jury-rita-1", rita_prompt, rules.rita)
+HELEN_TASK = Task(HELEN, HelenInput, HelenOutput, "jury-helen-1", helen_prompt, rules.helen)
 TASKS: dict[str, Task[Any, Any]] = {"oscar": OSCAR_TASK, "rita": RITA_TASK, "helen": HELEN_TASK}

@@ -14,7 +14,7 @@ from processors.lily.model import MAX_LINE_CHARS, Decomposition, Mention, ProofS
 from processors.lily.rules import RULESETS, decompose
 from processors.linking.linker import Linker
 from processors.llm.protocol import Prompt
-from processors.llm.tasks import Task, register, require
+from processors.llm.tasks import Task, require
 from processors.taxonomy import store
 from processors.taxonomy.model import Taxonomy
 
@@ -248,4 +248,4 @@ def task_for(taxonomy: Taxonomy) -> Task[LilyInput, Decomposition]:
 
 
 # The registry's copy reads the built-in taxonomy; the wiring layer builds one for the configured one.
-TASK = register(task_for(store.builtin()))
+TASK = task_for(store.builtin())

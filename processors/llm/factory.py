@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from processors.llm.options import OPTIONS_BY_ENGINE, OpenAIOptions, TransformersOptions, VLLMOptions
-from processors.llm.output_parsing import DEFAULT_TASK_LOOKUP, TaskLookup
 from processors.llm.protocol import Engine, EngineSpec
+from processors.llm.tasks import TaskLookup
 
 KNOWN_ENGINES = tuple(OPTIONS_BY_ENGINE)
 
@@ -32,6 +32,8 @@ class BoundRuleset:
 class EngineCache:
     """Engines built once per `ENGINE:MODEL` with their configured options, closed together.
 
+    `tasks`: how every engine finds a request's task (the wiring passes the task registry).
+
     `rulesets`: ruleset name -> how to bind it (called once, on first use), for rules engines
     whose ruleset needs resources the wiring layer loads (Lily's `hybrid-1` and its linker).
     `tasks`: the tasks the engines run (built for the configured taxonomy); the executor must
@@ -42,7 +44,8 @@ class EngineCache:
         self,
         options: Mapping[str, dict[str, Any]] | None = None,
         rulesets: Mapping[str, Callable[[], BoundRuleset]] | None = None,
-        tasks: TaskLookup = DEFAULT_TASK_LOOKUP,
+        *,
+        tasks: TaskLookup,
     ) -> None:
         self.options = dict(options or {})
         self.tasks = tasks
@@ -83,7 +86,7 @@ class EngineCache:
 
 
 def build_engine(
-    spec: EngineSpec, options: dict[str, Any] | None = None, *, task_lookup: TaskLookup = DEFAULT_TASK_LOOKUP
+    spec: EngineSpec, options: dict[str, Any] | None = None, *, task_lookup: TaskLookup
 ) -> Engine:
     """Build the engine `spec` names; options come from the spec, then `options` (which win).
 

@@ -25,8 +25,9 @@ import httpx
 
 from processors.llm.chat import chat_messages
 from processors.llm.options import OpenAIOptions
-from processors.llm.output_parsing import DEFAULT_TASK_LOOKUP, TaskLookup, parse_output
+from processors.llm.output_parsing import parse_output
 from processors.llm.protocol import EngineError, LLMRequest, LLMResult
+from processors.llm.tasks import TaskLookup
 
 _BODY_EXCERPT = 300
 
@@ -51,7 +52,7 @@ class OpenAIEngine:
         model: str,
         options: OpenAIOptions | None = None,
         *,
-        task_lookup: TaskLookup = DEFAULT_TASK_LOOKUP,
+        task_lookup: TaskLookup,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.model = model

@@ -8,18 +8,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
-from processors.llm.tasks import Task, get_task
-
-TaskLookup = Callable[[str], Task[Any, Any]]
-"""How an engine finds a request's task; tests pass their own instead of the built-in registry."""
-
-DEFAULT_TASK_LOOKUP: TaskLookup = get_task
+from processors.llm.tasks import TaskLookup
 
 _FENCE = re.compile(r"^\s*```[A-Za-z0-9_-]*[ \t]*\n?(?P<body>.*?)\n?\s*```\s*$", re.DOTALL)
 
@@ -40,7 +34,7 @@ class ParsedOutput:
         return self.error is None
 
 
-def parse_output(text: str, task_name: str, lookup: TaskLookup = DEFAULT_TASK_LOOKUP) -> ParsedOutput:
+def parse_output(text: str, task_name: str, lookup: TaskLookup) -> ParsedOutput:
     """Parse `text` as JSON and validate it with the task's output model."""
     try:
         task = lookup(task_name)

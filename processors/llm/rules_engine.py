@@ -11,14 +11,14 @@ from collections.abc import Sequence
 
 from pydantic import ValidationError
 
-from processors.llm.output_parsing import DEFAULT_TASK_LOOKUP, TaskLookup
 from processors.llm.protocol import LLMRequest, LLMResult
+from processors.llm.tasks import TaskLookup
 
 
 class RulesEngine:
     name = "rules"
 
-    def __init__(self, model: str = "rules-1", *, task_lookup: TaskLookup = DEFAULT_TASK_LOOKUP) -> None:
+    def __init__(self, model: str = "rules-1", *, task_lookup: TaskLookup) -> None:
         self.model = model
         self._lookup = task_lookup
 

@@ -10,7 +10,7 @@ taxonomy is built for one (its module's `task_for(taxonomy)`) and names it in `t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Generic, TypeVar
@@ -57,25 +57,41 @@ def _schema_of(model: type[BaseModel]) -> dict[str, Any]:
     return model.model_json_schema()
 
 
-_REGISTRY: dict[str, Task[Any, Any]] = {}
+class TaskRegistry:
+    """Tasks by name, built from an explicit tuple (no task registers itself on import).
+
+    Callable as a `TaskLookup`; an unknown name raises LookupError naming the known ones.
+    """
+
+    def __init__(self, tasks: Iterable[Task[Any, Any]]) -> None:
+        by_name: dict[str, Task[Any, Any]] = {}
+        for task in tasks:
+            if task.name in by_name:
+                raise ValueError(f"task {task.name!r} is named twice")
+            by_name[task.name] = task
+        self._by_name = by_name
+
+    @property
+    def tasks(self) -> tuple[Task[Any, Any], ...]:
+        return tuple(self._by_name.values())
+
+    def __call__(self, name: str) -> Task[Any, Any]:
+        try:
+            return self._by_name[name]
+        except KeyError:
+            known = ", ".join(sorted(self._by_name))
+            raise LookupError(f"unknown task {name!r}; known: {known}") from None
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._by_name
+
+    def replacing(self, *tasks: Task[Any, Any]) -> TaskRegistry:
+        """The same tasks with these in place of the ones of the same name (a ruleset bound to resources)."""
+        for task in tasks:
+            self(task.name)  # only a known task can be replaced
+        swapped = {task.name: task for task in tasks}
+        return TaskRegistry(swapped.get(task.name, task) for task in self._by_name.values())
 
 
-def register(task: Task[I, O]) -> Task[I, O]:
-    existing = _REGISTRY.get(task.name)
-    if existing is not None and existing is not task:
-        raise ValueError(f"task {task.name!r} is registered twice")
-    _REGISTRY[task.name] = task
-    return task
-
-
-def get_task(name: str) -> Task[Any, Any]:
-    _load_builtin_tasks()
-    try:
-        return _REGISTRY[name]
-    except KeyError:
-        raise LookupError(f"unknown task {name!r}; known: {', '.join(sorted(_REGISTRY))}") from None
-
-
-def _load_builtin_tasks() -> None:
-    # Importing the step modules registers their tasks; done lazily to avoid import cycles.
-    import processors.steps.tasks  # noqa: F401
+TaskLookup = Callable[[str], Task[Any, Any]]
+"""How an engine or the executor finds a request's task: a TaskRegistry, or a test's own function."""

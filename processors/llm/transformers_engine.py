@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from processors.llm.options import TransformersOptions
-from processors.llm.output_parsing import DEFAULT_TASK_LOOKUP, TaskLookup, parse_output
+from processors.llm.output_parsing import parse_output
 from processors.llm.protocol import EngineError, LLMRequest, LLMResult, Prompt
+from processors.llm.tasks import TaskLookup
 
 _MISSING = "install the `transformers` extra: pip install 'turing[transformers]'"
 
@@ -39,7 +40,7 @@ class TransformersEngine:
         model: str,
         options: TransformersOptions | None = None,
         *,
-        task_lookup: TaskLookup = DEFAULT_TASK_LOOKUP,
+        task_lookup: TaskLookup,
     ) -> None:
         self.model = model
         self.options = options or TransformersOptions()

@@ -21,8 +21,9 @@ from typing import Any
 
 from processors.llm.chat import chat_messages, vllm_sampling_params
 from processors.llm.options import VLLMOptions
-from processors.llm.output_parsing import DEFAULT_TASK_LOOKUP, TaskLookup, parse_output
+from processors.llm.output_parsing import parse_output
 from processors.llm.protocol import EngineError, LLMRequest, LLMResult
+from processors.llm.tasks import TaskLookup
 
 _MISSING = "install the `vllm` extra on a GPU machine: pip install 'turing[vllm]'"
 
@@ -82,9 +83,7 @@ class _VLLMHost:
 class VLLMEngine:
     name = "vllm"
 
-    def __init__(
-        self, model: str, options: VLLMOptions | None = None, *, task_lookup: TaskLookup = DEFAULT_TASK_LOOKUP
-    ) -> None:
+    def __init__(self, model: str, options: VLLMOptions | None = None, *, task_lookup: TaskLookup) -> None:
         self.model = model
         self.options = options or VLLMOptions()
         self._lookup = task_lookup

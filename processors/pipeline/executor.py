@@ -17,9 +17,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from processors.llm.output_parsing import TaskLookup
 from processors.llm.protocol import Engine, EngineError, EngineSpec, LLMRequest, LLMResult
-from processors.llm.tasks import MissingInput, Task, get_task
+from processors.llm.tasks import MissingInput, Task, TaskLookup
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import decision_event, derivation_event, run_event, run_id_for
 from processors.pipeline.phases import PHASES, Ask, Outcome, Phase
@@ -74,10 +73,11 @@ def execute(
     config: PipelineConfig,
     engines: EngineProvider,
     reuse: ReuseLookup = no_reuse,
-    tasks: TaskLookup = get_task,
+    *,
+    tasks: TaskLookup,
 ) -> list[RunResult]:
-    """`tasks` names the tasks the steps run: the wiring layer passes the ones built for the
-    configured taxonomy (the same the engines were given); the default reads the built-in one."""
+    """`tasks` names the tasks the steps run: the wiring layer passes the ones its engines run
+    (`processors.tasks`, built for the configured taxonomy)."""
     works = [_begin(i, config) for i in sorted(inputs, key=lambda i: -i.command.priority)]
     for phase in PHASES:
         active = [w for w in works if w.failed is None and step_index(phase.step) >= step_index(w.start_step)]
@@ -191,7 +191,7 @@ def _run_phase(
     pending: list[_Pending] = []
     for w in works:
         for ask in phase.asks(w):
-            p = _prepare(phase, w, ask, engines, tasks)
+            p = _prepare(phase, w, ask, engines, tasks(ask.task))
             if p is not None:
                 pending.append(p)
     pending = _apply_reuse(phase, pending, reuse)
@@ -225,9 +225,8 @@ def _recorded(engines: EngineProvider, spec: EngineSpec) -> EngineSpec:
 
 
 def _prepare(
-    phase: Phase, w: RunWork, ask: Ask, engines: EngineProvider, tasks: TaskLookup
+    phase: Phase, w: RunWork, ask: Ask, engines: EngineProvider, task: Task[Any, Any]
 ) -> _Pending | None:
-    task = tasks(ask.task)
     spec = EngineSpec.parse(w.engines.get(ask.engine_key) or w.engines[ask.task])
     recorded = _recorded(engines, spec)
     reads = [w.posting.event_id, *(i for s in phase.reads for i in w.sources.get(s, []))]

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from processors.jury.config import JuryConfig
 from processors.jury.convene import convene, jury_of
-from processors.llm.factory import EngineCache
+from processors.llm.protocol import EngineSource
 from processors.ports import EventLog, EventSink, JuryStore, Partition, ProducedObserver, ProjectionBarrier
 from schemas.models import DecisionEvent, MatchEvent
 
@@ -32,12 +31,13 @@ class JuryService:
         ports: JuryPorts,
         config: JuryConfig | None = None,
         observer: ProducedObserver | None = None,
-        engine_options: Mapping[str, dict[str, Any]] | None = None,
+        *,
+        engines: EngineSource,
     ):
         self.ports = ports
         self.config = config or JuryConfig()
         self.observer = observer
-        self.engines = EngineCache(engine_options)  # the pipeline's options per engine (base_url, ...)
+        self.engines = engines  # built by the wiring with the pipeline's options per engine (base_url, ...)
         self._lock = threading.Lock()
         self.emitted: dict[Partition, int] = {}
 

@@ -21,8 +21,7 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from processors.llm.factory import EngineCache
-from processors.llm.protocol import Engine
+from processors.llm.protocol import Engine, EngineSource
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import command_for_posting, derivation_id_for, run_id_for
 from processors.pipeline.executor import Reusable, ReuseKey, ReuseLookup, RunResult, execute
@@ -75,13 +74,14 @@ class PipelineService:
         ports: PipelinePorts,
         config: PipelineConfig,
         observer: ProducedObserver | None = None,
-        engines: EngineCache | None = None,
+        *,
+        engines: EngineSource,
     ):
         self.ports = ports
         self.config = config
         self.observer = observer
-        # The wiring layer passes the engines when a ruleset needs resources (hybrid-1's linker).
-        self._engines = engines or EngineCache(config.engine_options)
+        # The wiring layer builds the engines (options, task registry, hybrid-1's linker).
+        self._engines = engines
         self._lock = threading.Lock()
         # highest offset this service produced per partition: what the projection must reach
         self.emitted: dict[Partition, int] = {}
@@ -120,7 +120,9 @@ class PipelineService:
         """The runs' events, computed from the state as of each command; nothing is emitted."""
         inputs, mine = self._load(commands)
         # The executor runs the tasks the engines were built with (the configured taxonomy's).
-        return execute(inputs, self.config, self._engines, self._reuse_except(mine), self._engines.tasks)
+        return execute(
+            inputs, self.config, self._engines, self._reuse_except(mine), tasks=self._engines.tasks
+        )
 
     def _emit(self, events: list[Event]) -> None:
         logged = self.ports.log.logged([str(e.meta.event_id) for e in events])

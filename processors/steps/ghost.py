@@ -25,7 +25,7 @@ import math
 from datetime import UTC, datetime
 
 from processors.llm.protocol import Prompt
-from processors.llm.tasks import Task, register, require
+from processors.llm.tasks import Task, require
 from processors.steps.models import GhostInput, GhostOutput
 from processors.steps.rulesets import check_ruleset
 
@@ -112,14 +112,12 @@ def build_prompt(inp: GhostInput) -> Prompt:
     return Prompt(system=system, user=user, version="ghost_score/1")
 
 
-GHOST_SCORE = register(
-    Task(
-        name="ghost_score",
-        input_model=GhostInput,
-        output_model=GhostOutput,
-        prompt_version="ghost_score/1",
-        build_prompt=build_prompt,
-        rules=_rules,
-        check=check_ghost,
-    )
+GHOST_SCORE = Task(
+    name="ghost_score",
+    input_model=GhostInput,
+    output_model=GhostOutput,
+    prompt_version="ghost_score/1",
+    build_prompt=build_prompt,
+    rules=_rules,
+    check=check_ghost,
 )

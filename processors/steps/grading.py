@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from processors.llm.protocol import Prompt
-from processors.llm.tasks import Task, register, require
+from processors.llm.tasks import Task, require
 from processors.steps import cues
 from processors.steps.models import GradeInput, GradeOutput, PostingText
 from processors.steps.rulesets import check_ruleset
@@ -261,25 +261,21 @@ def build_coverage_prompt(inp: GradeInput) -> Prompt:
     return Prompt(system=system, user=user, version="grade_coverage/1")
 
 
-GRADE_GROUNDING = register(
-    Task(
-        name="grade_grounding",
-        input_model=GradeInput,
-        output_model=GradeOutput,
-        prompt_version="grade_grounding/1",
-        build_prompt=build_grounding_prompt,
-        rules=_grade_grounding_rules,
-        check=check_grade,
-    )
+GRADE_GROUNDING = Task(
+    name="grade_grounding",
+    input_model=GradeInput,
+    output_model=GradeOutput,
+    prompt_version="grade_grounding/1",
+    build_prompt=build_grounding_prompt,
+    rules=_grade_grounding_rules,
+    check=check_grade,
 )
-GRADE_COVERAGE = register(
-    Task(
-        name="grade_coverage",
-        input_model=GradeInput,
-        output_model=GradeOutput,
-        prompt_version="grade_coverage/1",
-        build_prompt=build_coverage_prompt,
-        rules=_grade_coverage_rules,
-        check=check_grade,
-    )
+GRADE_COVERAGE = Task(
+    name="grade_coverage",
+    input_model=GradeInput,
+    output_model=GradeOutput,
+    prompt_version="grade_coverage/1",
+    build_prompt=build_coverage_prompt,
+    rules=_grade_coverage_rules,
+    check=check_grade,
 )

@@ -18,7 +18,7 @@ import json
 from typing import Literal
 
 from processors.llm.protocol import Prompt
-from processors.llm.tasks import Task, register, require
+from processors.llm.tasks import Task, require
 from processors.steps import cues
 from processors.steps.models import (
     AnalystOutput,
@@ -253,36 +253,30 @@ def build_verdict_prompt(inp: VerdictInput) -> Prompt:
     return Prompt(system=system, user=user, version="red_flags_verdict/1")
 
 
-RED_FLAGS_ANALYST = register(
-    Task(
-        name="red_flags_analyst",
-        input_model=RedFlagInput,
-        output_model=AnalystOutput,
-        prompt_version="red_flags_analyst/1",
-        build_prompt=build_analyst_prompt,
-        rules=_analyst_rules,
-        check=check_analyst,
-    )
+RED_FLAGS_ANALYST = Task(
+    name="red_flags_analyst",
+    input_model=RedFlagInput,
+    output_model=AnalystOutput,
+    prompt_version="red_flags_analyst/1",
+    build_prompt=build_analyst_prompt,
+    rules=_analyst_rules,
+    check=check_analyst,
 )
-RED_FLAGS_SKEPTIC = register(
-    Task(
-        name="red_flags_skeptic",
-        input_model=SkepticInput,
-        output_model=SkepticOutput,
-        prompt_version="red_flags_skeptic/1",
-        build_prompt=build_skeptic_prompt,
-        rules=_skeptic_rules,
-        check=check_skeptic,
-    )
+RED_FLAGS_SKEPTIC = Task(
+    name="red_flags_skeptic",
+    input_model=SkepticInput,
+    output_model=SkepticOutput,
+    prompt_version="red_flags_skeptic/1",
+    build_prompt=build_skeptic_prompt,
+    rules=_skeptic_rules,
+    check=check_skeptic,
 )
-RED_FLAGS_VERDICT = register(
-    Task(
-        name="red_flags_verdict",
-        input_model=VerdictInput,
-        output_model=VerdictOutput,
-        prompt_version="red_flags_verdict/1",
-        build_prompt=build_verdict_prompt,
-        rules=_verdict_rules,
-        check=check_verdict,
-    )
+RED_FLAGS_VERDICT = Task(
+    name="red_flags_verdict",
+    input_model=VerdictInput,
+    output_model=VerdictOutput,
+    prompt_version="red_flags_verdict/1",
+    build_prompt=build_verdict_prompt,
+    rules=_verdict_rules,
+    check=check_verdict,
 )

@@ -20,7 +20,7 @@ Mandatory prompt input: the description (title shown when present).
 from __future__ import annotations
 
 from processors.llm.protocol import Prompt
-from processors.llm.tasks import Task, register, require
+from processors.llm.tasks import Task, require
 from processors.steps import cues
 from processors.steps.models import PostingText, RequirementsOutput
 from processors.steps.rulesets import check_ruleset
@@ -134,14 +134,12 @@ def build_prompt(inp: PostingText) -> Prompt:
     return Prompt(system=system, user=user, version="extract_requirements/1")
 
 
-EXTRACT_REQUIREMENTS = register(
-    Task(
-        name="extract_requirements",
-        input_model=PostingText,
-        output_model=RequirementsOutput,
-        prompt_version="extract_requirements/1",
-        build_prompt=build_prompt,
-        rules=_rules,
-        check=check_requirements,
-    )
+EXTRACT_REQUIREMENTS = Task(
+    name="extract_requirements",
+    input_model=PostingText,
+    output_model=RequirementsOutput,
+    prompt_version="extract_requirements/1",
+    build_prompt=build_prompt,
+    rules=_rules,
+    check=check_requirements,
 )

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from processors.llm.protocol import Prompt
-from processors.llm.tasks import Task, register, require
+from processors.llm.tasks import Task, require
 from processors.steps import cues
 from processors.steps.grading import (
     MAX_CHARS,
@@ -211,25 +211,21 @@ def build_improve_prompt(inp: ImproveInput) -> Prompt:
     return Prompt(system=system, user=user, version="improve_summary/1")
 
 
-EXTRACT_SUMMARY = register(
-    Task(
-        name="extract_summary",
-        input_model=PostingText,
-        output_model=SummaryOutput,
-        prompt_version="extract_summary/1",
-        build_prompt=build_extract_prompt,
-        rules=_extract_rules,
-        check=check_summary,
-    )
+EXTRACT_SUMMARY = Task(
+    name="extract_summary",
+    input_model=PostingText,
+    output_model=SummaryOutput,
+    prompt_version="extract_summary/1",
+    build_prompt=build_extract_prompt,
+    rules=_extract_rules,
+    check=check_summary,
 )
-IMPROVE_SUMMARY = register(
-    Task(
-        name="improve_summary",
-        input_model=ImproveInput,
-        output_model=SummaryOutput,
-        prompt_version="improve_summary/1",
-        build_prompt=build_improve_prompt,
-        rules=_improve_rules,
-        check=check_summary,
-    )
+IMPROVE_SUMMARY = Task(
+    name="improve_summary",
+    input_model=ImproveInput,
+    output_model=SummaryOutput,
+    prompt_version="improve_summary/1",
+    build_prompt=build_improve_prompt,
+    rules=_improve_rules,
+    check=check_summary,
 )

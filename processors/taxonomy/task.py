@@ -19,7 +19,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from processors.llm.protocol import Prompt
-from processors.llm.tasks import Task, register, require
+from processors.llm.tasks import Task, require
 from processors.taxonomy import store
 from processors.taxonomy.model import Skill, Taxonomy, normalise
 
@@ -246,4 +246,4 @@ def task_for(taxonomy: Taxonomy) -> Task[MapSkillsInput, MapSkillsOutput]:
     )
 
 
-TASK: Task[MapSkillsInput, MapSkillsOutput] = register(task_for(store.builtin()))
+TASK: Task[MapSkillsInput, MapSkillsOutput] = task_for(store.builtin())

@@ -14,11 +14,13 @@ import pytest
 from psycopg.rows import dict_row
 
 from infra.context import Context
+from infra.engines import engine_cache
 from infra.service_ports import pipeline_ports
 from infra.usecases.ingest_postings import ingest_postings
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import command_for_posting, reprocess_command, run_id_for
 from processors.services.pipeline import PipelineService
+from processors.taxonomy import store
 from schemas.models import CommandEvent, PostingEvent
 from streams.event_sink import KafkaEventSink
 from streams.producer import EventProducer
@@ -37,7 +39,9 @@ def _rows(ctx: Context, query: str, *args: Any) -> list[dict[str, Any]]:
 def _service(ctx: Context) -> PipelineService:
     producer = EventProducer(ctx.endpoints.bootstrap_servers, ctx.codec, client_id="tests-pipeline")
     return PipelineService(
-        pipeline_ports(ctx, KafkaEventSink(producer), CatchUpBarrier(ctx)), PipelineConfig()
+        pipeline_ports(ctx, KafkaEventSink(producer), CatchUpBarrier(ctx)),
+        PipelineConfig(),
+        engines=engine_cache(None, store.builtin()),
     )
 
 

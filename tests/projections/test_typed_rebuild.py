@@ -15,6 +15,7 @@ from processors.matching.payload import detail_json
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.executor import execute
 from processors.pipeline.payload import red_flags_json, requirements_json, skills_json
+from processors.tasks import REGISTRY
 from projections.rebuild import rebuild
 from schemas import catalog, wire
 from schemas.models import DerivationEvent, Event, MatchEvent, deterministic_id
@@ -66,7 +67,7 @@ def _rows(ctx: Context, query: str, *args: Any) -> list[tuple[Any, ...]]:
 
 def test_v2_and_v3_events_project_alike_and_rebuild_to_the_same_checksum(ctx: Context) -> None:
     derivations: list[Event] = []
-    for r in execute(sample_inputs(4), PipelineConfig(), Engines()):
+    for r in execute(sample_inputs(4), PipelineConfig(), Engines(), tasks=REGISTRY):
         assert isinstance(r.events[-2], DerivationEvent)
         derivations.append(r.events[-2])
     matches: list[Event] = [borderline_match(1), borderline_match(2, evidence=[])]

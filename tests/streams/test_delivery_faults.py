@@ -24,6 +24,7 @@ import pytest
 
 from infra.bench_data import generate
 from infra.context import Context
+from infra.engines import engine_cache
 from infra.service_ports import matching_ports, pipeline_ports
 from infra.settings import Settings
 from infra.usecases.ingest_postings import ingest_postings
@@ -33,6 +34,7 @@ from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import reprocess_command
 from processors.services.matching import MatchingService
 from processors.services.pipeline import Orchestrator, PipelineService
+from processors.taxonomy import store
 from processors.taxonomy.store import builtin
 from projections.rebuild import rebuild
 from projections.stores.candidate_index import EmbeddingIndex
@@ -329,7 +331,7 @@ def test_handler_errors_mid_batch_are_retried_until_every_command_has_its_one_ru
         expected = Orchestrator(KafkaEventSink(ctx.producer)).handle_postings(plan.events)
         producer = FailsOnceMidProduce(bootstrap, ctx.codec, survive=40)
         ports = pipeline_ports(ctx, KafkaEventSink(producer), CatchUpBarrier(ctx))
-        service = PipelineService(ports, PipelineConfig())
+        service = PipelineService(ports, PipelineConfig(), engines=engine_cache(None, store.builtin()))
         real_reuse, calls = service.reuse, {"n": 0}
 
         def reuse_once_broken(keys: Any) -> Any:

@@ -13,11 +13,13 @@ from typing import Any
 import pytest
 
 from infra.context import Context
+from infra.engines import engine_cache
 from infra.service_ports import pipeline_ports
 from infra.usecases.ingest_postings import ingest_postings
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import command_for_posting, reprocess_command, run_id_for
 from processors.services.pipeline import PipelineService
+from processors.taxonomy import store
 from schemas.models import CommandEvent, Event, PostingEvent, Producer
 from streams.event_sink import KafkaEventSink
 from streams.producer import DeliveryFailed, EventProducer
@@ -60,7 +62,9 @@ def _service(ctx: Context, producer: EventProducer | None = None) -> PipelineSer
         ctx.endpoints.bootstrap_servers, ctx.codec, client_id="tests-pipeline"
     )
     return PipelineService(
-        pipeline_ports(ctx, KafkaEventSink(producer), CatchUpBarrier(ctx)), PipelineConfig()
+        pipeline_ports(ctx, KafkaEventSink(producer), CatchUpBarrier(ctx)),
+        PipelineConfig(),
+        engines=engine_cache(None, store.builtin()),
     )
 
 

@@ -13,6 +13,7 @@ from processors.jury.tasks import TASKS
 from processors.llm.factory import EngineCache
 from processors.llm.protocol import LLMRequest, LLMResult
 from processors.pipeline.executor import Reusable, ReuseKey
+from processors.tasks import REGISTRY
 from tests.processors.jury.helpers import borderline_match
 
 
@@ -23,7 +24,7 @@ def outputs(match_events: list) -> dict[str, dict]:  # type: ignore[type-arg]
 def test_rules_jury_on_a_borderline_match() -> None:
     m = borderline_match()
     assert m.recommendation == "Worth a Look"
-    decisions = convene([m], EngineCache())
+    decisions = convene([m], EngineCache(tasks=REGISTRY))
     assert [d.task for d in decisions] == ["jury_oscar", "jury_rita", "jury_helen"]
     assert all(d.status == "ok" and d.step == "jury" and d.engine == "rules" for d in decisions)
     out = outputs(decisions)
@@ -46,15 +47,15 @@ def test_rules_jury_on_a_borderline_match() -> None:
 
 def test_same_match_same_ids_and_other_engine_other_ids() -> None:
     m = borderline_match()
-    first = [d.meta.event_id for d in convene([m], EngineCache())]
-    assert first == [d.meta.event_id for d in convene([m], EngineCache())]
+    first = [d.meta.event_id for d in convene([m], EngineCache(tasks=REGISTRY))]
+    assert first == [d.meta.event_id for d in convene([m], EngineCache(tasks=REGISTRY))]
     assert len(set(first)) == 3
 
 
 def test_unchanged_input_is_reused_not_reconvened() -> None:
     m1, m2 = borderline_match(version=1), borderline_match(version=2)
     assert m1.meta.event_id != m2.meta.event_id
-    earlier = {(d.task, d.input_hash): d for d in convene([m1], EngineCache())}
+    earlier = {(d.task, d.input_hash): d for d in convene([m1], EngineCache(tasks=REGISTRY))}
 
     def reuse(keys: list[ReuseKey]) -> dict[ReuseKey, Reusable]:
         hits = {}
@@ -90,7 +91,7 @@ def test_failed_member_fails_helen_and_hallucinated_evidence_is_refused() -> Non
         def close(self) -> None: ...
 
     config = JuryConfig(oscar="openai:m")
-    engines = EngineCache()
+    engines = EngineCache(tasks=REGISTRY)
     decisions = convene([m], lambda spec: Invents() if spec == "openai:m" else engines(spec), config)
     assert [d.status for d in decisions] == ["failed", "ok", "failed"]
     assert "atom-404" in (decisions[0].error or "")

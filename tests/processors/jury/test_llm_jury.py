@@ -10,6 +10,7 @@ from processors.jury.convene import convene
 from processors.jury.models import jury_input
 from processors.jury.tasks import TASKS
 from processors.llm.factory import EngineCache
+from processors.tasks import REGISTRY
 from tests.processors.jury.helpers import borderline_match
 from tests.processors.llm.fake_openai import FakeOpenAIServer, Reply
 
@@ -32,7 +33,9 @@ def test_an_llm_jury_sees_the_explicit_prompts_and_its_answers_are_recorded() ->
     m = borderline_match()
     spec = "openai:fake-jury"
     with FakeOpenAIServer([Reply.json(OSCAR), Reply.json(RITA), Reply.json(HELEN)]) as fake:
-        engines = EngineCache({"openai": {"base_url": fake.base_url, "timeout_s": 5.0, "max_retries": 0}})
+        engines = EngineCache(
+            {"openai": {"base_url": fake.base_url, "timeout_s": 5.0, "max_retries": 0}}, tasks=REGISTRY
+        )
         try:
             decisions = convene([m], engines, JuryConfig(oscar=spec, rita=spec, helen=spec))
         finally:

@@ -15,7 +15,7 @@ from processors.llm.factory import EngineCache
 from processors.llm.protocol import EngineSpec
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.executor import ReuseKey, execute
-from processors.steps.taxonomy_tasks import tasks_for
+from processors.tasks import REGISTRY, tasks_for
 from processors.taxonomy import store
 from tests.processors.pipeline.fixtures import sample_inputs
 
@@ -35,7 +35,7 @@ def _cache(linker: Linker) -> EngineCache:
 
 def _lily(linker: Linker) -> list[tuple[str, str, dict]]:
     config = PipelineConfig(engines={"lily": "rules:hybrid-1"})
-    (result,) = execute(sample_inputs(1), config, _cache(linker))
+    (result,) = execute(sample_inputs(1), config, _cache(linker), tasks=REGISTRY)
     assert result.status == "completed", result.work.failed
     return [(d.model, d.input_hash, d.output) for d in result.work.decisions if d.task == "lily"]
 
@@ -71,9 +71,9 @@ def test_another_linker_identity_gives_another_reuse_key_for_the_same_line(esco_
 def test_rules_1_records_its_plain_name_and_hybrid_without_a_linker_fails() -> None:
     cache = engine_cache(None, store.builtin())
     assert cache.recorded_model(EngineSpec.parse("rules:rules-1")) == "rules-1"
-    plain = EngineCache()  # no ruleset bound: hybrid-1 is not guessed from a global
+    plain = EngineCache(tasks=REGISTRY)  # no ruleset bound: hybrid-1 is not guessed from a global
     config = PipelineConfig(engines={"lily": "rules:hybrid-1"})
-    (result,) = execute(sample_inputs(1), config, plain)
+    (result,) = execute(sample_inputs(1), config, plain, tasks=REGISTRY)
     lily = [d for d in result.work.decisions if d.task == "lily"]
     assert lily and all(d.status == "failed" and "needs a skill linker" in (d.error or "") for d in lily)
 

@@ -1,6 +1,6 @@
-"""Small tasks registered by the LLM-engine tests (the built-in step tasks are not needed here).
+"""Small tasks for the LLM-engine tests (the built-in step tasks are not needed here).
 
-Engines get `lookup` instead of the global registry, so these tests never import the steps.
+Engines get `lookup` instead of the built-in registry, so these tests never import the steps.
 The module is importable by Ray workers too, which is how the pool tests reach the tasks.
 """
 
@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from processors.llm.protocol import LLMRequest, Prompt
-from processors.llm.tasks import Task, register, require
+from processors.llm.tasks import Task, TaskRegistry, require
 
 
 class EchoInput(BaseModel):
@@ -47,35 +47,24 @@ def _rules(task_input: EchoInput, ruleset: str) -> EchoOutput:
     )
 
 
-ECHO = register(
-    Task(
-        name="llm-test-echo",
-        input_model=EchoInput,
-        output_model=EchoOutput,
-        prompt_version="llm-test-echo-1",
-        build_prompt=_prompt,
-        rules=_rules,
-    )
+ECHO = Task(
+    name="llm-test-echo",
+    input_model=EchoInput,
+    output_model=EchoOutput,
+    prompt_version="llm-test-echo-1",
+    build_prompt=_prompt,
+    rules=_rules,
 )
 
-NO_RULES = register(
-    Task(
-        name="llm-test-no-rules",
-        input_model=EchoInput,
-        output_model=EchoOutput,
-        prompt_version="llm-test-echo-1",
-        build_prompt=_prompt,
-    )
+NO_RULES = Task(
+    name="llm-test-no-rules",
+    input_model=EchoInput,
+    output_model=EchoOutput,
+    prompt_version="llm-test-echo-1",
+    build_prompt=_prompt,
 )
 
-_TASKS = {task.name: task for task in (ECHO, NO_RULES)}
-
-
-def lookup(name: str) -> Task[Any, Any]:
-    try:
-        return _TASKS[name]
-    except KeyError:
-        raise LookupError(f"unknown test task {name!r}") from None
+lookup = TaskRegistry((ECHO, NO_RULES))
 
 
 def echo_request(text: str, request_id: str, task: Task[Any, Any] = ECHO) -> LLMRequest:

@@ -38,13 +38,13 @@ def test_openai_options_merge_spec_then_call() -> None:
 
 def test_unknown_engine_lists_known_ones() -> None:
     with pytest.raises(ValueError, match="known engines: rules, openai, transformers, vllm"):
-        build_engine(EngineSpec.parse("gpt:x"))
+        build_engine(EngineSpec.parse("gpt:x"), task_lookup=lookup)
     assert KNOWN_ENGINES == ("rules", "openai", "transformers", "vllm")
 
 
 def test_unknown_option_is_rejected() -> None:
     with pytest.raises(ValidationError, match="base_urll"):
-        build_engine(EngineSpec.parse("openai:m"), {"base_urll": "http://x"})
+        build_engine(EngineSpec.parse("openai:m"), {"base_urll": "http://x"}, task_lookup=lookup)
 
 
 def test_transformers_without_its_packages_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:

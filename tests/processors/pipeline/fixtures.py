@@ -8,11 +8,11 @@ from pathlib import Path
 from processors.intake.changes import plan
 from processors.intake.records import read_records
 from processors.llm.factory import build_engine
-from processors.llm.output_parsing import TaskLookup
 from processors.llm.protocol import Engine, EngineSpec, LLMRequest, LLMResult
-from processors.llm.tasks import get_task
+from processors.llm.tasks import TaskLookup
 from processors.pipeline.events import command_for_posting
 from processors.pipeline.work import PostingState, RunInput
+from processors.tasks import REGISTRY
 from schemas.models import PostingContent, PostingEvent, Producer, now_utc
 
 SAMPLES = Path(__file__).resolve().parents[3] / "sample_data"
@@ -49,7 +49,7 @@ class Engines:
     """Real engines by spec, counting the calls (one call = one batch); `tasks` as the wiring
     layer builds them for a taxonomy (default: the registry's, the built-in taxonomy)."""
 
-    def __init__(self, extra: dict[str, Engine] | None = None, tasks: TaskLookup = get_task):
+    def __init__(self, extra: dict[str, Engine] | None = None, tasks: TaskLookup = REGISTRY):
         self.cache: dict[str, Engine] = dict(extra or {})
         self.calls: list[tuple[str, str, int]] = []
         self.tasks = tasks
@@ -92,7 +92,7 @@ class ScriptedFakeLLM:
                 out.extend(self.fallback.generate([r]))
                 continue
             raw = self.answers[r.task]
-            parsed = parse_output(raw, r.task)
+            parsed = parse_output(raw, r.task, REGISTRY)
             out.append(
                 LLMResult(
                     request_id=r.request_id, ok=parsed.ok, output=parsed.output, raw=raw, error=parsed.error

@@ -16,6 +16,7 @@ from processors.llm.factory import build_engine
 from processors.llm.protocol import Engine, EngineSpec
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.executor import execute
+from processors.tasks import REGISTRY
 from schemas.models import DerivationEvent
 from tests.processors.llm.fake_openai import FakeOpenAIServer, Reply
 from tests.processors.pipeline.fixtures import sample_inputs
@@ -29,7 +30,7 @@ def _engines(options: dict[str, dict]) -> object:
     def get(spec: str) -> Engine:
         if spec not in cache:
             parsed = EngineSpec.parse(spec)
-            cache[spec] = build_engine(parsed, options.get(parsed.engine))
+            cache[spec] = build_engine(parsed, options.get(parsed.engine), task_lookup=REGISTRY)
         return cache[spec]
 
     return get
@@ -50,7 +51,7 @@ def test_http_500_timeout_and_malformed_output_are_retried_until_a_valid_answer(
             "openai": {"base_url": server.base_url, "timeout_s": 0.5, "max_retries": 3, "backoff_s": 0.01}
         }
         config = PipelineConfig(engines={"extract_summary": "openai:fake-model"})
-        r = execute(posting, config, _engines(options))[0]
+        r = execute(posting, config, _engines(options), tasks=REGISTRY)[0]
     decision = next(d for d in r.work.decisions if d.task == "extract_summary")
     assert decision.status == "ok" and decision.engine == "openai" and decision.model == "fake-model"
     assert decision.attempts == 1 and json.loads(decision.output) == {"summary": first}
@@ -63,7 +64,7 @@ def test_persistent_schema_invalid_output_fails_the_run_and_nothing_is_derived()
     with FakeOpenAIServer(default=Reply.json({"summary": 7})) as server:
         options = {"openai": {"base_url": server.base_url, "max_retries": 1, "backoff_s": 0.01}}
         config = PipelineConfig(engines={"extract_summary": "openai:fake-model"}, retries=1)
-        results = execute(sample_inputs(2), config, _engines(options))
+        results = execute(sample_inputs(2), config, _engines(options), tasks=REGISTRY)
     for r in results:
         assert r.status == "failed" and r.work.failed_step == "extract_summary"
         failed = [d for d in r.work.decisions if d.task == "extract_summary"]
@@ -77,7 +78,7 @@ def test_a_hallucinated_skill_from_the_endpoint_is_rejected_and_flagged() -> Non
     with FakeOpenAIServer(default=Reply.json({"text": "x", "proof_stacks": [stack]})) as server:
         options = {"openai": {"base_url": server.base_url, "max_retries": 0}}
         config = PipelineConfig(engines={"lily": "openai:fake-model"}, retries=1)
-        r = execute(sample_inputs(1), config, _engines(options))[0]
+        r = execute(sample_inputs(1), config, _engines(options), tasks=REGISTRY)[0]
     assert r.status == "completed"
     lily = [d for d in r.work.decisions if d.task == "lily"]
     assert len(lily) == 2 * len(r.work.requirements)  # first attempt and one retry per line
@@ -102,7 +103,7 @@ def test_a_random_model_through_the_transformers_engine_never_projects_ungrounde
     inputs = sample_inputs(1)
     options = {"transformers": {"max_new_tokens": 160}}
     config = PipelineConfig(engines={"lily": f"transformers:{tiny_model}"}, retries=0)
-    r = execute(inputs, config, _engines(options))[0]
+    r = execute(inputs, config, _engines(options), tasks=REGISTRY)[0]
     assert r.status == "completed"
     lily = [d for d in r.work.decisions if d.task == "lily"]
     assert lily and all(d.engine == "transformers" and d.tokens_out > 0 for d in lily)

@@ -7,6 +7,7 @@ import json
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.executor import execute
 from processors.pipeline.payload import requirements_json, skills_json
+from processors.tasks import REGISTRY
 from schemas.models import DerivationEvent
 from tests.processors.pipeline.fixtures import Engines, sample_inputs, with_content
 
@@ -16,7 +17,7 @@ NO_REQUIREMENTS = "Acme is a friendly company in Lisbon. We like coffee and long
 def test_no_requirement_lines_complete_with_an_empty_flagged_list() -> None:
     plain, other = sample_inputs(2)
     inputs = [with_content(plain, description=NO_REQUIREMENTS), other]
-    results = execute(inputs, PipelineConfig(), Engines())
+    results = execute(inputs, PipelineConfig(), Engines(), tasks=REGISTRY)
     assert [r.status for r in results] == ["completed", "completed"]
     result = results[0]
     (extract,) = [d for d in result.work.decisions if d.task == "extract_requirements"]

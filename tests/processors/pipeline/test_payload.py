@@ -13,6 +13,7 @@ from processors.pipeline.events import rollback_event
 from processors.pipeline.executor import execute
 from processors.pipeline.payload import red_flags_json, requirements_json, skills_json
 from processors.pipeline.work import PriorDerivation, RunWork
+from processors.tasks import REGISTRY
 from schemas import catalog, wire
 from schemas.models import DerivationEvent, Producer
 from tests.processors.pipeline.fixtures import Engines, sample_inputs
@@ -32,7 +33,7 @@ TYPED = (
 @pytest.fixture(scope="module")
 def runs() -> list[tuple[RunWork, DerivationEvent]]:
     out = []
-    for r in execute(sample_inputs(), PipelineConfig(), Engines()):
+    for r in execute(sample_inputs(), PipelineConfig(), Engines(), tasks=REGISTRY):
         d = r.events[-2]
         assert isinstance(d, DerivationEvent)
         out.append((r.work, d))

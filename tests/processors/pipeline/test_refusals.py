@@ -16,6 +16,7 @@ from processors.pipeline.executor import execute
 from processors.pipeline.payload import requirements_json
 from processors.pipeline.steps import check_request, parse_overrides
 from processors.pipeline.work import RunInput
+from processors.tasks import REGISTRY
 from schemas.limits import event_problems
 from schemas.models import DerivationEvent, Producer, RunEvent
 from tests.processors.pipeline.fixtures import Engines, ScriptedFakeLLM, run_input, sample_inputs
@@ -72,7 +73,9 @@ def test_a_command_naming_an_unknown_engine_fails_its_run_before_any_engine_is_a
     # A command from an older producer, bypassing the CLI's check.
     good, bad = sample_inputs(2)
     engines = Engines()
-    results = execute([good, _with_overrides(bad, {"lily": "warp:drive"})], PipelineConfig(), engines)
+    results = execute(
+        [good, _with_overrides(bad, {"lily": "warp:drive"})], PipelineConfig(), engines, tasks=REGISTRY
+    )
     assert [r.status for r in results] == ["completed", "failed"]
     failed = results[1]
     assert "unknown engine 'warp'" in (failed.work.failed or "")
@@ -96,7 +99,7 @@ class _Down:
 
 def test_lily_without_an_answer_fails_the_run_and_derives_nothing() -> None:
     config = PipelineConfig(engines={"lily": "openai:down"}, retries=0)
-    (result,) = execute(sample_inputs(1), config, Engines({"openai:down": _Down()}))
+    (result,) = execute(sample_inputs(1), config, Engines({"openai:down": _Down()}), tasks=REGISTRY)
     assert result.status == "failed" and result.work.failed_step == "lily"
     assert "connection refused" in (result.work.failed or "")
     assert not _derivations(result.events)
@@ -104,7 +107,7 @@ def test_lily_without_an_answer_fails_the_run_and_derives_nothing() -> None:
 
 def test_a_validator_without_an_answer_fails_the_run_too() -> None:
     config = PipelineConfig(engines={"lily.validator": "openai:down"}, retries=0)
-    (result,) = execute(sample_inputs(1), config, Engines({"openai:down": _Down()}))
+    (result,) = execute(sample_inputs(1), config, Engines({"openai:down": _Down()}), tasks=REGISTRY)
     assert result.status == "failed" and result.work.failed_step == "lily"
     assert not _derivations(result.events)
 
@@ -114,10 +117,10 @@ def test_output_holding_infinity_is_a_failed_decision_never_projected() -> None:
     track = {"category": "financial", "value": "INF", "confidence": 0.9}
     stack = {"track_record": track, "parse_confidence": 0.9}
     raw = json.dumps({"text": "x", "proof_stacks": [stack]}).replace('"INF"', "Infinity")
-    rules = build_engine(EngineSpec.parse("rules:rules-1"))
+    rules = build_engine(EngineSpec.parse("rules:rules-1"), task_lookup=REGISTRY)
     fake = ScriptedFakeLLM({"lily": raw}, rules)
     config = PipelineConfig(engines={"lily": "openai:fake-llm"}, retries=0)
-    (result,) = execute(sample_inputs(1), config, Engines({"openai:fake-llm": fake}))
+    (result,) = execute(sample_inputs(1), config, Engines({"openai:fake-llm": fake}), tasks=REGISTRY)
     lily = [d for d in result.work.decisions if d.task == "lily"]
     assert lily and all(d.status == "failed" and "unstorable output" in (d.error or "") for d in lily)
     assert all("is inf" in (d.error or "") and d.output == "" for d in lily)
@@ -133,7 +136,7 @@ class _Garbled(_Down):
 
 def test_a_failure_message_quoting_bad_bytes_is_escaped_before_it_is_emitted() -> None:
     config = PipelineConfig(engines={"extract_summary": "openai:down"}, retries=0)
-    (result,) = execute(sample_inputs(1), config, Engines({"openai:down": _Garbled()}))
+    (result,) = execute(sample_inputs(1), config, Engines({"openai:down": _Garbled()}), tasks=REGISTRY)
     assert result.status == "failed" and "\\u0000" in (result.work.failed or "")
     assert all(event_problems(e) == [] for e in result.events)
 
@@ -144,7 +147,9 @@ def test_a_command_the_log_cannot_carry_fails_only_its_run_with_storable_events(
         bad.command.posting_id, start_step="extract_summary", overrides={}, reason="why\x00not",
         requested_by="tests", priority=99_999_999_999_999, producer=ME,
     )  # fmt: skip
-    results = execute([good, run_input(_posting_event(bad), command=poison)], PipelineConfig(), Engines())
+    results = execute(
+        [good, run_input(_posting_event(bad), command=poison)], PipelineConfig(), Engines(), tasks=REGISTRY
+    )
     by_posting = {r.work.posting_id: r for r in results}
     assert by_posting[good.command.posting_id].status == "completed"
     failed = by_posting[bad.command.posting_id]

@@ -11,7 +11,7 @@ from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import reprocess_command
 from processors.pipeline.executor import Reusable, ReuseKey, RunResult, execute
 from processors.pipeline.work import RunInput
-from processors.steps.taxonomy_tasks import READS_TAXONOMY, tasks_for
+from processors.tasks import READS_TAXONOMY, tasks_for
 from processors.taxonomy import store
 from processors.taxonomy.model import Taxonomy
 from schemas.models import Producer
@@ -35,7 +35,7 @@ def _run(
 ) -> tuple[list[RunResult], Engines]:
     engines = Engines(tasks=tasks_for(taxonomy))
     results = execute(
-        inputs, CONFIG, engines, lambda keys: {k: index[k] for k in keys if k in index}, engines.tasks
+        inputs, CONFIG, engines, lambda keys: {k: index[k] for k in keys if k in index}, tasks=engines.tasks
     )
     for r in results:
         assert r.status == "completed", r.work.failed
