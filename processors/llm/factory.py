@@ -107,16 +107,16 @@ def build_engine(
 
         return RulesEngine(spec.model, task_lookup=task_lookup)
     if spec.engine == "openai":
-        from processors.llm.openai_engine import OpenAIEngine
+        from ray_jobs.engines.openai_engine import OpenAIEngine
 
         assert isinstance(validated, OpenAIOptions)
         return OpenAIEngine(spec.model, validated, task_lookup=task_lookup)
     if spec.engine == "transformers":
-        from processors.llm.transformers_engine import TransformersEngine
+        from ray_jobs.engines.transformers_engine import TransformersEngine
 
         assert isinstance(validated, TransformersOptions)
         return TransformersEngine(spec.model, validated, task_lookup=task_lookup)
-    from processors.llm.vllm_engine import VLLMEngine
+    from ray_jobs.engines.vllm_engine import VLLMEngine
 
     assert isinstance(validated, VLLMOptions)
     return VLLMEngine(spec.model, validated, task_lookup=task_lookup)

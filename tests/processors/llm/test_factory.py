@@ -9,10 +9,10 @@ import pytest
 from pydantic import ValidationError
 
 from processors.llm.factory import KNOWN_ENGINES, build_engine
-from processors.llm.openai_engine import OpenAIEngine
 from processors.llm.options import EngineOptions
 from processors.llm.protocol import Engine, EngineError, EngineSpec
 from processors.llm.rules_engine import RulesEngine
+from ray_jobs.engines.openai_engine import OpenAIEngine
 from tests.processors.llm.sample_tasks import lookup
 
 

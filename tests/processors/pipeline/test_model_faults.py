@@ -90,7 +90,7 @@ def test_a_hallucinated_skill_from_the_endpoint_is_rejected_and_flagged() -> Non
 
 @pytest.fixture(scope="module")
 def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from tests.processors.llm.test_transformers_engine import _build_tiny_model
+    from tests.ray_jobs.engines.test_transformers_engine import _build_tiny_model
 
     directory = tmp_path_factory.mktemp("tiny-lily")
     _build_tiny_model(directory)

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from processors.llm.openai_engine import OpenAIEngine
 from processors.llm.options import OpenAIOptions
 from processors.llm.protocol import EngineError
+from ray_jobs.engines.openai_engine import OpenAIEngine
 from tests.processors.llm.fake_openai import FakeOpenAIServer, Reply
 from tests.processors.llm.sample_tasks import echo_request, lookup
 

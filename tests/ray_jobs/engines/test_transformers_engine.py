@@ -13,7 +13,7 @@ import torch
 
 from processors.llm.options import TransformersOptions
 from processors.llm.protocol import EngineError
-from processors.llm.transformers_engine import TransformersEngine
+from ray_jobs.engines.transformers_engine import TransformersEngine
 from tests.processors.llm.sample_tasks import EchoOutput, echo_request, lookup
 
 _CORPUS = [
