@@ -12,15 +12,13 @@ whole-CPU actors can hold every CPU and starve a later Ray Data job forever.
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from processors.llm.protocol import Engine, EngineError, EngineSpec, LLMRequest, LLMResult
-from processors.llm.tasks import TaskLookup
+from processors.llm.protocol import Engine, EngineError, LLMRequest, LLMResult
 
 EngineFactory = Callable[[], Engine]
 
@@ -114,22 +112,6 @@ class EnginePool:
             self.close()
             raise EngineError(f"engine actors failed to start: {_cause(exc)}") from exc
         self.name, self.model = names[0]
-
-    @classmethod
-    def from_spec(
-        cls,
-        spec: EngineSpec,
-        options: dict[str, Any] | None = None,
-        *,
-        size: int = 2,
-        num_cpus: float | None = None,
-        task_lookup: TaskLookup,
-    ) -> EnginePool:
-        from processors.llm.factory import build_engine
-
-        inner = {k: v for k, v in (options or {}).items() if k not in ("pool", "pool_num_cpus")}
-        factory = functools.partial(build_engine, spec, inner, task_lookup=task_lookup)
-        return cls(factory, size, num_cpus=num_cpus)
 
     @property
     def size(self) -> int:

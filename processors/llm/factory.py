@@ -6,6 +6,7 @@ asked for, and fail with an EngineError naming the extra to install.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -99,9 +100,10 @@ def build_engine(
     if validated.pool:
         from ray_jobs.engine_pool import EnginePool
 
-        return EnginePool.from_spec(
-            spec, merged, size=validated.pool, num_cpus=validated.pool_num_cpus, task_lookup=task_lookup
-        )
+        # Each actor builds its own copy from this (Ray pickles it), without the pool options.
+        inner = {k: v for k, v in merged.items() if k not in ("pool", "pool_num_cpus")}
+        copy = functools.partial(build_engine, spec, inner, task_lookup=task_lookup)
+        return EnginePool(copy, validated.pool, num_cpus=validated.pool_num_cpus)
     if spec.engine == "rules":
         from processors.llm.rules_engine import RulesEngine
 
