@@ -13,10 +13,10 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
+from infra.engine_factory import BoundRuleset, EngineCache
 from processors.lily import hybrid
 from processors.lily.task import HybridRuleset, hybrid_identity, with_linker
 from processors.linking.linker import Linker
-from processors.llm.factory import BoundRuleset, EngineCache
 from processors.llm.protocol import EngineError
 from processors.llm.tasks import TaskRegistry
 from processors.tasks import tasks_for

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from processors.llm.factory import build_engine
+from infra.engine_factory import build_engine
 from processors.llm.protocol import EngineError, EngineSpec
 from processors.llm.rules_engine import RulesEngine
 from ray_jobs.engine_pool import EnginePool, ray_runtime, ray_temp_dir, split_evenly

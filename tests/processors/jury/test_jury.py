@@ -5,12 +5,12 @@ from collections.abc import Sequence
 
 import pytest
 
+from infra.engine_factory import EngineCache
 from processors.jury import rules
 from processors.jury.config import JuryConfig
 from processors.jury.convene import convene, jury_of
 from processors.jury.models import HelenInput, JuryInput, OscarOutput, RitaOutput, jury_input
 from processors.jury.tasks import TASKS
-from processors.llm.factory import EngineCache
 from processors.llm.protocol import LLMRequest, LLMResult
 from processors.pipeline.executor import Reusable, ReuseKey
 from processors.tasks import REGISTRY

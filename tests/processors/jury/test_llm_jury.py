@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 
+from infra.engine_factory import EngineCache
 from processors.jury.config import JuryConfig
 from processors.jury.convene import convene
 from processors.jury.models import jury_input
 from processors.jury.tasks import TASKS
-from processors.llm.factory import EngineCache
 from processors.tasks import REGISTRY
 from tests.processors.jury.helpers import borderline_match
 from tests.processors.llm.fake_openai import FakeOpenAIServer, Reply

@@ -8,10 +8,10 @@ import json
 
 import pytest
 
+from infra.engine_factory import EngineCache
 from infra.engines import bind_hybrid, engine_cache, hybrid_ruleset
 from infra.linking_index import default_linker
 from processors.linking.linker import Linker
-from processors.llm.factory import EngineCache
 from processors.llm.protocol import EngineSpec
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.executor import ReuseKey, execute

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
+from infra.engine_factory import build_engine
 from processors.intake.changes import plan
 from processors.intake.records import read_records
-from processors.llm.factory import build_engine
 from processors.llm.protocol import Engine, EngineSpec, LLMRequest, LLMResult
 from processors.llm.tasks import TaskLookup
 from processors.pipeline.events import command_for_posting

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from processors.llm.factory import build_engine
+from infra.engine_factory import build_engine
 from processors.llm.protocol import EngineSpec
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import reprocess_command

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from infra.engine_factory import build_engine
 from processors.lily.model import Decomposition
 from processors.lily.task import TASK as LILY
 from processors.lily.task import LilyInput
-from processors.llm.factory import build_engine
 from processors.llm.protocol import Engine, EngineSpec
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.executor import execute

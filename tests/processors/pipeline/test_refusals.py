@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from processors.llm.factory import build_engine
+from infra.engine_factory import build_engine
 from processors.llm.protocol import EngineError, EngineSpec, LLMRequest, LLMResult
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import reprocess_command

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from processors.llm.factory import KNOWN_ENGINES, build_engine
+from infra.engine_factory import KNOWN_ENGINES, build_engine
 from processors.llm.options import EngineOptions
 from processors.llm.protocol import Engine, EngineError, EngineSpec
 from processors.llm.rules_engine import RulesEngine
