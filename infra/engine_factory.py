@@ -1,7 +1,7 @@
 """`ENGINE:MODEL` plus options -> an engine. Configuration picks the engine per step.
 
-Engines that need optional packages (torch, xgrammar, Ray, vLLM) are imported only when
-asked for, and fail with an EngineError naming the extra to install.
+The engines import their optional packages (torch, xgrammar, Ray, vLLM) only when one is
+built, and fail with an EngineError naming the extra to install.
 """
 
 from __future__ import annotations
@@ -13,7 +13,12 @@ from typing import Any
 
 from processors.llm.options import OPTIONS_BY_ENGINE, OpenAIOptions, TransformersOptions, VLLMOptions
 from processors.llm.protocol import Engine, EngineSpec
+from processors.llm.rules_engine import RulesEngine
 from processors.llm.tasks import TaskLookup
+from ray_jobs.engine_pool import EnginePool
+from ray_jobs.engines.openai_engine import OpenAIEngine
+from ray_jobs.engines.transformers_engine import TransformersEngine
+from ray_jobs.engines.vllm_engine import VLLMEngine
 
 KNOWN_ENGINES = tuple(OPTIONS_BY_ENGINE)
 
@@ -59,8 +64,6 @@ class EngineCache:
             parsed = EngineSpec.parse(spec)
             bound = self._binding(parsed)
             if bound is not None:
-                from processors.llm.rules_engine import RulesEngine
-
                 self._engines[spec] = RulesEngine(parsed.model, task_lookup=bound.task_lookup)
             else:
                 self._engines[spec] = build_engine(
@@ -98,27 +101,17 @@ def build_engine(
     merged = {**spec.options, **(options or {})}
     validated = OPTIONS_BY_ENGINE[spec.engine].model_validate(merged)
     if validated.pool:
-        from ray_jobs.engine_pool import EnginePool
-
         # Each actor builds its own copy from this (Ray pickles it), without the pool options.
         inner = {k: v for k, v in merged.items() if k not in ("pool", "pool_num_cpus")}
         copy = functools.partial(build_engine, spec, inner, task_lookup=task_lookup)
         return EnginePool(copy, validated.pool, num_cpus=validated.pool_num_cpus)
     if spec.engine == "rules":
-        from processors.llm.rules_engine import RulesEngine
-
         return RulesEngine(spec.model, task_lookup=task_lookup)
     if spec.engine == "openai":
-        from ray_jobs.engines.openai_engine import OpenAIEngine
-
         assert isinstance(validated, OpenAIOptions)
         return OpenAIEngine(spec.model, validated, task_lookup=task_lookup)
     if spec.engine == "transformers":
-        from ray_jobs.engines.transformers_engine import TransformersEngine
-
         assert isinstance(validated, TransformersOptions)
         return TransformersEngine(spec.model, validated, task_lookup=task_lookup)
-    from ray_jobs.engines.vllm_engine import VLLMEngine
-
     assert isinstance(validated, VLLMOptions)
     return VLLMEngine(spec.model, validated, task_lookup=task_lookup)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from processors.llm.options import OPTIONS_BY_ENGINE
+from processors.llm.protocol import EngineSpec
+from schemas.limits import priority_problem, text_problem
+
 STEPS: tuple[str, ...] = (
     "extract_summary",
     "grade_summary",
@@ -42,9 +46,6 @@ def check_step(step: str) -> str:
 
 def check_engine(spec: str) -> str:
     """`ENGINE:MODEL` with an engine this build knows; the normalised spec, or ValueError."""
-    from processors.llm.options import OPTIONS_BY_ENGINE
-    from processors.llm.protocol import EngineSpec
-
     parsed = EngineSpec.parse(spec)
     if parsed.engine not in OPTIONS_BY_ENGINE:
         raise ValueError(f"unknown engine {parsed.engine!r}; known engines: {', '.join(OPTIONS_BY_ENGINE)}")
@@ -53,8 +54,6 @@ def check_engine(spec: str) -> str:
 
 def check_request(*, priority: int, reason: str) -> None:
     """A reprocess request's values must fit the log and the projection (runs.priority is 32-bit)."""
-    from schemas.limits import priority_problem, text_problem
-
     if (problem := priority_problem(priority)) is not None:
         raise ValueError(f"--priority {problem}")
     if (problem := text_problem(reason)) is not None:
