@@ -40,8 +40,8 @@ from schemas.models import (
     ProfileEvent,
     RunEvent,
     deterministic_id,
+    event_meta,
     model_for,
-    now_utc,
 )
 from schemas.topics import CATALOGUE
 from schemas.wire import WireFormatError
@@ -342,11 +342,10 @@ def _posting_upsert(cols: tuple[str, ...]) -> sql.Composed:
 def dead_letter(rec: RawRecord, error: str, processor: str) -> DeadLetter:
     """Deterministic id from the coordinates: a retried dead-lettering is the same event."""
     return DeadLetter(
-        meta=Meta(
+        meta=event_meta(
+            "deadletter.recorded",
+            Producer(component=processor, version=VERSION),
             event_id=deterministic_id("deadletter", rec.topic, rec.partition, rec.offset, processor),
-            event_type="deadletter.recorded",
-            occurred_at=now_utc(),
-            producer=Producer(component=processor, version=VERSION),
         ),
         source_topic=rec.topic,
         source_partition=rec.partition,

@@ -15,7 +15,7 @@ from processors.matching.match import MATCHER
 from processors.matching.payload import typed_fields
 from processors.quality.report import FeedbackRow, QARow
 from processors.quality.sampling import Finding, Item
-from schemas.models import MatchEvent, Meta
+from schemas.models import MatchEvent, event_meta
 
 Conn = psycopg.Connection[Any]
 WHERE_COLUMNS: tuple[str, ...] = ("posting_id", "engine", "model", "profile_id")
@@ -35,11 +35,11 @@ def match_event(conn: Conn, schema: str, profile_id: str, posting_id: str) -> Ma
     r = rows[0]
 
     return MatchEvent(
-        meta=Meta(
+        meta=event_meta(
+            "match.scored",
+            MATCHER,
             event_id=r["event_id"],
-            event_type="match.scored",
             occurred_at=r["scored_at"],
-            producer=MATCHER,
             correlation_id=profile_id,
         ),
         profile_id=profile_id,

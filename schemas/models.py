@@ -50,6 +50,33 @@ class Meta(BaseModel):
     run_id: str | None = None
 
 
+def event_meta(
+    event_type: str,
+    producer: Producer,
+    *,
+    event_id: uuid.UUID | None = None,
+    occurred_at: datetime | None = None,
+    causation_id: str | None = None,
+    correlation_id: str | None = None,
+    run_id: str | None = None,
+) -> Meta:
+    """The metadata of an event about to be emitted.
+
+    Without `event_id` the event is a new fact and gets a random id; an event derived from
+    another passes `deterministic_id(...)` of its cause, so a re-delivery repeats it.
+    Without `occurred_at` it happens now.
+    """
+    return Meta(
+        event_id=uuid.uuid4() if event_id is None else event_id,
+        event_type=event_type,
+        occurred_at=now_utc() if occurred_at is None else occurred_at,
+        producer=producer,
+        causation_id=causation_id,
+        correlation_id=correlation_id,
+        run_id=run_id,
+    )
+
+
 class Event(BaseModel):
     model_config = ConfigDict(frozen=True)
     topic: ClassVar[str]

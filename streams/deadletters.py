@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from schemas.codec import EventCodec
-from schemas.models import DeadLetter, Meta, Producer, deterministic_id, now_utc
+from schemas.models import DeadLetter, Producer, deterministic_id, event_meta, now_utc
 from schemas.topics import topic
 from streams.producer import EventProducer
 from streams.reader import RawRecord, drain
@@ -35,13 +35,13 @@ def retries_exhausted(
     has two sets of bytes; a record dead-lettered again after a crash is listed once, newest first."""
     at = now_utc()
     return DeadLetter(
-        meta=Meta(
+        meta=event_meta(
+            EXHAUSTED,
+            Producer(component=processor, version="1"),
             event_id=deterministic_id(
                 "deadletter", rec.topic, rec.partition, rec.offset, processor, at.isoformat()
             ),
-            event_type=EXHAUSTED,
             occurred_at=at,
-            producer=Producer(component=processor, version="1"),
             causation_id=causation_id,
         ),
         source_topic=rec.topic,

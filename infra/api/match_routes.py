@@ -3,7 +3,6 @@ moves by `POST /matches/{profile}/{posting}/stage`; every sensitive field read i
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -25,7 +24,7 @@ from processors.sensitive.access import Role, Viewer
 from processors.sensitive.model import Access
 from projections import access_reads, candidate_reads, match_reads
 from schemas.errors import NotFound
-from schemas.models import AccessEvent, Meta, Producer, now_utc
+from schemas.models import AccessEvent, Producer, event_meta, now_utc
 from streams.producer import EventProducer
 
 API = Producer(component="api", version="1")
@@ -42,13 +41,7 @@ def access_events(
     now = now_utc()
     return [
         AccessEvent(
-            meta=Meta(
-                event_id=uuid.uuid4(),
-                event_type="access.read",
-                occurred_at=now,
-                producer=API,
-                correlation_id=viewer.viewer,
-            ),
+            meta=event_meta("access.read", API, occurred_at=now, correlation_id=viewer.viewer),
             viewer_id=viewer.viewer,
             role=str(viewer.role),
             profile_id=profile_id,

@@ -21,11 +21,11 @@ from schemas.errors import Conflict, NotFound
 from schemas.models import (
     ErasureEvent,
     MatchEvent,
-    Meta,
     Producer,
     StageEvent,
     TokenEvent,
     deterministic_id,
+    event_meta,
     now_utc,
 )
 from streams.producer import EventProducer
@@ -56,9 +56,7 @@ def issue_token(ctx: Context, viewer: Viewer, expires_in: timedelta | None = Non
     now = now_utc()
     expires = None if expires_in is None else now + expires_in
     event = TokenEvent(
-        meta=Meta(
-            event_id=uuid.uuid4(), event_type="token.issued", occurred_at=now, producer=ctx.producer_meta
-        ),
+        meta=event_meta("token.issued", ctx.producer_meta, occurred_at=now),
         token_id=token_id,
         token_sha256=token_digest(token),
         viewer=viewer.viewer,
@@ -82,12 +80,7 @@ def revoke_token(ctx: Context, token_id: str) -> dict[str, object]:
     if found["revoked_at"] is None:
         ctx.producer.send(
             TokenEvent(
-                meta=Meta(
-                    event_id=uuid.uuid4(),
-                    event_type="token.revoked",
-                    occurred_at=now_utc(),
-                    producer=ctx.producer_meta,
-                ),
+                meta=event_meta("token.revoked", ctx.producer_meta),
                 token_id=token_id,
                 viewer=found["viewer"],
                 role=found["role"],
@@ -117,13 +110,7 @@ def stage_event(
     viewer: Viewer, profile_id: str, posting_id: str, before: str, after: str, channel: str
 ) -> StageEvent:
     return StageEvent(
-        meta=Meta(
-            event_id=uuid.uuid4(),
-            event_type="stage.changed",
-            occurred_at=now_utc(),
-            producer=STAGES,
-            correlation_id=viewer.viewer,
-        ),
+        meta=event_meta("stage.changed", STAGES, correlation_id=viewer.viewer),
         profile_id=profile_id,
         posting_id=posting_id,
         from_stage=before,
@@ -214,9 +201,7 @@ def erase_profile(ctx: Context, profile_id: str, reason: str) -> dict[str, objec
     for pair in pairs:
         ctx.producer.send(_withdrawn(ctx, profile_id, pair["posting_id"], str(pair["event_id"]), now))
     erased = ErasureEvent(
-        meta=Meta(
-            event_id=uuid.uuid4(), event_type="profile.erased", occurred_at=now, producer=ctx.producer_meta
-        ),
+        meta=event_meta("profile.erased", ctx.producer_meta, occurred_at=now),
         profile_id=profile_id,
         reason=reason,
         requested_by=operator(),
@@ -236,11 +221,11 @@ def erase_profile(ctx: Context, profile_id: str, reason: str) -> dict[str, objec
 
 def _withdrawn(ctx: Context, profile_id: str, posting_id: str, supersedes: str, now: datetime) -> MatchEvent:
     return MatchEvent(
-        meta=Meta(
+        meta=event_meta(
+            WITHDRAWN,
+            ctx.producer_meta,
             event_id=deterministic_id("match.withdrawn", profile_id, posting_id, supersedes),
-            event_type=WITHDRAWN,
             occurred_at=now,
-            producer=ctx.producer_meta,
             causation_id=supersedes,
             correlation_id=profile_id,
         ),

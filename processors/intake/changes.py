@@ -12,7 +12,7 @@ from typing import Any, Generic, TypeVar
 from processors.intake.records import FieldError, RawRecord, Rejected
 from processors.intake.text import NORMALISER_VERSION
 from processors.intake.validate import validate
-from schemas.models import Event, Meta, PostingContent, PostingEvent, Producer, deterministic_id
+from schemas.models import Event, PostingContent, PostingEvent, Producer, deterministic_id, event_meta
 
 OBSERVED = "posting.observed"
 CHANGED = "posting.changed"
@@ -79,11 +79,11 @@ def decide(
         "posting", posting_id, event_type, version, digest, known and known.last_event_id
     )
     return PostingEvent(
-        meta=Meta(
+        meta=event_meta(
+            event_type,
+            producer,
             event_id=event_id,
-            event_type=event_type,
             occurred_at=now,
-            producer=producer,
             causation_id=known.last_event_id if known else None,
             correlation_id=posting_id,
         ),
@@ -107,11 +107,11 @@ def withdraw(
     if known.status == "withdrawn":
         raise ValueError(f"posting {posting_id!r} is already withdrawn")
     return PostingEvent(
-        meta=Meta(
+        meta=event_meta(
+            WITHDRAWN,
+            producer,
             event_id=deterministic_id("posting", posting_id, WITHDRAWN, known.last_event_id),
-            event_type=WITHDRAWN,
             occurred_at=now,
-            producer=producer,
             causation_id=known.last_event_id,
             correlation_id=posting_id,
         ),

@@ -25,7 +25,7 @@ from processors.intake.records import (
     split_array,
 )
 from schemas.limits import MAX_ID_CHARS, MAX_SKILLS, MAX_URL_CHARS, id_problem, text_problem, value_problems
-from schemas.models import Meta, Producer, ProfileEvent, deterministic_id
+from schemas.models import Producer, ProfileEvent, deterministic_id, event_meta
 
 CREATED = "profile.created"
 CHANGED = "profile.changed"
@@ -139,11 +139,11 @@ def plan_profiles(
         text = json.dumps(document, sort_keys=True, ensure_ascii=False)
         result.events.append(
             ProfileEvent(
-                meta=Meta(
+                meta=event_meta(
+                    event_type,
+                    producer,
                     event_id=deterministic_id("profile", profile_id, version, digest),
-                    event_type=event_type,
                     occurred_at=now,
-                    producer=producer,
                     causation_id=before.last_event_id if before else None,
                     correlation_id=profile_id,
                 ),

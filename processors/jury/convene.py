@@ -22,7 +22,7 @@ from processors.jury.models import HelenInput, JuryInput, OscarOutput, RitaOutpu
 from processors.llm.protocol import Engine, EngineSpec, LLMRequest
 from processors.llm.tasks import Task
 from processors.pipeline.executor import Reusable, ReuseKey, input_hash
-from schemas.models import DecisionEvent, MatchEvent, Meta, Producer, deterministic_id, now_utc
+from schemas.models import DecisionEvent, MatchEvent, Producer, deterministic_id, event_meta
 
 JURY = Producer(component="jury", version="1")
 STEP = "jury"
@@ -48,11 +48,10 @@ def _decision(
     match_id = str(ask.match.meta.event_id)
     output = extra.pop("output", None)
     return DecisionEvent(
-        meta=Meta(
+        meta=event_meta(
+            f"decision.{status}",
+            JURY,
             event_id=deterministic_id("jury", match_id, seat, str(spec), prompt.hash),
-            event_type=f"decision.{status}",
-            occurred_at=now_utc(),
-            producer=JURY,
             causation_id=match_id,
             correlation_id=ask.match.profile_id,
         ),

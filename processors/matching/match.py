@@ -23,7 +23,7 @@ from processors.scoring.similarity import Similarity
 from processors.sensitive.model import default_rules
 from processors.sensitive.template import publish
 from processors.taxonomy.model import Taxonomy
-from schemas.models import MatchEvent, Meta, PostingContent, Producer, deterministic_id, now_utc
+from schemas.models import MatchEvent, PostingContent, Producer, deterministic_id, event_meta
 
 MATCHER = Producer(component="matcher", version="1")
 
@@ -74,11 +74,10 @@ def match_event(
     detail = publish(detail, q.posting.model_dump(mode="json"), default_rules(q.posting_id))
     payload = typed_fields(detail, result.ghost_score, result.recommendation)
     return MatchEvent(
-        meta=Meta(
+        meta=event_meta(
+            "match.scored",
+            MATCHER,
             event_id=deterministic_id("match", p.event_id, q.event_id),
-            event_type="match.scored",
-            occurred_at=now_utc(),
-            producer=MATCHER,
             causation_id=trigger,
             correlation_id=p.profile_id,
         ),

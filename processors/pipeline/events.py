@@ -19,7 +19,7 @@ from schemas.models import (
     Producer,
     RunEvent,
     deterministic_id,
-    now_utc,
+    event_meta,
 )
 
 PIPELINE = Producer(component="pipeline", version="1")
@@ -36,11 +36,10 @@ def derivation_id_for(command: CommandEvent) -> uuid.UUID:
 
 
 def _meta(w: RunWork, event_type: str, event_id: uuid.UUID) -> Meta:
-    return Meta(
+    return event_meta(
+        event_type,
+        PIPELINE,
         event_id=event_id,
-        event_type=event_type,
-        occurred_at=now_utc(),
-        producer=PIPELINE,
         causation_id=str(w.input.command.meta.event_id),
         correlation_id=w.posting_id,
         run_id=w.run_id,
@@ -143,11 +142,10 @@ def rollback_event(
     """A rollback is a new event restating the target version's content; history is untouched."""
     lines = [payloads.RequirementLine.model_validate(r) for r in target.requirements]
     return DerivationEvent(
-        meta=Meta(
+        meta=event_meta(
+            "derivation.rolled_back",
+            producer,
             event_id=deterministic_id("rollback", posting_id, current_version, target.version, reason),
-            event_type="derivation.rolled_back",
-            occurred_at=now_utc(),
-            producer=producer,
             causation_id=target.event_id,
             correlation_id=posting_id,
         ),
@@ -174,11 +172,11 @@ def command_for_posting(event: PostingEvent) -> CommandEvent | None:
     changed = f" ({', '.join(event.changed_fields)})" if event.changed_fields else ""
     reason = "new posting" if event.meta.event_type == "posting.observed" else f"posting changed{changed}"
     return CommandEvent(
-        meta=Meta(
+        meta=event_meta(
+            "command.process",
+            ORCHESTRATOR,
             event_id=deterministic_id("command", event.meta.event_id),
-            event_type="command.process",
             occurred_at=event.meta.occurred_at,
-            producer=ORCHESTRATOR,
             causation_id=str(event.meta.event_id),
             correlation_id=event.posting_id,
         ),
@@ -202,14 +200,7 @@ def reprocess_command(
 ) -> CommandEvent:
     """A person's request: a fresh id every time (asking twice means running twice)."""
     return CommandEvent(
-        meta=Meta(
-            event_id=uuid.uuid4(),
-            event_type="command.reprocess",
-            occurred_at=now_utc(),
-            producer=producer,
-            causation_id=causation_id,
-            correlation_id=posting_id,
-        ),
+        meta=event_meta("command.reprocess", producer, causation_id=causation_id, correlation_id=posting_id),
         posting_id=posting_id,
         start_step=start_step,
         model_overrides=overrides,

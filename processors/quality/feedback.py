@@ -19,10 +19,9 @@ component named decides the category.
 from __future__ import annotations
 
 import re
-import uuid
 from typing import Literal
 
-from schemas.models import FeedbackEvent, Meta, Producer, now_utc
+from schemas.models import FeedbackEvent, Producer, event_meta
 
 CLASSIFIER = "feedback-rules-1"
 FEEDBACK = Producer(component="feedback", version="1")
@@ -121,13 +120,8 @@ def feedback_event(
     check_feedback(verdict, reason, component)
     category, chosen = classify(reason, component)
     return FeedbackEvent(
-        meta=Meta(
-            event_id=uuid.uuid4(),
-            event_type=f"feedback.{verdict}",
-            occurred_at=now_utc(),
-            producer=producer,
-            causation_id=match_event_id,
-            correlation_id=profile_id,
+        meta=event_meta(
+            f"feedback.{verdict}", producer, causation_id=match_event_id, correlation_id=profile_id
         ),
         profile_id=profile_id,
         posting_id=posting_id,

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from processors.pipeline.events import reprocess_command
 from processors.quality.sampling import SAMPLER, Finding, short_id
-from schemas.models import CommandEvent, DecisionEvent, Meta, Producer, deterministic_id, now_utc
+from schemas.models import CommandEvent, DecisionEvent, Producer, deterministic_id, event_meta
 
 QA = Producer(component="qa", version="1")
 STEP = "qa"
@@ -33,11 +33,10 @@ def _decision(
     inputs: list[str], causation: str | None, producer: Producer, flags: list[str] | None = None,
 ) -> DecisionEvent:  # fmt: skip
     return DecisionEvent(
-        meta=Meta(
+        meta=event_meta(
+            f"decision.{task}",
+            producer,
             event_id=event_id,
-            event_type=f"decision.{task}",
-            occurred_at=now_utc(),
-            producer=producer,
             causation_id=causation,
             correlation_id=finding.posting_id,
         ),
