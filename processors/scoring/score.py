@@ -37,7 +37,7 @@ from processors.taxonomy.model import Taxonomy
 NO_SKILLS = "Your profile has no skills yet: add them (with proficiency) to get a fit score"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Evaluation:
     """Everything computed for one pair, before it is worded; explain and suggest read it."""
 
@@ -50,8 +50,8 @@ class Evaluation:
     credits: list[Credit]
     proof_factors: dict[tuple[str, bool], float]
     checks: list[LayerCheck]
-    fit: FitParts | None
-    stretch: StretchParts | None
+    fit: FitParts | None = None  # None when blocked
+    stretch: StretchParts | None = None
 
     @property
     def fit_exact(self) -> float:
@@ -81,11 +81,17 @@ def evaluate(
     credits = [credit(s, held, taxonomy, config) for s in hard_jobs]
     factors, checks = layer_checks(posting, proof, taxonomy, config) if proof else ({}, [])
     if blocked:
-        return Evaluation(profile, posting, config, nn, practical, True, credits, factors, checks, None, None)
+        return Evaluation(
+            profile=profile, posting=posting, config=config, nonneg=nn, practical=practical, blocked=True,
+            credits=credits, proof_factors=factors, checks=checks,
+        )  # fmt: skip
     hard = hard_skills_score(credits, factors)
     fit = fit_parts(profile, posting, hard, taxonomy, sim, config)
     stretch = stretch_parts(profile, posting, taxonomy, sim, config)
-    return Evaluation(profile, posting, config, nn, practical, False, credits, factors, checks, fit, stretch)
+    return Evaluation(
+        profile=profile, posting=posting, config=config, nonneg=nn, practical=practical, blocked=False,
+        credits=credits, proof_factors=factors, checks=checks, fit=fit, stretch=stretch,
+    )  # fmt: skip
 
 
 def result_of(ev: Evaluation) -> ScoreResult:
