@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -125,6 +125,7 @@ def withdraw(
 
 
 E = TypeVar("E", bound=Event)
+V = TypeVar("V")
 
 
 @dataclass
@@ -164,6 +165,45 @@ class IngestPlan(Generic[E]):
         return True
 
 
+Checked = tuple[str | None, V | None, list[FieldError]]
+"""A record's id, its valid value (None when refused) and what is wrong with it."""
+
+
+def plan_records(
+    records: Iterable[RawRecord | Rejected],
+    check: Callable[[dict[str, Any]], Checked[V]],
+    digest: Callable[[V], str],
+    decide: Callable[[str, V, str, int], E | None],
+    new_type: str,
+    unit: str = "line",
+) -> IngestPlan[E]:
+    """The one intake loop, for postings and profiles: check every record, refuse the bad and the
+    conflicting repeats, and `decide(id, value, digest, line)` its event (None: unchanged).
+    An event of `new_type` counts as new, any other as changed."""
+    result: IngestPlan[E] = IngestPlan()
+    for rec in records:
+        if isinstance(rec, Rejected):
+            result.rejected.append(rec)
+            continue
+        record_id, value, errors = check(rec.data)
+        if value is None or record_id is None:
+            result.rejected.append(Rejected(rec.line, errors, record_id=record_id))
+            continue
+        hashed = digest(value)
+        if result.repeated(record_id, rec.line, hashed, unit):
+            continue
+        event = decide(record_id, value, hashed, rec.line)
+        if event is None:
+            result.unchanged += 1
+            continue
+        result.events.append(event)
+        if event.meta.event_type == new_type:
+            result.new += 1
+        else:
+            result.changed += 1
+    return result
+
+
 def plan(
     records: Iterable[RawRecord | Rejected],
     known: Mapping[str, Known],
@@ -172,24 +212,8 @@ def plan(
     source_file: str | None = None,
 ) -> IngestPlan[PostingEvent]:
     """Validate every record and decide its event. A bad record is reported and skipped."""
-    result: IngestPlan[PostingEvent] = IngestPlan()
-    for rec in records:
-        if isinstance(rec, Rejected):
-            result.rejected.append(rec)
-            continue
-        posting_id, content, errors = validate(rec.data)
-        if content is None or posting_id is None:
-            result.rejected.append(Rejected(rec.line, errors, record_id=posting_id))
-            continue
-        if result.repeated(posting_id, rec.line, content_hash(content)):
-            continue
-        event = decide(posting_id, content, known.get(posting_id), producer, now, source_file, rec.line)
-        if event is None:
-            result.unchanged += 1
-            continue
-        result.events.append(event)
-        if event.meta.event_type == OBSERVED:
-            result.new += 1
-        else:
-            result.changed += 1
-    return result
+
+    def event(posting_id: str, content: PostingContent, _digest: str, line: int) -> PostingEvent | None:
+        return decide(posting_id, content, known.get(posting_id), producer, now, source_file, line)
+
+    return plan_records(records, validate, content_hash, event, OBSERVED)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from processors.intake.changes import IngestPlan, canonical_hash
+from processors.intake.changes import Checked, IngestPlan, canonical_hash, plan_records
 from processors.intake.records import (
     ArrayError,
     FieldError,
@@ -116,48 +116,37 @@ def plan_profiles(
 ) -> IngestPlan[ProfileEvent]:
     """`seal(profile_id, document_json)` encrypts the personal document with the profile's own key
     (crypto-shredding: processors/sensitive/shredding.py); the hash is of the plain document."""
-    result: IngestPlan[ProfileEvent] = IngestPlan()
-    for rec in records:
-        if isinstance(rec, Rejected):
-            result.rejected.append(rec)
-            continue
-        profile_id, document, errors = validate(rec.data)
+
+    def check(data: dict[str, Any]) -> Checked[dict[str, Any]]:
+        profile_id, document, errors = validate(data)
         if document is not None and profile_id is not None:
             errors = check_profile(profile_id, document)
         if document is None or profile_id is None or errors:
-            result.rejected.append(Rejected(rec.line, errors, record_id=_shown(profile_id)))
-            continue
-        digest = canonical_hash(document)
-        if result.repeated(profile_id, rec.line, digest, unit="record"):
-            continue
+            return _shown(profile_id), None, errors
+        return profile_id, document, []
+
+    def event(profile_id: str, document: dict[str, Any], digest: str, _line: int) -> ProfileEvent | None:
         before = known.get(profile_id)
         if before is not None and before.content_hash == digest:
-            result.unchanged += 1
-            continue
+            return None
         version = 1 if before is None else before.version + 1
-        event_type = CREATED if before is None else CHANGED
         text = json.dumps(document, sort_keys=True, ensure_ascii=False)
-        result.events.append(
-            ProfileEvent(
-                meta=event_meta(
-                    event_type,
-                    producer,
-                    event_id=deterministic_id("profile", profile_id, version, digest),
-                    occurred_at=now,
-                    causation_id=before.last_event_id if before else None,
-                    correlation_id=profile_id,
-                ),
-                profile_id=profile_id,
-                version=version,
-                content_hash=digest,
-                document=text if seal is None else seal(profile_id, text),
-            )
+        return ProfileEvent(
+            meta=event_meta(
+                CREATED if before is None else CHANGED,
+                producer,
+                event_id=deterministic_id("profile", profile_id, version, digest),
+                occurred_at=now,
+                causation_id=before.last_event_id if before else None,
+                correlation_id=profile_id,
+            ),
+            profile_id=profile_id,
+            version=version,
+            content_hash=digest,
+            document=text if seal is None else seal(profile_id, text),
         )
-        if before is None:
-            result.new += 1
-        else:
-            result.changed += 1
-    return result
+
+    return plan_records(records, check, canonical_hash, event, CREATED, unit="record")
 
 
 def _shown(profile_id: str | None) -> str | None:
