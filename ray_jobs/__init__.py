@@ -1,1 +1,2 @@
-"""Ray programs (LLM engines as actors, bulk replays, batch embeddings). The pipeline issue adds them."""
+"""Ray programs and model adapters: LLM engines (`engines/`), engines hosted as Ray actors,
+bulk replays on Ray Data."""
