@@ -35,9 +35,10 @@ from infra import postgres
 from infra.bench import machine, percentiles
 from infra.ports import free_ports
 from processors.embeddings.cache import CachedEmbedder, InMemoryVectorStore
-from processors.embeddings.provider import MiniLMProvider, Vectors
+from processors.embeddings.provider import Vectors
 from projections.embeddings_store import DIMENSION, PgVectorStore, ensure_vector_type, knn
 from projections.migrate import migrate_projection
+from ray_jobs.embeddings.providers import MiniLMProvider
 
 T = TypeVar("T")
 SCHEMA = "bench_embeddings"

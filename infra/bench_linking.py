@@ -28,11 +28,11 @@ from infra.bench import machine
 from infra.corpora import LINKING_SOURCES, esco_linking
 from infra.linking_index import load_vectors, shipped_dir
 from processors.embeddings.cache import CachedEmbedder, InMemoryVectorStore
-from processors.embeddings.provider import MiniLMProvider
 from processors.linking.lexical import LexicalIndex
 from processors.linking.linker import Linker
 from processors.linking.vectors import ordered_skills
 from processors.taxonomy import store
+from ray_jobs.embeddings.providers import MiniLMProvider
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_data" / "lily_labelled.jsonl"
 

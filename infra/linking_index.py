@@ -20,11 +20,12 @@ from pathlib import Path
 import numpy as np
 
 from processors.embeddings.cache import CachedEmbedder, InMemoryVectorStore
-from processors.embeddings.provider import EmbeddingProvider, MiniLMProvider
+from processors.embeddings.provider import EmbeddingProvider
 from processors.linking.linker import Linker
 from processors.linking.vectors import SkillVectors, embed_skills, ordered_skills, vectors_key
 from processors.taxonomy import store
 from processors.taxonomy.model import Taxonomy
+from ray_jobs.embeddings.providers import MiniLMProvider
 
 CACHE_ENV = "TURING_LINKING_CACHE"
 

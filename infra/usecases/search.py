@@ -15,7 +15,7 @@ from typing import Any
 import psycopg
 
 from processors.embeddings.cache import CachedEmbedder
-from processors.embeddings.provider import EmbeddingProvider, MiniLMProvider
+from processors.embeddings.provider import EmbeddingProvider
 from processors.retrieval.atoms import atoms_from_profile
 from processors.retrieval.audit import build_audit
 from processors.retrieval.blend import blend
@@ -32,6 +32,7 @@ from projections.retrieval_store import (
     semantic_candidates,
     set_embeddings,
 )
+from ray_jobs.embeddings.providers import MiniLMProvider
 from schemas.errors import NotFound
 
 # Seed 003's candidate pool sizes: wide lists before the blend, the caller's k after it.

@@ -1,7 +1,7 @@
-"""Embeddings (seed 001 §6, seed 003 §6): providers, a content-hash cache, the texts embedded.
+"""Embeddings (seed 001 §6, seed 003 §6): the provider protocol, a content-hash cache, the texts embedded.
 
-The MiniLM provider needs the `embeddings` extra; nothing here imports torch or
-sentence-transformers until a model is first used.
+The providers (MiniLM, which needs the `embeddings` extra, and OpenAI-compatible endpoints)
+are adapters in `ray_jobs/embeddings/`.
 """
 
 from processors.embeddings.cache import (
@@ -11,15 +11,7 @@ from processors.embeddings.cache import (
     VectorStore,
     content_hash,
 )
-from processors.embeddings.provider import (
-    EmbeddingConfig,
-    EmbeddingError,
-    EmbeddingProvider,
-    MiniLMProvider,
-    OpenAIEmbeddingsProvider,
-    Vectors,
-    provider_from_config,
-)
+from processors.embeddings.provider import EmbeddingConfig, EmbeddingError, EmbeddingProvider, Vectors
 
 __all__ = [
     "CacheStats",
@@ -28,10 +20,7 @@ __all__ = [
     "EmbeddingError",
     "EmbeddingProvider",
     "InMemoryVectorStore",
-    "MiniLMProvider",
-    "OpenAIEmbeddingsProvider",
     "VectorStore",
     "Vectors",
     "content_hash",
-    "provider_from_config",
 ]

@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 from infra import linking_index
-from processors.embeddings.provider import MiniLMProvider, Vectors
+from processors.embeddings.provider import Vectors
 from processors.taxonomy import store
 from processors.taxonomy.model import Skill, Taxonomy
+from ray_jobs.embeddings.providers import MiniLMProvider
 
 
 class Counting:

@@ -16,7 +16,7 @@ from infra.settings import Endpoints
 from infra.usecases.ingest_profiles import ingest_profiles
 from infra.usecases.search import search_profile
 from processors.embeddings.cache import CachedEmbedder, InMemoryVectorStore
-from processors.embeddings.provider import MiniLMProvider
+from ray_jobs.embeddings.providers import MiniLMProvider
 from tests.conftest import SAMPLES
 
 LATENCY = "Cut p99 latency of the pricing API"

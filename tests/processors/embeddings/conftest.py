@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from processors.embeddings.provider import MiniLMProvider, OpenAIEmbeddingsProvider
+from ray_jobs.embeddings.providers import MiniLMProvider, OpenAIEmbeddingsProvider
 from tests.processors.embeddings.fake_embeddings_server import FakeEmbeddingsServer
 
 

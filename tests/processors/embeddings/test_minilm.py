@@ -7,7 +7,8 @@ import os
 import numpy as np
 import pytest
 
-from processors.embeddings.provider import EmbeddingError, MiniLMProvider, minilm_model_path
+from processors.embeddings.provider import EmbeddingError
+from ray_jobs.embeddings.providers import MiniLMProvider, minilm_model_path
 
 
 def test_the_wheel_ships_a_sentence_transformers_model_dir() -> None:

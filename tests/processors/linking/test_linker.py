@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from processors.embeddings.provider import MiniLMProvider
 from processors.linking.linker import Linker, calibrate
 from processors.linking.vectors import combine, skill_text
+from ray_jobs.embeddings.providers import MiniLMProvider
 
 
 def test_named_skills_come_first_with_their_words_and_offsets(esco_linker: Linker):

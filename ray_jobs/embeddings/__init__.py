@@ -1,0 +1,2 @@
+"""Embedding providers (adapters): MiniLM on the CPU through sentence-transformers, and any
+OpenAI-compatible embeddings endpoint."""
