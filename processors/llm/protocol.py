@@ -8,7 +8,7 @@ or a failure, with latency and token counts. Engines never see projections or Ka
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -82,20 +82,3 @@ class EngineSpec(BaseModel):
 
 class EngineError(RuntimeError):
     """The engine could not answer at all (not one bad output: that is a failed LLMResult)."""
-
-
-class EngineSource(Protocol):
-    """Engines by `ENGINE:MODEL` spec, built on first use and closed together.
-
-    The wiring layer implements it (its engine cache knows the options, the task registry and
-    the rulesets bound to resources); services only ask it for engines.
-    """
-
-    @property
-    def tasks(self) -> Callable[[str], Any]:
-        """The task lookup its engines run (`processors.llm.tasks.TaskLookup`): give the executor the same."""
-        ...
-
-    def __call__(self, spec: str) -> Engine: ...
-
-    def close(self) -> None: ...

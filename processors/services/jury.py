@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from processors.jury.config import JuryConfig
 from processors.jury.convene import convene, jury_of
-from processors.llm.protocol import EngineSource
+from processors.llm.engine_source import EngineSource
 from processors.ports import EventLog, EventSink, JuryStore, Partition, ProducedObserver, ProjectionBarrier
 from schemas.models import DecisionEvent, MatchEvent
 

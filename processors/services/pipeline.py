@@ -21,7 +21,8 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from processors.llm.protocol import Engine, EngineSource
+from processors.llm.engine_source import EngineSource
+from processors.llm.protocol import Engine
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.events import command_for_posting, derivation_id_for, run_id_for
 from processors.pipeline.executor import Reusable, ReuseKey, ReuseLookup, RunResult, execute
