@@ -10,7 +10,9 @@ from processors.jury import tasks as jury_tasks
 from processors.llm.tasks import TaskRegistry
 from processors.pipeline.steps import TASK_STEP
 from processors.steps import ghost, summary
-from processors.tasks import REGISTRY, TASKS
+from processors.tasks import READS_TAXONOMY, REGISTRY, TASKS, tasks_for
+from processors.taxonomy import store
+from processors.taxonomy.model import Taxonomy
 
 
 def test_every_pipeline_and_jury_task_is_named_once() -> None:
@@ -38,3 +40,17 @@ def test_replacing_swaps_one_task_and_leaves_the_registry_as_it_was() -> None:
     assert swapped("extract_summary") is summary.EXTRACT_SUMMARY
     with pytest.raises(LookupError):
         TaskRegistry((summary.EXTRACT_SUMMARY,)).replacing(bound)
+
+
+def test_tasks_for_a_taxonomy_rebuilds_only_the_tasks_that_read_one() -> None:
+    base = store.builtin()
+    python = base.lookup("Python")
+    assert python is not None
+    skills = {**base.skills, python.code: replace(python, synonyms=(*python.synonyms, "Py3"))}
+    other = Taxonomy(skills, base.categories, base.edges, base.source, base.occupations)
+    built = tasks_for(other)
+    assert set(READS_TAXONOMY) == {"lily", "map_skills"}
+    for name in READS_TAXONOMY:
+        assert built(name).taxonomy == other.identity != REGISTRY(name).taxonomy
+    assert all(built(t.name) is t for t in TASKS if t.name not in READS_TAXONOMY)
+    assert all(REGISTRY(t.name).taxonomy is None for t in TASKS if t.name not in READS_TAXONOMY)
