@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from processors.scoring import nonneg
 from processors.scoring.config import FIT_COMPONENTS, ScoringConfig
+from processors.scoring.evaluation import evaluate
 from processors.scoring.fit import (
     entry_level_boost,
     logistics_score,
@@ -28,7 +29,6 @@ from processors.scoring.fit import (
 from processors.scoring.models import DerivedPosting, Profile
 from processors.scoring.practical import language_score, practical_parts
 from processors.scoring.proof_layers import candidate_proof, layer_checks
-from processors.scoring.score import evaluate
 from processors.scoring.similarity import Similarity
 from processors.scoring.skills import held_skills, skill_key
 from processors.scoring.titles import is_executive, normalize_title, same_occupation

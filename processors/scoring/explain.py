@@ -8,8 +8,8 @@ reason a person most needs.
 
 from __future__ import annotations
 
+from processors.scoring.evaluation import Evaluation
 from processors.scoring.result import Explanation, ScoreResult
-from processors.scoring.score import Evaluation
 from processors.scoring.stretch import matched_target_skills
 from processors.taxonomy.model import Taxonomy
 

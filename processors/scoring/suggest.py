@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from processors.scoring.evaluation import Evaluation, evaluate
 from processors.scoring.models import NonNegotiables, Profile, ProfileSkill
 from processors.scoring.nonneg import ALLOWED_MODELS, commutable, work_model
 from processors.scoring.result import Suggestion, SuggestionType
-from processors.scoring.score import Evaluation, evaluate
 from processors.scoring.similarity import Similarity
 from processors.scoring.skills import PROFICIENCY_YEARS, evidence_strength
 from processors.taxonomy.model import Taxonomy

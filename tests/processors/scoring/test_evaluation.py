@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from processors.scoring.score import Evaluation
+from processors.scoring.evaluation import Evaluation
 
 
 def test_an_evaluation_refuses_positional_fields() -> None:
