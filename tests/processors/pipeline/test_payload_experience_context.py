@@ -6,6 +6,7 @@ from processors.lily.model import Decomposition, ExperienceLayer, ProofStack
 from processors.pipeline.config import PipelineConfig
 from processors.pipeline.executor import execute
 from processors.pipeline.payload import requirement_lines, requirements_json
+from processors.tasks import REGISTRY
 from schemas import catalog, wire
 from schemas.models import DerivationEvent
 from tests.processors.pipeline.fixtures import Engines, sample_inputs
@@ -19,7 +20,7 @@ def test_an_experience_context_reads_back_from_the_wire() -> None:
         parse_confidence=0.6,
     )
     line = Decomposition(text="Minimum of 10 years in investment banking", proof_stacks=[stack])
-    first = next(iter(execute(sample_inputs(), PipelineConfig(), Engines())))
+    first = next(iter(execute(sample_inputs(), PipelineConfig(), Engines(), tasks=REGISTRY)))
     event = first.events[-2]
     assert isinstance(event, DerivationEvent)
     event = event.model_copy(update={"requirement_lines": requirement_lines([line], [None])})
