@@ -36,7 +36,7 @@ def lookup(
     Exit 1 when no skill matches (with --json the answer says "found": false).
     """
     from infra.taxonomies import in_force
-    from processors.taxonomy.model import normalise
+    from processors.taxonomy.text import normalise
 
     taxonomy = in_force()
     hit = taxonomy.resolve(name)
