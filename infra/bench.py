@@ -41,7 +41,8 @@ from rich.progress import (
 from infra.bench_data import generate
 from infra.context import Context
 from infra.procs import alive
-from infra.stack import StackState, down, up
+from infra.stack import down, up
+from infra.stack_state import StackState
 from processors.intake.changes import plan
 from processors.intake.records import read_records
 from projections import queries

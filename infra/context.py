@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from infra.settings import Endpoints
+from infra.endpoints import Endpoints
 from projections.migrate import LIVE_SCHEMA
 from projections.projector import Projector, ProjectorStats
 from schemas.codec import EventCodec

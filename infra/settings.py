@@ -12,42 +12,22 @@ import os
 import tomllib
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import BaseModel, Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from infra import stack_settings
 from infra.connection_settings import ConnectionSettings
+from infra.endpoints import Endpoints
+from infra.stack_state import StackState
 from processors.embeddings.provider import EmbeddingConfig
 from processors.jury.config import JuryConfig
 from processors.pipeline.config import PipelineConfig
 from processors.scoring.config import ScoringConfig
 from schemas.errors import ConfigError
-from schemas.registry_client import RegistryAuth
 from streams import security
 
 DEFAULT_DATA_DIR = Path(".data/stack")
-
-
-class Endpoints(BaseModel):
-    """The three addresses every component needs."""
-
-    bootstrap_servers: str
-    registry_url: str
-    dsn: str
-    api_url: str | None = None
-    registry_auth: RegistryAuth | None = None
-
-    @property
-    def printable_dsn(self) -> str:
-        """The DSN without its password, for anything a person or a log will read."""
-        parts = urlsplit(self.dsn)
-        if parts.password is None:
-            return self.dsn
-        host = parts.hostname or ""
-        netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-        return urlunsplit(parts._replace(netloc=netloc))
 
 
 class Settings(ConnectionSettings):
@@ -150,8 +130,6 @@ class Settings(ConnectionSettings):
                 dsn=self.secure_dsn(self.dsn),
                 registry_auth=registry,
             )
-        from infra.stack import StackState
-
         state = StackState.read(self.data_dir)
         if state is None:
             raise ConfigError(

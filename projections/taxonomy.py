@@ -12,7 +12,8 @@ import psycopg
 from psycopg import sql
 from psycopg.rows import tuple_row
 
-from processors.taxonomy.model import Category, Edge, Skill, Taxonomy, normalise
+from processors.taxonomy.model import Category, Edge, Skill, Taxonomy
+from processors.taxonomy.text import normalise
 from projections.migrate import check_schema_name
 
 _TABLES = ("taxonomy_edges", "taxonomy_skills", "taxonomy_categories", "taxonomy_source")

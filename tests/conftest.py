@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from infra import postgres
+from infra.endpoints import Endpoints
 from infra.ports import free_ports
-from infra.settings import Endpoints
 
 os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="turing-xdg-"))
 

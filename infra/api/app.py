@@ -16,9 +16,9 @@ from infra.api.match_routes import match_router
 from infra.api.models import Health
 from infra.api.pipeline_routes import pipeline_router
 from infra.api.posting_routes import posting_router
+from infra.endpoints import Endpoints
 from infra.registry.router import registry_router
 from infra.registry.store import RegistryStore
-from infra.settings import Endpoints
 from projections.metrics import ConsumerReport
 from schemas.codec import EventCodec
 from schemas.registry_client import ConfluentRegistry

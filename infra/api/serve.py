@@ -10,7 +10,8 @@ from typing import Any
 import uvicorn
 
 from infra.api.app import create_app, embedded_registry_users
-from infra.settings import Endpoints, Settings
+from infra.endpoints import Endpoints
+from infra.settings import Settings
 
 
 def main() -> None:

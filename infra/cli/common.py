@@ -144,7 +144,7 @@ def _require_running(data_dir: Path) -> None:
     """A recorded stack whose broker or database has stopped is named as such, in one line,
     before any client tries to connect (and the Kafka client logs its retries on stderr)."""
     from infra.procs import alive
-    from infra.stack import StackState
+    from infra.stack_state import StackState
 
     state = StackState.read(data_dir)
     if state is None:

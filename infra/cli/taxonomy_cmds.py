@@ -36,7 +36,7 @@ def lookup(
     Exit 1 when no skill matches (with --json the answer says "found": false).
     """
     from infra.taxonomies import in_force
-    from processors.taxonomy.model import normalise
+    from processors.taxonomy.text import normalise
 
     taxonomy = in_force()
     hit = taxonomy.resolve(name)
@@ -218,7 +218,7 @@ def _show(answer: dict[str, object], as_json: bool) -> None:
 
 def _worker_running(data_dir: Path) -> bool:
     from infra.procs import alive
-    from infra.stack import StackState
+    from infra.stack_state import StackState
 
     state = StackState.read(data_dir)
     return state is not None and state.worker and alive(state.pids.get("worker"))

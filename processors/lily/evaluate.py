@@ -39,7 +39,8 @@ from processors.lily.model import (
     SkillLayer,
     TrackRecordLayer,
 )
-from processors.taxonomy.model import Taxonomy, normalise
+from processors.taxonomy.model import Taxonomy
+from processors.taxonomy.text import normalise
 
 __all__ = ["EvalReport", "LabelledError", "LabelledLine", "LayerScore", "Miss", "evaluate", "read_labelled"]
 

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 
 from processors.lily.spans import SpanIndex
-from processors.taxonomy.model import Taxonomy, normalise
+from processors.taxonomy.model import Taxonomy
+from processors.taxonomy.text import normalise
 
 LANGUAGES = (
     "English",

@@ -172,7 +172,7 @@ NEAR = 0.88
 def _near_mention(source: str, names: set[str]) -> bool:
     import difflib
 
-    from processors.taxonomy.model import normalise, tokens
+    from processors.taxonomy.text import normalise, tokens
 
     words = tokens(source)[:400]
     for name in names:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from processors.linking.corpora import LinkingSentence
-from processors.taxonomy.model import normalise
+from processors.taxonomy.text import normalise
 
 
 def r_precision(ranked: Sequence[str], gold: frozenset[str], k: int = 5) -> float:

@@ -25,7 +25,8 @@ from processors.lily.rules import decompose
 from processors.scoring.config import ScoringConfig
 from processors.scoring.models import DerivedPosting, Profile
 from processors.scoring.skills import skill_key
-from processors.taxonomy.model import Taxonomy, normalise
+from processors.taxonomy.model import Taxonomy
+from processors.taxonomy.text import normalise
 
 
 @dataclass

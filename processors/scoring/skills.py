@@ -21,7 +21,8 @@ from datetime import date
 
 from processors.scoring.config import ScoringConfig
 from processors.scoring.models import ExtractedSkill, ProfileSkill
-from processors.taxonomy.model import Taxonomy, normalise
+from processors.taxonomy.model import Taxonomy
+from processors.taxonomy.text import normalise
 
 PROFICIENCY_YEARS = {"Learning": 0.5, "Familiar": 1.5, "Proficient": 3.5, "Expert": 6.0}
 # Seed 002 levels C1-C5 read as the seed 001 proficiency ladder; C4 (Advanced) and C5 both

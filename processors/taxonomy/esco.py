@@ -43,7 +43,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from processors.taxonomy.esco_occupations import read_occupations, read_relations
-from processors.taxonomy.model import Category, Edge, Skill, Taxonomy, normalise
+from processors.taxonomy.model import Category, Edge, Skill, Taxonomy
+from processors.taxonomy.text import normalise
 
 SKILLS = "skills_en.csv"
 HIERARCHY = "skillsHierarchy_en.csv"

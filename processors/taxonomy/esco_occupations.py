@@ -17,7 +17,8 @@ import json
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from processors.taxonomy.model import Occupation, normalise
+from processors.taxonomy.occupations import Occupation
+from processors.taxonomy.text import normalise
 
 RELATIONS = "skillSkillRelations_en.csv"
 OCCUPATIONS = "occupations_en.csv"

@@ -1,6 +1,7 @@
 """The skill taxonomy: codes `L1.L2.L3.L4`, names, synonyms, normalisation, lookup in text.
 
-Pure data and functions; loading from files lives in `store.py`.
+Pure data and functions; loading from files lives in `store.py`, the folding and keying of
+names in `text.py`, occupations and their title index in `occupations.py`.
 
 Aliases (a skill's name and synonyms) are used two ways: `lookup` compares normalised
 keys, so "JS", "js" and "J.S." are all JavaScript; `find_in_text` searches free text,
@@ -24,26 +25,18 @@ import hashlib
 import json
 import math
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from processors.taxonomy.occupations import TitleIndex
+from processors.taxonomy.occupations import Occupation, TitleIndex
+from processors.taxonomy.text import TOKEN, fold, is_short, normalise
 
 CODE_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{3}$")
 KINDS = frozenset({"hard", "soft", "language", "knowledge"})
 RELATIONS = frozenset({"is_a", "related_to", "adjacent_to", "prerequisite_of"})
 LAMBDA = 0.7  # seed 002 §3.3
 
-_SEPARATORS = re.compile(r"[\s/\-\u2010-\u2015_.,;:()\[\]{}|]+")
-_APOSTROPHES = re.compile(r"['\u2019\u2018`]")
-# A token starts with a letter or digit, may carry + and # (C++, C#) and inner dots (Node.js),
-# and keeps a leading dot only when it starts a word (".NET", not the end of a sentence).
-_TOKEN = re.compile(r"(?:(?<![\w.])\.(?=[^\W_]))?[^\W_][\w+#]*(?:\.[^\W_][\w+#]*)*")
-_SHORT = re.compile(r"^[^\W_]{1,2}$")
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
 _LETTER_BEFORE = frozenset(
     {
@@ -63,30 +56,6 @@ _LETTER_NOT_AFTER = frozenset(
      "letter", "group", "tier", "phase", "block", "unit", "building", "size", "model"}
 )  # fmt: skip
 _BULLETS = " \t\r\f\v-*\u2022\u00b7\u2013\u2014\"'\u201c\u2018(["
-
-
-def _fold(text: str) -> str:
-    # Casefold between two decompositions: casefolding can produce characters that decompose.
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
-    return "".join(c for c in text if not unicodedata.combining(c))
-
-
-def normalise(name: str) -> str:
-    """A skill name's key: case and accents folded, apostrophes dropped, separators to `_`.
-
-    "CI/CD", "CI-CD" and "ci cd" all become `ci_cd`; "C#" and "C++" keep their symbols.
-    """
-    return _SEPARATORS.sub("_", _APOSTROPHES.sub("", _fold(name))).strip("_")
-
-
-def tokens(text: str) -> list[str]:
-    """Folded word tokens, as `find_in_text` compares them."""
-    return [_fold(m.group(0)) for m in _TOKEN.finditer(text)]
-
-
-def is_short(alias: str) -> bool:
-    """One token of at most two letters or digits: too ambiguous to match in any case."""
-    return bool(_SHORT.match(alias.strip()))
 
 
 @dataclass(frozen=True)
@@ -117,22 +86,6 @@ class Category:
     @property
     def level(self) -> int:
         return self.code.count(".") + 1
-
-
-@dataclass(frozen=True)
-class Occupation:
-    """An occupation (ESCO) with the skills it needs: what a title implies."""
-
-    uri: str
-    name: str
-    synonyms: tuple[str, ...] = ()
-    isco: str = ""
-    essential: tuple[str, ...] = ()  # skill codes
-    optional: tuple[str, ...] = ()
-
-    @property
-    def aliases(self) -> tuple[str, ...]:
-        return (self.name, *self.synonyms)
 
 
 @dataclass(frozen=True)
@@ -308,10 +261,10 @@ class Taxonomy:
             for alias in s.aliases:
                 if alias in s.lookup_only:
                     continue
-                raw = tuple(m.group(0) for m in _TOKEN.finditer(alias))
+                raw = tuple(m.group(0) for m in TOKEN.finditer(alias))
                 if raw:
                     strict = alias in s.case_sensitive or is_short(alias)
-                    key = tuple(_fold(t) for t in raw)
+                    key = tuple(fold(t) for t in raw)
                     phrases.setdefault(key, []).append(_Alias(s, raw, strict, alias == s.name))
         return phrases
 
@@ -328,8 +281,6 @@ class Taxonomy:
 
     @cached_property
     def _titles(self) -> TitleIndex:
-        from processors.taxonomy.occupations import TitleIndex
-
         return TitleIndex(self.occupations)
 
     def occupation(self, title: str) -> Occupation | None:
@@ -383,8 +334,8 @@ class Taxonomy:
 
         Offsets index the original `text` (folding happens per token, never on the whole text).
         """
-        spans = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-        folded = [_fold(t) for t, _, _ in spans]
+        spans = [(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text)]
+        folded = [fold(t) for t, _, _ in spans]
         candidates: list[tuple[int, int, _Alias]] = []
         for i in range(len(spans)):
             for n in range(1, min(self._max_phrase, len(spans) - i) + 1):

@@ -1,4 +1,4 @@
-"""Job titles to occupations: a title normalised against occupations' preferred and alternative labels.
+"""Occupations, and job titles to occupations: a title normalised against occupations' preferred and alternative labels.
 
 In order: the label itself after `normalise`; the title without the words a job title adds
 to the occupation it names (seniority, contract, place, gender tags, anything after " - ",
@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from processors.taxonomy.model import Occupation, _fold, normalise
+from processors.taxonomy.text import fold, normalise
 
 _TITLE_NOISE = re.compile(
     r"\((?:m|f|w|d|x|h)(?:\s*/\s*(?:m|f|w|d|x|h))*\)|\b(?:senior|sr|junior|jr|lead|principal|staff|chief|"
@@ -21,6 +22,22 @@ _TITLE_NOISE = re.compile(
     r"part[- ]time|contract|freelance|temporary|i{1,3}|iv)\b\.?|\s[-\u2013|:/]\s.*$|[,|(].*$"
 )
 FUZZY_CUTOFF = 90
+
+
+@dataclass(frozen=True)
+class Occupation:
+    """An occupation (ESCO) with the skills it needs: what a title implies."""
+
+    uri: str
+    name: str
+    synonyms: tuple[str, ...] = ()
+    isco: str = ""
+    essential: tuple[str, ...] = ()  # skill codes
+    optional: tuple[str, ...] = ()
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return (self.name, *self.synonyms)
 
 
 class TitleIndex:
@@ -40,7 +57,7 @@ class TitleIndex:
         found = self.keys.get(key)
         if found is not None or not key:
             return found
-        core = normalise(_TITLE_NOISE.sub(" ", _fold(title)))
+        core = normalise(_TITLE_NOISE.sub(" ", fold(title)))
         found = self.keys.get(core)
         if found is not None or not core or not self.labels:
             return found

@@ -24,7 +24,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from processors.taxonomy.model import Category, Edge, Occupation, Skill, Taxonomy
+from processors.taxonomy.model import Category, Edge, Skill, Taxonomy
+from processors.taxonomy.occupations import Occupation
 
 FORMAT = "turing-taxonomy/1"
 ESCO_BUILD = "esco-1.2.0.json.gz"

@@ -21,7 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from processors.llm.protocol import Prompt
 from processors.llm.tasks import Task, require
 from processors.taxonomy import store
-from processors.taxonomy.model import Skill, Taxonomy, normalise
+from processors.taxonomy.model import Skill, Taxonomy
+from processors.taxonomy.text import normalise
 
 PROMPT_VERSION = "map_skills/1"
 RULESETS = ("rules-1",)

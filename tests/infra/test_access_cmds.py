@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from infra.context import Context
-from infra.settings import Endpoints
+from infra.endpoints import Endpoints
 from infra.usecases.ingest_postings import ingest_postings
 from infra.usecases.ingest_profiles import ingest_profiles
 from tests.conftest import SAMPLES

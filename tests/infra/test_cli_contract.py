@@ -240,7 +240,7 @@ def _record_a_stopped_stack(data_dir: Path) -> None:
     """The state file of a stack whose processes have all exited (as after a reboot)."""
     import subprocess
 
-    from infra.stack import STATE_FILE
+    from infra.stack_state import STATE_FILE
 
     gone = subprocess.Popen(["true"])
     gone.wait()

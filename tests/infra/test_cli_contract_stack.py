@@ -14,7 +14,7 @@ from typer.testing import CliRunner, Result
 
 from infra.cli.app import app
 from infra.cli.common import ExitCode
-from infra.settings import Endpoints
+from infra.endpoints import Endpoints
 from tests.conftest import SAMPLES
 
 pytestmark = pytest.mark.stack

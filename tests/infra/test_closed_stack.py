@@ -13,15 +13,16 @@ import psycopg
 import pytest
 
 from infra import credentials, postgres, stack
+from infra.endpoints import Endpoints
 from infra.s3sign import signed_headers
-from infra.settings import Endpoints
+from infra.stack_state import StackState
 from tests.conftest import _short_tmp
 
 pytestmark = pytest.mark.stack
 
 
 @pytest.fixture(scope="module")
-def durable() -> Iterator[tuple[Path, stack.StackState]]:
+def durable() -> Iterator[tuple[Path, StackState]]:
     root = _short_tmp("turing-closed-")
     state = stack.up(root / "data", storage="s3", log=lambda *_: None, worker=False)
     try:
@@ -31,7 +32,7 @@ def durable() -> Iterator[tuple[Path, stack.StackState]]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def test_postgres_refuses_a_client_without_the_password(durable: tuple[Path, stack.StackState]) -> None:
+def test_postgres_refuses_a_client_without_the_password(durable: tuple[Path, StackState]) -> None:
     _, state = durable
     with pytest.raises(psycopg.OperationalError, match="password"):
         psycopg.connect(postgres.dsn(state.postgres_port), connect_timeout=5).close()
@@ -41,7 +42,7 @@ def test_postgres_refuses_a_client_without_the_password(durable: tuple[Path, sta
         assert conn.execute("SELECT 1").fetchone() == (1,)
 
 
-def test_s3_refuses_anonymous_list_get_put_and_delete(durable: tuple[Path, stack.StackState]) -> None:
+def test_s3_refuses_anonymous_list_get_put_and_delete(durable: tuple[Path, StackState]) -> None:
     data_dir, state = durable
     base = f"http://127.0.0.1:{state.seaweed_ports['s3']}"
     for method, path in [("GET", "/"), ("GET", "/tansu"), ("PUT", "/tansu/x"), ("DELETE", "/tansu")]:
@@ -60,7 +61,7 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_data_dir_and_everything_turing_writes_are_private(durable: tuple[Path, stack.StackState]) -> None:
+def test_data_dir_and_everything_turing_writes_are_private(durable: tuple[Path, StackState]) -> None:
     data_dir, _ = durable
     traversable_by_server = 0o710 if os.geteuid() == 0 else 0o700
     assert _mode(data_dir) == traversable_by_server
@@ -92,7 +93,7 @@ def test_up_leaves_the_directories_above_the_data_dir_alone() -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def test_printed_addresses_never_carry_the_password(durable: tuple[Path, stack.StackState]) -> None:
+def test_printed_addresses_never_carry_the_password(durable: tuple[Path, StackState]) -> None:
     data_dir, state = durable
     secret = state.credentials().postgres_password.get_secret_value()
     endpoints: Endpoints = state.endpoints()

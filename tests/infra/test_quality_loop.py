@@ -17,7 +17,7 @@ from typer.testing import CliRunner, Result
 
 from infra.cli.app import app
 from infra.context import Context
-from infra.settings import Endpoints
+from infra.endpoints import Endpoints
 from infra.usecases.ingest_postings import ingest_postings
 from infra.usecases.ingest_profiles import ingest_profiles
 from projections.rebuild import rebuild

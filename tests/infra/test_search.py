@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from infra.cli.search_cmds import search_app
 from infra.context import Context
-from infra.settings import Endpoints
+from infra.endpoints import Endpoints
 from infra.usecases.ingest_profiles import ingest_profiles
 from infra.usecases.search import search_profile
 from processors.embeddings.cache import CachedEmbedder, InMemoryVectorStore

@@ -12,7 +12,7 @@ import pytest
 from psycopg.rows import dict_row
 
 from infra.context import Context
-from infra.settings import Endpoints
+from infra.endpoints import Endpoints
 from infra.usecases.ingest_profiles import ingest_profiles
 from processors.retrieval.atoms import atoms_from_profile
 from processors.scoring.models import Profile

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from infra.api.app import create_app
 from infra.context import Context
-from infra.settings import Endpoints
+from infra.endpoints import Endpoints
 from infra.usecases.access import erase_profile
 from infra.usecases.ingest_postings import ingest_postings
 from infra.usecases.ingest_profiles import ingest_profiles

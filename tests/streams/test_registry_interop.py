@@ -8,8 +8,8 @@ from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerialize
 from confluent_kafka.serialization import MessageField, SerializationContext
 from pydantic import SecretStr
 
+from infra.endpoints import Endpoints
 from infra.registry.store import RegistryStore
-from infra.settings import Endpoints
 from schemas import catalog
 from schemas.codec import EventCodec, UnknownSchemaError
 from schemas.models import PostingEvent

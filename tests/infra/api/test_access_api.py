@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from infra.api.app import create_app
 from infra.context import Context
-from infra.settings import Endpoints
+from infra.endpoints import Endpoints
 from infra.usecases.access import issue_token, revoke_token
 from infra.usecases.ingest_postings import ingest_postings
 from infra.usecases.ingest_profiles import ingest_profiles

@@ -17,7 +17,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from infra.api.app import create_app, embedded_registry_users
 from infra.context import Context
-from infra.settings import Endpoints
+from infra.endpoints import Endpoints
 from infra.usecases.ingest_postings import ingest_postings
 from infra.usecases.ingest_profiles import ingest_profiles
 from projections import queries

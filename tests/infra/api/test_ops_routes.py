@@ -9,8 +9,8 @@ from prometheus_client.parser import text_string_to_metric_families
 from prometheus_client.registry import CollectorRegistry
 
 from infra.api.app import create_app
+from infra.endpoints import Endpoints
 from infra.ports import free_ports
-from infra.settings import Endpoints
 from projections.metrics import ProjectionCollector
 
 

@@ -6,7 +6,8 @@ from processors.scoring.batch import fit_matrix
 from processors.scoring.config import DEFAULT, baseline
 from processors.scoring.fit import fit_parts, role_match_score
 from processors.scoring.titles import same_occupation
-from processors.taxonomy.model import Occupation, Taxonomy
+from processors.taxonomy.model import Taxonomy
+from processors.taxonomy.occupations import Occupation
 from processors.taxonomy.store import builtin
 from tests.processors.scoring.helpers import const, posting, profile
 

@@ -7,7 +7,8 @@ from collections import Counter
 import pytest
 
 from processors.taxonomy import store
-from processors.taxonomy.model import CODE_RE, KINDS, normalise
+from processors.taxonomy.model import CODE_RE, KINDS
+from processors.taxonomy.text import normalise
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from processors.taxonomy import store
-from processors.taxonomy.model import Category, Edge, Skill, Taxonomy, normalise, tokens
+from processors.taxonomy.model import Category, Edge, Skill, Taxonomy
+from processors.taxonomy.text import normalise, tokens
 
 
 @pytest.fixture(scope="module")
