@@ -94,7 +94,9 @@ _QUOTES = str.maketrans(
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"']+", re.I)
 _MONEY = re.compile(
-    r"(?:R\$|[$\u20ac\u00a3\u00a5\u20b9])\s?\d[\d.,\u202f ]*\d|(?:R\$|[$\u20ac\u00a3\u00a5\u20b9])\s?\d"
+    # A space inside an amount only separates thousands ("€ 45 000"), so "$120,000. 5+ years" stops at the amount.
+    r"(?:R\$|[$\u20ac\u00a3\u00a5\u20b9])\s?\d(?:[\d.,]|[\u202f ](?=\d{3}\b))*\d"
+    r"|(?:R\$|[$\u20ac\u00a3\u00a5\u20b9])\s?\d"
 )
 _NUMBER = re.compile(r"\d(?:[\d.,]*\d)?")
 _CAPITALISED = re.compile(r"\b[^\W\d_][\w'\u2019&.-]*")

@@ -111,3 +111,11 @@ def test_ghost_score_is_bounded_and_monotone(inp: GhostInput, older_by: int, mor
     )
     assert _ghost(older) >= base
     assert _ghost(inp.model_copy(update={"times_seen": inp.times_seen + more_seen})) >= base
+
+
+def test_an_amount_ends_where_the_next_sentence_begins() -> None:
+    # Found by the property above: the improver joins fields with ". ", and "$120,000. 5+" once read as one amount.
+    posting = PostingText(title="", company="", description="5+ years of Python", location="e.g.$120,000")
+    inp = ImproveInput(**posting.model_dump(), summary="", reasons=["x"])
+    improved = summary.IMPROVE_SUMMARY.rules(inp, RULES)  # type: ignore[misc]
+    assert summary.IMPROVE_SUMMARY.check(inp, improved) == []
