@@ -118,7 +118,7 @@ def semantic_index(ctx: Context, settings: Settings) -> EmbeddingIndex | None:
     if settings.embeddings.provider == "minilm" and importlib.util.find_spec("sentence_transformers") is None:
         log.warning("semantic matching is off: install the `embeddings` extra for MiniLM")
         return None
-    from ray_jobs.embeddings.providers import provider_from_config
+    from infra.embedding_factory import provider_from_config
 
     return EmbeddingIndex(ctx.endpoints.dsn, ctx.schema, lambda: provider_from_config(settings.embeddings))
 

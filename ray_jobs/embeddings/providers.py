@@ -1,5 +1,6 @@
 """Embedding providers: a local MiniLM and any OpenAI-compatible endpoint, behind
-`processors.embeddings.provider.EmbeddingProvider`, and the one the settings name.
+`processors.embeddings.provider.EmbeddingProvider` (`infra.embedding_factory` builds the
+one the settings name).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,9 +19,7 @@ import numpy as np
 from processors.embeddings.provider import (
     MINILM_DIMENSION,
     MINILM_MODEL,
-    EmbeddingConfig,
     EmbeddingError,
-    EmbeddingProvider,
     Vectors,
     batches,
     l2_normalise,
@@ -171,30 +170,3 @@ class OpenAIEmbeddingsProvider:
             )
         # OpenAI's own vectors are unit length, but compatible servers do not all promise it.
         return l2_normalise(vectors)
-
-
-def provider_from_config(cfg: EmbeddingConfig | Mapping[str, Any] | None = None) -> EmbeddingProvider:
-    """Build the configured provider (a mapping is validated as an `EmbeddingConfig`)."""
-    config = cfg if isinstance(cfg, EmbeddingConfig) else EmbeddingConfig.model_validate(dict(cfg or {}))
-    if config.provider == "minilm":
-        return MiniLMProvider(
-            config.model_path,
-            batch_size=config.batch_size,
-            device=config.device,
-            model=config.model,
-            dimension=config.dimension,
-        )
-    api_key = None
-    if config.api_key_env:
-        api_key = os.environ.get(config.api_key_env)
-        if not api_key:
-            raise EmbeddingError(f"environment variable {config.api_key_env} (the API key) is not set")
-    return OpenAIEmbeddingsProvider(
-        base_url=config.base_url,
-        model=config.model,
-        dimension=config.dimension,
-        batch_size=config.batch_size,
-        timeout_s=config.timeout_s,
-        api_key=api_key,
-        send_dimensions=config.send_dimensions,
-    )

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from infra.embedding_factory import provider_from_config
 from processors.embeddings.provider import EmbeddingConfig, EmbeddingError
-from ray_jobs.embeddings.providers import MiniLMProvider, OpenAIEmbeddingsProvider, provider_from_config
+from ray_jobs.embeddings.providers import MiniLMProvider, OpenAIEmbeddingsProvider
 from tests.processors.embeddings.fake_embeddings_server import FakeEmbeddingsServer, fake_vector
 
 
