@@ -44,11 +44,11 @@ from infra.procs import alive
 from infra.stack import StackState, down, up
 from processors.intake.changes import plan
 from processors.intake.records import read_records
-from projections import queries
-from projections.lineage import TraceError, trace_posting, verify
-from projections.projector import Projector
-from projections.rebuild import rebuild
-from projections.reducers import TRACEABLE_FIELDS
+from projections.lineage.postings import TraceError, trace_posting, verify
+from projections.read import postings as queries
+from projections.write.postings import TRACEABLE_FIELDS
+from projections.write.projector import Projector
+from projections.write.rebuild import rebuild
 from schemas.models import model_for, now_utc
 from streams.producer import targets_of
 from streams.quirks import IDLE_DRAIN_S

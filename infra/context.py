@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from infra.settings import Endpoints
-from projections.migrate import LIVE_SCHEMA
-from projections.projector import Projector, ProjectorStats
+from projections.write.migrate import LIVE_SCHEMA
+from projections.write.projector import Projector, ProjectorStats
 from schemas.codec import EventCodec
 from schemas.models import Producer
 from schemas.registry_client import ConfluentRegistry

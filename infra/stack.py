@@ -201,7 +201,7 @@ def _prepare_database(state: StackState) -> None:
     from infra.registry.store import migrate_registry
     from infra.settings import Settings
     from infra.taxonomies import configured
-    from projections.migrate import migrate_all
+    from projections.write.migrate import migrate_all
 
     migrate_registry(state.endpoints().dsn)
     migrate_all(state.endpoints().dsn, taxonomy=configured(Settings.load(Path(state.data_dir))))

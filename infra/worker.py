@@ -38,8 +38,8 @@ from processors.services.jury import JuryService
 from processors.services.matching import MatchingService
 from processors.services.pipeline import Orchestrator, PipelineService
 from processors.taxonomy.model import Taxonomy, short_identity
-from projections.projector import Projector, ProjectorStats
 from projections.stores.candidate_index import EmbeddingIndex
+from projections.write.projector import Projector, ProjectorStats
 from schemas.models import CommandEvent, DerivationEvent, MatchEvent, PostingEvent, ProfileEvent
 from streams.consumer_loop import ConsumerLoop
 from streams.health import HEALTH_FILE, HealthBoard

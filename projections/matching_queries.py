@@ -12,7 +12,7 @@ from processors.lily.model import Decomposition
 from processors.matching.match import PostingVersion, ProfileVersion, posting_version
 from processors.scoring.models import Profile
 from processors.taxonomy.model import Taxonomy
-from projections import pipeline_queries
+from projections.read import pipeline as pipeline_queries
 
 
 def _q(schema: str, text: str) -> sql.Composed:

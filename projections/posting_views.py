@@ -17,9 +17,10 @@ from processors.sensitive.access import Role, Viewer
 from processors.sensitive.model import Access, Stage, default_rules
 from processors.sensitive.redact import redact, unredacted
 from processors.sensitive.template import render
-from projections import access_reads, db, jsonable
-from projections.migrate import LIVE_SCHEMA
-from projections.reducers import CONTENT_FIELDS
+from projections import db, jsonable
+from projections.read import access as access_reads
+from projections.write.migrate import LIVE_SCHEMA
+from projections.write.postings import CONTENT_FIELDS
 
 
 def stages_for(

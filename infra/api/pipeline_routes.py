@@ -13,7 +13,8 @@ from infra.api.paging import MAX_OFFSET, Page, PageRequest, page, page_params
 from infra.api.pipeline_models import Derivation, Derivations, RequirementHit, Run, RunStatus
 from processors.lily.model import CredentialKind
 from processors.sensitive.access import Viewer
-from projections import pipeline_reads, posting_views, queries
+from projections import pipeline_reads, posting_views
+from projections.read import postings as queries
 from schemas.errors import NotFound
 
 _NO_FILTER = {

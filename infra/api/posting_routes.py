@@ -13,7 +13,9 @@ from infra.api.models import Posting, PostingStatus, PostingSummary, Trace
 from infra.api.paging import Page, PageRequest, page, page_params
 from processors.sensitive.access import Viewer
 from processors.sensitive.model import Access
-from projections import lineage, posting_views, queries
+from projections import posting_views
+from projections.lineage import postings as lineage
+from projections.read import postings as queries
 from schemas.codec import EventCodec
 from schemas.errors import NotFound
 from streams.producer import EventProducer

@@ -19,8 +19,10 @@ from infra.usecases.feedback import record_feedback
 from processors.pipeline.events import run_id_for
 from processors.quality.qa_events import remediation, review_event
 from processors.quality.report import report
-from projections import db, lineage, quality_reads
-from projections.lineage_match import trace_match
+from projections import db
+from projections.lineage import postings as lineage
+from projections.lineage.matches import trace_match
+from projections.read import quality as quality_reads
 
 
 def _borderline(ctx: Context, timeout: float = 120.0) -> dict[str, object] | None:

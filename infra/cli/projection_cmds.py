@@ -26,8 +26,8 @@ from infra.cli.common import (
     print_json,
 )
 from processors.taxonomy.model import short_identity
-from projections import lineage
-from projections.rebuild import rebuild
+from projections.lineage import postings as lineage
+from projections.write.rebuild import rebuild
 
 projections_app = typer.Typer(help="Rebuild and run the Postgres projections.", no_args_is_help=True)
 trace_app = typer.Typer(help="Trace a projected field to the events that produced it.", no_args_is_help=True)
@@ -149,7 +149,7 @@ def trace_match_cmd(
     as_json: bool = JsonFlag,
 ) -> None:
     """A match's number, the match event, and the profile and posting versions it came from."""
-    from projections.lineage_match import trace_match
+    from projections.lineage.matches import trace_match
 
     _trace(
         data_dir,

@@ -34,8 +34,8 @@ from processors.pipeline.events import reprocess_command
 from processors.services.matching import MatchingService
 from processors.services.pipeline import Orchestrator, PipelineService
 from processors.taxonomy.store import builtin
-from projections.rebuild import rebuild
 from projections.stores.candidate_index import EmbeddingIndex
+from projections.write.rebuild import rebuild
 from schemas.errors import DatabaseUnavailable
 from schemas.models import CommandEvent, DerivationEvent, Event, Producer, ProfileEvent
 from streams.consumer_loop import ConsumerLoop, RetryPolicy

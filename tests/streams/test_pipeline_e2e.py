@@ -13,10 +13,11 @@ from infra.usecases.ingest_postings import ingest_postings
 from infra.usecases.rollback import rollback_posting
 from processors.pipeline.diff import diff
 from processors.pipeline.events import reprocess_command, rollback_event, run_id_for
-from projections import lineage, pipeline_reads
-from projections.checksum import schema_checksum
+from projections import pipeline_reads
 from projections.db import connect
-from projections.rebuild import rebuild
+from projections.lineage import postings as lineage
+from projections.write.checksum import schema_checksum
+from projections.write.rebuild import rebuild
 from schemas.errors import Conflict
 from tests.conftest import SAMPLES
 from tests.streams.pipeline_helpers import rows, start_worker, stop_worker, wait_runs
