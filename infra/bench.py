@@ -44,9 +44,9 @@ from infra.procs import alive
 from infra.stack import StackState, down, up
 from processors.intake.changes import plan
 from processors.intake.records import read_records
+from projections.columns import TRACEABLE_FIELDS
 from projections.lineage.postings import TraceError, trace_posting, verify
 from projections.read import postings as queries
-from projections.write.postings import TRACEABLE_FIELDS
 from projections.write.projector import Projector
 from projections.write.rebuild import rebuild
 from schemas.models import model_for, now_utc

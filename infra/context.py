@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from infra.settings import Endpoints
-from projections.write.migrate import LIVE_SCHEMA
+from projections.db import LIVE_SCHEMA
 from projections.write.projector import Projector, ProjectorStats
 from schemas.codec import EventCodec
 from schemas.models import Producer

@@ -9,9 +9,9 @@ from psycopg import sql
 
 from processors.pipeline.work import PriorDerivation
 from projections import db
+from projections.db import LIVE_SCHEMA
 from projections.jsonable import jsonable
 from projections.read import pipeline as pipeline_queries
-from projections.write.migrate import LIVE_SCHEMA
 from schemas.errors import NotFound
 
 # `--where` may filter on these posting columns only (identifiers are never taken from input).

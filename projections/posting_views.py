@@ -18,9 +18,9 @@ from processors.sensitive.model import Access, Stage, default_rules
 from processors.sensitive.redact import redact, unredacted
 from processors.sensitive.template import render
 from projections import db, jsonable
+from projections.columns import CONTENT_FIELDS
+from projections.db import LIVE_SCHEMA
 from projections.read import access as access_reads
-from projections.write.migrate import LIVE_SCHEMA
-from projections.write.postings import CONTENT_FIELDS
 
 
 def stages_for(

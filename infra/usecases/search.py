@@ -22,6 +22,7 @@ from processors.retrieval.blend import blend
 from processors.retrieval.lexical import lexical_query
 from processors.retrieval.model import Candidate, Query, Result, get_preset
 from projections import db
+from projections.db import check_schema_name
 from projections.read.profiles import profile_document
 from projections.stores.embeddings import PgVectorStore
 from projections.stores.retrieval import (
@@ -31,7 +32,6 @@ from projections.stores.retrieval import (
     set_embeddings,
 )
 from projections.write.atoms import atom_source, profile_or_none
-from projections.write.migrate import check_schema_name
 from schemas.errors import NotFound
 
 # Seed 003's candidate pool sizes: wide lists before the blend, the caller's k after it.

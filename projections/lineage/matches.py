@@ -8,7 +8,7 @@ from typing import Any
 from psycopg import sql
 
 from projections import db
-from projections.write.migrate import LIVE_SCHEMA
+from projections.db import LIVE_SCHEMA
 
 MATCH_FIELDS = ("fit", "stretch", "practical", "recommendation", "ghost_score")
 

@@ -13,9 +13,9 @@ import psycopg
 from psycopg import sql
 
 from projections import db
+from projections.columns import TRACEABLE_FIELDS
+from projections.db import LIVE_SCHEMA
 from projections.jsonable import jsonable
-from projections.write.migrate import LIVE_SCHEMA
-from projections.write.postings import TRACEABLE_FIELDS
 from schemas.codec import EventCodec
 from schemas.errors import BrokerUnavailable, NotFound
 from streams.reader import read_at

@@ -12,7 +12,7 @@ from psycopg import sql
 from processors.sensitive.access import Role, Viewer, token_digest
 from processors.sensitive.model import Stage
 from projections import db
-from projections.write.migrate import LIVE_SCHEMA
+from projections.db import LIVE_SCHEMA
 
 
 def _q(schema: str, text: str) -> sql.Composed:

@@ -13,9 +13,9 @@ from psycopg import sql
 from processors.sensitive.access import Viewer, shown_stage
 from processors.sensitive.model import Access, Stage
 from projections import db
+from projections.db import LIVE_SCHEMA
 from projections.read import access as access_reads
 from projections.read.matches import _full, _postings, _shown
-from projections.write.migrate import LIVE_SCHEMA
 
 
 def candidates(

@@ -17,11 +17,11 @@ from processors.sensitive.model import Access, Stage, default_rules
 from processors.sensitive.redact import redact, unredacted
 from processors.sensitive.template import render
 from projections import db
+from projections.columns import CONTENT_FIELDS
+from projections.db import LIVE_SCHEMA
 from projections.jsonable import jsonable
 from projections.read import access as access_reads
 from projections.read import quality as quality_reads
-from projections.write.migrate import LIVE_SCHEMA
-from projections.write.postings import CONTENT_FIELDS
 from schemas.errors import NotFound
 
 

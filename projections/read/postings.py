@@ -8,8 +8,8 @@ from psycopg import sql
 
 from processors.intake.changes import Known
 from projections import db
-from projections.write.migrate import LIVE_SCHEMA
-from projections.write.postings import CONTENT_FIELDS
+from projections.columns import CONTENT_FIELDS
+from projections.db import LIVE_SCHEMA
 
 
 def known_postings(

@@ -19,7 +19,7 @@ from psycopg import sql
 from psycopg.rows import tuple_row
 
 from processors.embeddings.provider import Vectors
-from projections.write.migrate import check_schema_name
+from projections.db import check_schema_name
 
 Entity = Literal["profile", "posting"]
 DIMENSION = 384  # the tables' vector(384): the dimension is part of the index identity

@@ -16,7 +16,7 @@ from psycopg.rows import dict_row
 
 from processors.retrieval.atoms import ExperienceAtom
 from processors.retrieval.model import Candidate, EvidencePointer, UnitKind
-from projections.write.migrate import check_schema_name
+from projections.db import check_schema_name
 
 DIMENSION = 384
 _LOCK_NAMESPACE = 7_301_005  # per-profile advisory locks: one writer per profile at a time

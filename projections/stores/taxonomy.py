@@ -13,7 +13,7 @@ from psycopg import sql
 from psycopg.rows import tuple_row
 
 from processors.taxonomy.model import Category, Edge, Skill, Taxonomy, normalise
-from projections.write.migrate import check_schema_name
+from projections.db import check_schema_name
 
 _TABLES = ("taxonomy_edges", "taxonomy_skills", "taxonomy_categories", "taxonomy_source")
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import psycopg
@@ -10,18 +9,12 @@ from psycopg import sql
 
 from processors.taxonomy.model import Taxonomy
 from projections import db
+from projections.db import LIVE_SCHEMA, check_schema_name
+from projections.stores.taxonomy import load_taxonomy
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-LIVE_SCHEMA = "proj"
-_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 # Serialises migrations across processes (two `turing up` or test workers at once).
 MIGRATION_LOCK = 7_301_001
-
-
-def check_schema_name(schema: str) -> str:
-    if not _SCHEMA_NAME.match(schema):
-        raise ValueError(f"{schema!r} is not a valid projection schema name")
-    return schema
 
 
 def migration_files() -> list[Path]:
@@ -53,8 +46,6 @@ def migrate_projection(conn: psycopg.Connection, schema: str, taxonomy: Taxonomy
 
 def _seed_taxonomy(conn: psycopg.Connection, schema: str, taxonomy: Taxonomy) -> None:
     """Reference data, not events: a fresh schema gets the chosen taxonomy (a rebuild, the live one's)."""
-    from projections.stores.taxonomy import load_taxonomy
-
     empty = conn.execute(
         sql.SQL("SELECT NOT EXISTS (SELECT 1 FROM {}.taxonomy_skills)").format(sql.Identifier(schema))
     )

@@ -6,12 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from processors.intake.changes import WITHDRAWN
-from schemas.models import PostingContent, PostingEvent
+from projections.columns import CONTENT_FIELDS
+from schemas.models import PostingEvent
 
-# The Avro-backed model is the one list of content fields.
-CONTENT_FIELDS: tuple[str, ...] = tuple(PostingContent.model_fields)
-# Fields a trace can ask about: the content, plus the posting's state.
-TRACEABLE_FIELDS = (*CONTENT_FIELDS, "status", "version", "content_hash", "normaliser")
 # The projector writes a batch's rows with the first row's columns, by position: every row
 # must list its columns in one order, whether it is new or was read back from the table.
 ROW_COLUMNS = (

@@ -19,10 +19,10 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from projections import db
+from projections.db import LIVE_SCHEMA, check_schema_name
 from projections.jsonable import jsonable
 from projections.write.access import apply_access
 from projections.write.matches import apply_matches
-from projections.write.migrate import LIVE_SCHEMA, check_schema_name
 from projections.write.pipeline import apply_pipeline
 from projections.write.postings import reduce_posting
 from projections.write.profiles import apply_profiles

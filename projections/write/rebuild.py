@@ -16,9 +16,10 @@ from psycopg import sql
 from psycopg.rows import dict_row
 
 from projections import db
+from projections.db import LIVE_SCHEMA
 from projections.stores.taxonomy import copy_taxonomy
 from projections.write.checksum import schema_checksum
-from projections.write.migrate import LIVE_SCHEMA, migrate_projection
+from projections.write.migrate import migrate_projection
 from projections.write.projector import Projector, ProjectorStats, schema_lock_key
 from schemas.codec import EventCodec
 from streams.producer import EventProducer

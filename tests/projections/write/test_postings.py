@@ -11,8 +11,9 @@ import pytest
 from infra.context import Context
 from infra.usecases.ingest_postings import ingest_postings
 from processors.intake.changes import Known, content_dict, content_hash, decide, withdraw
+from projections.columns import TRACEABLE_FIELDS
 from projections.read import postings as queries
-from projections.write.postings import ROW_COLUMNS, TRACEABLE_FIELDS, reduce_posting
+from projections.write.postings import ROW_COLUMNS, reduce_posting
 from schemas.models import PostingContent, PostingEvent, Producer
 from tests.conftest import SAMPLES
 
