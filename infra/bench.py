@@ -45,7 +45,7 @@ from infra.stack import StackState, down, up
 from processors.intake.changes import plan
 from processors.intake.records import read_records
 from projections.columns import TRACEABLE_FIELDS
-from projections.lineage.postings import TraceError, trace_posting, verify
+from projections.lineage import TraceError, trace_posting, verify
 from projections.read import postings as queries
 from projections.write.projector import Projector
 from projections.write.rebuild import rebuild

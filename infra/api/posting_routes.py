@@ -13,8 +13,7 @@ from infra.api.models import Posting, PostingStatus, PostingSummary, Trace
 from infra.api.paging import Page, PageRequest, page, page_params
 from processors.sensitive.access import Viewer
 from processors.sensitive.model import Access
-from projections import posting_views
-from projections.lineage import postings as lineage
+from projections import lineage, posting_views
 from projections.read import postings as queries
 from schemas.codec import EventCodec
 from schemas.errors import NotFound

@@ -13,8 +13,7 @@ from infra.cli import demo_pipeline as dp
 from infra.cli.common import console, out
 from infra.cli.projection_cmds import trace_tree
 from infra.context import Context
-from projections import db, pipeline_reads
-from projections.lineage import postings as lineage
+from projections import db, lineage, pipeline_reads
 
 REASON = "ESCO skills from the linker (hybrid-1)"
 

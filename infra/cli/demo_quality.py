@@ -19,9 +19,8 @@ from infra.usecases.feedback import record_feedback
 from processors.pipeline.events import run_id_for
 from processors.quality.qa_events import remediation, review_event
 from processors.quality.report import report
-from projections import db
-from projections.lineage import postings as lineage
-from projections.lineage.matches import trace_match
+from projections import db, lineage
+from projections.lineage import trace_match
 from projections.read import quality as quality_reads
 
 

@@ -26,7 +26,7 @@ from infra.cli.common import (
     print_json,
 )
 from processors.taxonomy.model import short_identity
-from projections.lineage import postings as lineage
+from projections import lineage
 from projections.write.rebuild import rebuild
 
 projections_app = typer.Typer(help="Rebuild and run the Postgres projections.", no_args_is_help=True)
@@ -149,7 +149,7 @@ def trace_match_cmd(
     as_json: bool = JsonFlag,
 ) -> None:
     """A match's number, the match event, and the profile and posting versions it came from."""
-    from projections.lineage.matches import trace_match
+    from projections.lineage import trace_match
 
     _trace(
         data_dir,

@@ -17,6 +17,7 @@ from psycopg import sql
 from processors.lily.model import ProofStack
 from projections import db
 from projections.jsonable import jsonable
+from projections.lineage.events import TraceError, audit_event, causes_of
 from projections.read import pipeline as pipeline_queries
 
 # derived field -> the tasks whose decision sets it (the last successful one wins)
@@ -47,8 +48,6 @@ def _decision(conn: psycopg.Connection[Any], schema: str, event_id: str) -> dict
 
 
 def trace_derived(dsn: str, posting_id: str, field: str, schema: str) -> dict[str, Any]:
-    from projections.lineage.postings import TraceError, _event, causes_of
-
     with db.connect(dsn) as conn:
         found = pipeline_queries.derivations(conn, schema, [posting_id])
         if posting_id not in found:
@@ -58,14 +57,14 @@ def trace_derived(dsn: str, posting_id: str, field: str, schema: str) -> dict[st
         decision = _decision(conn, schema, decision_id) if decision_id else None
         if decision is None or decision_id is None:
             raise TraceError(f"no decision recorded for {field!r} of {posting_id!r} (version {d.version})")
-        head = _event(conn, schema, decision_id)
+        head = audit_event(conn, schema, decision_id)
         if head is None:
             raise TraceError(f"decision {decision_id} is missing from the audit log: rebuild the projections")
         related: list[dict[str, Any]] = []
         reused = None
         if decision.get("reused_decision_id"):
             reused = _decision(conn, schema, decision["reused_decision_id"])
-            ev = _event(conn, schema, decision["reused_decision_id"])
+            ev = audit_event(conn, schema, decision["reused_decision_id"])
             if ev:
                 related.append({**ev, "role": "reused decision"})
         run = None
@@ -81,14 +80,14 @@ def trace_derived(dsn: str, posting_id: str, field: str, schema: str) -> dict[st
                 ),
                 (decision["run_id"],),
             ):
-                ev = _event(conn, schema, str(r["event_id"]))
+                ev = audit_event(conn, schema, str(r["event_id"]))
                 if ev:
                     related.append({**ev, "role": "run"})
-        derivation_event = _event(conn, schema, d.event_id)
+        derivation_event = audit_event(conn, schema, d.event_id)
         if derivation_event:
             related.append({**derivation_event, "role": "derivation"})
         for input_id in decision.get("input_event_ids") or []:
-            ev = _event(conn, schema, input_id)
+            ev = audit_event(conn, schema, input_id)
             if ev and ev["event_id"] not in {r["event_id"] for r in related}:
                 related.append({**ev, "role": "input"})
         causes = causes_of(conn, schema, head)
@@ -133,8 +132,6 @@ def trace_derived(dsn: str, posting_id: str, field: str, schema: str) -> dict[st
 def _value_and_decision(
     conn: psycopg.Connection[Any], schema: str, d: Any, field: str
 ) -> tuple[Any, str | None]:
-    from projections.lineage.postings import TraceError
-
     m = _REQ.match(field)
     if m:
         i, layer = int(m.group(1)), m.group(2)

@@ -8,13 +8,13 @@ from typing import Any
 from psycopg import sql
 
 from projections import db
+from projections.lineage.events import TraceError, audit_event, causes_of
 
 
-def trace_jury(dsn: str, profile_id: str, posting_id: str, field: str, schema: str) -> dict[str, Any]:
-    from projections.lineage.matches import trace_match
-    from projections.lineage.postings import TraceError, _event, causes_of
-
-    base = trace_match(dsn, profile_id, posting_id, "recommendation", schema)
+def trace_jury(
+    dsn: str, profile_id: str, posting_id: str, field: str, schema: str, base: dict[str, Any]
+) -> dict[str, Any]:
+    """`base`: the trace of the pair's current match (its recommendation), which the jury read."""
     match_id = base["event"]["event_id"]
     with db.connect(dsn) as conn:
         row = conn.execute(
@@ -34,7 +34,7 @@ def trace_jury(dsn: str, profile_id: str, posting_id: str, field: str, schema: s
             raise TraceError(
                 f"{field!r} is not in the jury's answer; fields: jury.verdict, jury.reasons, jury.addresses"
             )
-        head = _event(conn, schema, str(row["helen_decision_id"]))
+        head = audit_event(conn, schema, str(row["helen_decision_id"]))
         if head is None:
             raise TraceError("Helen's decision is missing from the audit log: rebuild the projections")
         members = []
@@ -42,7 +42,7 @@ def trace_jury(dsn: str, profile_id: str, posting_id: str, field: str, schema: s
             ("Oscar (for)", row["oscar_decision_id"]),
             ("Rita (gaps)", row["rita_decision_id"]),
         ):
-            ev = _event(conn, schema, str(event_id)) if event_id else None
+            ev = audit_event(conn, schema, str(event_id)) if event_id else None
             if ev is None:
                 raise TraceError(f"{role} decision {event_id} is missing from the audit log")
             members.append({**ev, "role": role})

@@ -9,6 +9,8 @@ from psycopg import sql
 
 from projections import db
 from projections.db import LIVE_SCHEMA
+from projections.lineage.events import TraceError, audit_event, causes_of
+from projections.lineage.jury import trace_jury
 
 MATCH_FIELDS = ("fit", "stretch", "practical", "recommendation", "ghost_score")
 
@@ -17,8 +19,6 @@ def _pick(detail: dict[str, Any], field: str) -> Any:
     value: Any = detail
     for part in field.split("."):
         if not isinstance(value, dict) or part not in value:
-            from projections.lineage.postings import TraceError
-
             raise TraceError(
                 f"{field!r} is not in the match; fields: {', '.join(MATCH_FIELDS)} (and their parts), jury.verdict"
             )
@@ -28,13 +28,11 @@ def _pick(detail: dict[str, Any], field: str) -> Any:
 
 def _erased(conn: Any, schema: str, profile_id: str, field: str, posting_id: str) -> dict[str, Any] | None:
     """The trace of an erased profile's match: the value is "erased", the event is the erasure."""
-    from projections.lineage.postings import _event
-
     row = conn.execute(
         sql.SQL("SELECT event_id FROM {}.erasures WHERE profile_id = %s").format(sql.Identifier(schema)),
         (profile_id,),
     ).fetchone()
-    head = None if row is None else _event(conn, schema, str(row["event_id"]))
+    head = None if row is None else audit_event(conn, schema, str(row["event_id"]))
     if head is None:
         return None
     return {
@@ -52,12 +50,9 @@ def _erased(conn: Any, schema: str, profile_id: str, field: str, posting_id: str
 def trace_match(
     dsn: str, profile_id: str, posting_id: str, field: str = "fit", schema: str = LIVE_SCHEMA
 ) -> dict[str, Any]:
-    from projections.lineage.postings import TraceError, _event, causes_of
-
     if field.startswith("jury."):
-        from projections.lineage.jury import trace_jury
-
-        return trace_jury(dsn, profile_id, posting_id, field, schema)
+        base = trace_match(dsn, profile_id, posting_id, "recommendation", schema)
+        return trace_jury(dsn, profile_id, posting_id, field, schema, base)
     with db.connect(dsn) as conn:
         row = conn.execute(
             sql.SQL("SELECT * FROM {}.matches WHERE profile_id = %s AND posting_id = %s").format(
@@ -71,7 +66,7 @@ def trace_match(
                 return erased
             raise TraceError(f"no match for profile {profile_id!r} and posting {posting_id!r}")
         value = _pick(row["detail"], field)
-        head = _event(conn, schema, str(row["event_id"]))
+        head = audit_event(conn, schema, str(row["event_id"]))
         if head is None:
             raise TraceError(
                 f"match event {row['event_id']} is missing from the audit log: rebuild the projections"
@@ -82,7 +77,7 @@ def trace_match(
             ("profile version", row["profile_event_id"]),
             ("derivation version", row["derivation_event_id"]),
         ):
-            ev = _event(conn, schema, event_id) if event_id else None
+            ev = audit_event(conn, schema, event_id) if event_id else None
             if ev is None:
                 continue
             for i, e in enumerate([ev, *causes_of(conn, schema, ev)]):
@@ -97,7 +92,7 @@ def trace_match(
             (row["derivation_event_id"],),
         ).fetchone()
         if derivation and derivation["posting_event_id"] and derivation["posting_event_id"] not in seen:
-            ev = _event(conn, schema, derivation["posting_event_id"])
+            ev = audit_event(conn, schema, derivation["posting_event_id"])
             if ev:
                 related.append({**ev, "role": "posting version read by the run"})
         causes = [

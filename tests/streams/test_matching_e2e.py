@@ -186,8 +186,8 @@ def test_no_sensitive_value_reaches_the_matches_topic_in_any_form(matched) -> No
 
 
 def test_a_fit_score_traces_to_the_profile_and_posting_events_and_verifies(matched) -> None:
-    from projections.lineage import postings as lineage
-    from projections.lineage.matches import trace_match
+    from projections import lineage
+    from projections.lineage import trace_match
 
     _, ctx = matched
     m = next(m for m in _wait_matches(ctx, 10) if not m["blocked"])

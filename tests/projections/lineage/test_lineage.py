@@ -8,7 +8,7 @@ import pytest
 
 from infra.context import Context
 from infra.usecases.ingest_postings import ingest_postings
-from projections.lineage import postings as lineage
+from projections import lineage
 from tests.conftest import SAMPLES
 
 pytestmark = pytest.mark.stack

@@ -18,7 +18,7 @@ from infra.usecases.access import erase_profile
 from infra.usecases.ingest_postings import ingest_postings
 from infra.usecases.ingest_profiles import ingest_profiles
 from processors.sensitive.shredding import is_sealed
-from projections.lineage.matches import trace_match
+from projections.lineage import trace_match
 from projections.stores.keys import PostgresKeyStore
 from projections.write.rebuild import rebuild
 from schemas.models import MatchEvent, ProfileEvent
