@@ -18,9 +18,10 @@ from infra.cli.projection_cmds import trace_tree
 from infra.samples import samples_dir
 from infra.usecases.ingest_postings import ingest_postings
 from processors.sensitive.model import Stage
-from projections import lineage, pipeline_reads
+from projections import lineage
 from projections.lineage import trace_match
 from projections.read import matches as match_reads
+from projections.read import pipeline as pipeline_reads
 from projections.read import postings as queries
 from projections.write.rebuild import rebuild
 

@@ -13,7 +13,8 @@ from infra.cli import demo_pipeline as dp
 from infra.cli.common import console, out
 from infra.cli.projection_cmds import trace_tree
 from infra.context import Context
-from projections import db, lineage, pipeline_reads
+from projections import db, lineage
+from projections.read import pipeline as pipeline_reads
 
 REASON = "ESCO skills from the linker (hybrid-1)"
 

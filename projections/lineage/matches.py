@@ -11,6 +11,7 @@ from projections import db
 from projections.db import LIVE_SCHEMA
 from projections.lineage.events import TraceError, audit_event, causes_of
 from projections.lineage.jury import trace_jury
+from projections.read.matches import match_row
 
 MATCH_FIELDS = ("fit", "stretch", "practical", "recommendation", "ghost_score")
 
@@ -54,12 +55,7 @@ def trace_match(
         base = trace_match(dsn, profile_id, posting_id, "recommendation", schema)
         return trace_jury(dsn, profile_id, posting_id, field, schema, base)
     with db.connect(dsn) as conn:
-        row = conn.execute(
-            sql.SQL("SELECT * FROM {}.matches WHERE profile_id = %s AND posting_id = %s").format(
-                sql.Identifier(schema)
-            ),
-            (profile_id, posting_id),
-        ).fetchone()
+        row = match_row(conn, schema, profile_id, posting_id)
         if row is None:
             erased = _erased(conn, schema, profile_id, field, posting_id)
             if erased is not None:

@@ -15,7 +15,7 @@ from processors.sensitive.model import Access, Stage
 from projections import db
 from projections.db import LIVE_SCHEMA
 from projections.read import access as access_reads
-from projections.read.matches import _full, _postings, _shown
+from projections.read.matches import match_view, posting_contents, sees_everything
 
 
 def candidates(
@@ -36,7 +36,7 @@ def candidates(
     ).format(s=sql.Identifier(schema))
     with db.connect(dsn) as conn:
         rows = conn.execute(query, (posting_id, limit, offset)).fetchall()
-        posting = _postings(conn, schema, [posting_id]).get(posting_id)
+        posting = posting_contents(conn, schema, [posting_id]).get(posting_id)
         recorded = {
             r["profile_id"]: access_reads.stages(conn, schema, r["profile_id"], [posting_id])[posting_id]
             for r in rows
@@ -47,7 +47,7 @@ def candidates(
     reads: dict[str, list[Access]] = {}
     for rank, row in enumerate(rows, start=offset + 1):
         at = shown_stage(recorded[row["profile_id"]], stage)
-        shown, accesses = _shown(dict(row), posting, at, _full(viewer, posting))
+        shown, accesses = match_view(dict(row), posting, at, sees_everything(viewer, posting))
         out.append({"rank": rank, "profile_id": row["profile_id"], "posting_id": posting_id, **shown})
         reads.setdefault(row["profile_id"], []).extend(accesses)
     return out, reads

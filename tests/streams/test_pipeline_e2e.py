@@ -13,8 +13,9 @@ from infra.usecases.ingest_postings import ingest_postings
 from infra.usecases.rollback import rollback_posting
 from processors.pipeline.diff import diff
 from processors.pipeline.events import reprocess_command, rollback_event, run_id_for
-from projections import lineage, pipeline_reads
+from projections import lineage
 from projections.db import connect
+from projections.read import pipeline as pipeline_reads
 from projections.write.checksum import schema_checksum
 from projections.write.rebuild import rebuild
 from schemas.errors import Conflict
