@@ -98,7 +98,7 @@ def own_projector(ctx: Context, name: str) -> Projector:
     past a record whose dead letter never landed.
     """
     dead = EventProducer(ctx.endpoints.bootstrap_servers, ctx.codec, client_id=f"turing-{name}-projector")
-    return Projector(ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, ctx.schema, dead)
+    return Projector(ctx.endpoints.dsn, ctx.log_reader, ctx.codec, ctx.schema, dead)
 
 
 def build_service(ctx: Context, settings: Settings, taxonomy: Taxonomy) -> PipelineService:

@@ -17,6 +17,7 @@ from projections import lineage
 from projections.read import postings as posting_reads
 from schemas.codec import EventCodec
 from schemas.errors import NotFound
+from streams.log_reader import KafkaLogReader
 from streams.producer import EventProducer
 
 DENIED = (401,)
@@ -27,6 +28,7 @@ def posting_router(
 ) -> APIRouter:
     router = APIRouter()
     current_viewer = authenticator(dsn)
+    event_log = KafkaLogReader(bootstrap_servers)
 
     def log(viewer: Viewer, accesses: list[Access]) -> None:
         events = access_events(viewer, accesses, viewer.profile_id)
@@ -79,7 +81,7 @@ def posting_router(
             raise NotFound(f"no posting with id {posting_id!r}")
         result = lineage.trace_posting(dsn, posting_id, field)
         if verify:
-            result = lineage.verify(result, bootstrap_servers, codec)
+            result = lineage.verify(result, event_log, codec)
         row = rows[posting_id]
         stage = posting_reads.stages_for(dsn, viewer, [posting_id])[posting_id]
         if field in row:

@@ -101,8 +101,6 @@ def walkthrough(ctx: Context, profile_id: str) -> bool:
     out.print(
         f"[bold]turing trace posting {pid} {field} --verify[/] (the decision names the linker and taxonomy)"
     )
-    trace = lineage.verify(
-        lineage.trace_posting(ctx.endpoints.dsn, pid, field), ctx.endpoints.bootstrap_servers, ctx.codec
-    )
+    trace = lineage.verify(lineage.trace_posting(ctx.endpoints.dsn, pid, field), ctx.log_reader, ctx.codec)
     out.print(trace_tree(trace))
     return bool(trace["verified"])

@@ -59,7 +59,7 @@ def walkthrough(ctx: Context) -> bool:
             print_verdict(verdict)
         out.print(Rule(f"lineage: turing trace match {p} {q} jury.verdict --verify"))
         jury_trace = lineage.verify(trace_match(ctx.endpoints.dsn, p, q, "jury.verdict"),
-                                    ctx.endpoints.bootstrap_servers, ctx.codec)  # fmt: skip
+                                    ctx.log_reader, ctx.codec)  # fmt: skip
         out.print(trace_tree(jury_trace))
         verified = bool(jury_trace["verified"])
         out.print(Rule("feedback: 'you are wrong because X' becomes a learning signal"))

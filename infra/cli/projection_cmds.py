@@ -55,7 +55,7 @@ def rebuild_cmd(
         ctx.catch_up()
         report = rebuild(
             ctx.endpoints.dsn,
-            ctx.endpoints.bootstrap_servers,
+            ctx.log_reader,
             ctx.codec,
             live=ctx.schema,
             swap=not no_swap,
@@ -164,7 +164,7 @@ def _trace(data_dir: Path, find: Callable[[str, str], dict[str, Any]], verify: b
     with open_context(data_dir, component="trace") as ctx:
         result = find(ctx.endpoints.dsn, ctx.schema)
         if verify:
-            result = lineage.verify(result, ctx.endpoints.bootstrap_servers, ctx.codec)
+            result = lineage.verify(result, ctx.log_reader, ctx.codec)
     if as_json:
         print_json(result)
     else:

@@ -1,4 +1,4 @@
-"""Proof for a trace: re-read each event from the broker at its recorded coordinates and check that
+"""Proof for a trace: re-read each event from the log at its recorded coordinates and check that
 the bytes hash to what the audit log recorded and decode to the same event id."""
 
 from __future__ import annotations
@@ -6,25 +6,25 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from processors.ports import LogReader
 from schemas.codec import EventCodec
 from schemas.errors import BrokerUnavailable
-from streams.reader import read_at
 
 
-def verify(trace: dict[str, Any], bootstrap: str, codec: EventCodec) -> dict[str, Any]:
+def verify(trace: dict[str, Any], log: LogReader, codec: EventCodec) -> dict[str, Any]:
     """Re-read every event of the trace from the log; `verified` is true only if all match."""
     checks = []
     for event in [trace["event"], *trace["causes"], *trace.get("related", [])]:
-        checks.append(_verify_one(event, bootstrap, codec))
+        checks.append(_verify_one(event, log, codec))
     return {**trace, "verified": all(c["ok"] for c in checks), "verification": checks}
 
 
-def _verify_one(event: dict[str, Any], bootstrap: str, codec: EventCodec) -> dict[str, Any]:
+def _verify_one(event: dict[str, Any], log: LogReader, codec: EventCodec) -> dict[str, Any]:
     where = f"{event.get('topic')}[{event.get('partition')}]@{event.get('offset')}"
     if event.get("missing"):
         return {"event_id": event["event_id"], "at": None, "ok": False, "reason": "not in the audit log"}
     try:
-        rec = read_at(bootstrap, event["topic"], event["partition"], event["offset"])
+        rec = log.read_at(event["topic"], event["partition"], event["offset"])
     except (LookupError, BrokerUnavailable) as exc:
         return {"event_id": event["event_id"], "at": where, "ok": False, "reason": f"cannot re-read: {exc}"}
     digest = hashlib.sha256(rec.value or b"").hexdigest()

@@ -1,7 +1,9 @@
 """The projector: consumes the topics and writes projections plus its offsets in one transaction.
 
 Exactly-once effects without Kafka transactions: offsets live beside the rows, and an
-event id already in the audit log is recorded as a duplicate, never applied twice.
+event id already in the audit log is recorded as a duplicate, never applied twice. The log
+comes in through `processors.ports.LogReader` (infra hands it the Kafka one), so this module
+knows records and offsets, never a broker.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -18,6 +20,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
+from processors.ports import DeadLetterSink, LogReader, LogRecord
 from projections import db
 from projections.db import LIVE_SCHEMA, check_schema_name
 from projections.jsonable import jsonable
@@ -45,9 +48,6 @@ from schemas.models import (
 )
 from schemas.topics import CATALOGUE
 from schemas.wire import WireFormatError
-from streams.admin import partitions_of_all
-from streams.producer import EventProducer
-from streams.reader import RawRecord, drain
 
 COMPONENT = "projector"
 ALL_TOPICS: tuple[str, ...] = tuple(t.name for t in CATALOGUE)
@@ -84,14 +84,14 @@ class Projector:
     def __init__(
         self,
         dsn: str,
-        bootstrap: str,
+        log: LogReader,
         codec: EventCodec,
         schema: str = LIVE_SCHEMA,
-        dead_letters: EventProducer | None = None,
+        dead_letters: DeadLetterSink | None = None,
         topics: tuple[str, ...] = ALL_TOPICS,
     ):
         self.dsn = dsn
-        self.bootstrap = bootstrap
+        self.log = log
         self.codec = codec
         self.schema = check_schema_name(schema)
         self.dead_letters = dead_letters
@@ -108,7 +108,7 @@ class Projector:
     def starts(self, conn: psycopg.Connection[Any]) -> dict[tuple[str, int], int]:
         stored = self.stored_offsets(conn)
         starts: dict[tuple[str, int], int] = {}
-        for name, partitions in partitions_of_all(self.bootstrap, self.topics).items():
+        for name, partitions in self.log.partitions(self.topics).items():
             for p in partitions:
                 starts[(name, p)] = stored.get((name, p), 0)
         return starts
@@ -122,7 +122,7 @@ class Projector:
         """Project until caught up (an idle poll past `targets`), or until `stop` is set."""
         stats = ProjectorStats()
         with self.connect() as conn:
-            for batch in drain(self.bootstrap, self.starts(conn), targets, client_id=f"turing-{self.schema}"):
+            for batch in self.log.batches(self.starts(conn), targets, client_id=f"turing-{self.schema}"):
                 self.apply_batch(conn, batch, stats)
                 if on_batch:
                     on_batch(stats)
@@ -131,7 +131,7 @@ class Projector:
         return stats
 
     def apply_batch(
-        self, conn: psycopg.Connection[Any], batch: list[RawRecord], stats: ProjectorStats
+        self, conn: psycopg.Connection[Any], batch: Sequence[LogRecord], stats: ProjectorStats
     ) -> None:
         """One transaction per batch; statements are batched so a round trip is paid per batch, not per event."""
         schema = sql.Identifier(self.schema)
@@ -143,7 +143,7 @@ class Projector:
                 for r in conn.execute("SELECT topic, partition, next_offset FROM projector_offsets")
             }
             advanced: dict[tuple[str, int], int] = {}
-            decoded: list[tuple[RawRecord, int, dict[str, Any], Event]] = []
+            decoded: list[tuple[LogRecord, int, dict[str, Any], Event]] = []
             for rec in batch:
                 tp = (rec.topic, rec.partition)
                 if rec.offset < stored.get(tp, 0):
@@ -178,7 +178,7 @@ class Projector:
     def _apply_isolating_poison(
         self,
         conn: psycopg.Connection[Any],
-        decoded: list[tuple[RawRecord, int, dict[str, Any], Event]],
+        decoded: list[tuple[LogRecord, int, dict[str, Any], Event]],
         stats: ProjectorStats,
     ) -> None:
         """Apply records in a savepoint; when one of them cannot be applied, roll back and apply
@@ -203,7 +203,7 @@ class Projector:
         stats.duplicates += duplicates
 
     def _apply_events(
-        self, conn: psycopg.Connection[Any], decoded: list[tuple[RawRecord, int, dict[str, Any], Event]]
+        self, conn: psycopg.Connection[Any], decoded: list[tuple[LogRecord, int, dict[str, Any], Event]]
     ) -> tuple[int, int]:
         """Returns (events applied, duplicates recorded)."""
         fresh, duplicates = self._record_audit(conn, decoded)
@@ -218,7 +218,7 @@ class Projector:
     def _record_audit(
         self,
         conn: psycopg.Connection[Any],
-        decoded: list[tuple[RawRecord, int, dict[str, Any], Event]],
+        decoded: list[tuple[LogRecord, int, dict[str, Any], Event]],
     ) -> tuple[list[Event], int]:
         """Insert first sightings into the audit log; record re-deliveries. Returns the events to apply
         and the number of re-deliveries."""
@@ -303,7 +303,7 @@ class Projector:
                 versions,
             )
 
-    def _reject(self, conn: psycopg.Connection[Any], rec: RawRecord, error: str) -> None:
+    def _reject(self, conn: psycopg.Connection[Any], rec: LogRecord, error: str) -> None:
         # The error may quote the bad value; Postgres text (and jsonb, for the letter) cannot hold NUL.
         error = error.replace("\x00", "\\u0000")
         dl_id = None
@@ -339,7 +339,7 @@ def _posting_upsert(cols: tuple[str, ...]) -> sql.Composed:
     )
 
 
-def dead_letter(rec: RawRecord, error: str, processor: str) -> DeadLetter:
+def dead_letter(rec: LogRecord, error: str, processor: str) -> DeadLetter:
     """Deterministic id from the coordinates: a retried dead-lettering is the same event."""
     return DeadLetter(
         meta=Meta(

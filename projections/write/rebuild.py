@@ -15,6 +15,7 @@ from typing import Any
 from psycopg import sql
 from psycopg.rows import dict_row
 
+from processors.ports import DeadLetterSink, LogReader
 from projections import db
 from projections.db import LIVE_SCHEMA
 from projections.stores.taxonomy import copy_taxonomy
@@ -22,7 +23,6 @@ from projections.write.checksum import schema_checksum
 from projections.write.migrate import migrate_projection
 from projections.write.projector import Projector, ProjectorStats, schema_lock_key
 from schemas.codec import EventCodec
-from streams.producer import EventProducer
 
 
 @dataclass
@@ -45,11 +45,11 @@ class RebuildReport:
 
 def rebuild(
     dsn: str,
-    bootstrap: str,
+    log: LogReader,
     codec: EventCodec,
     live: str = LIVE_SCHEMA,
     swap: bool = True,
-    dead_letters: EventProducer | None = None,
+    dead_letters: DeadLetterSink | None = None,
     on_batch: Callable[[ProjectorStats], None] | None = None,
 ) -> RebuildReport:
     stamp = time.strftime("%Y%m%d%H%M%S")
@@ -65,12 +65,12 @@ def rebuild(
     with db.connect(dsn) as conn:
         targets = {tp: off - 1 for tp, off in db.read_offsets(conn, live).items()}
     # The replay never dead-letters: the live projector already did, and those letters are in the log.
-    replay = Projector(dsn, bootstrap, codec, schema=fresh, dead_letters=None)
+    replay = Projector(dsn, log, codec, schema=fresh, dead_letters=None)
     started = time.perf_counter()
     stats = replay.run(targets=targets, on_batch=on_batch)
     seconds = time.perf_counter() - started
     for _attempt in range(10):
-        _align(dsn, bootstrap, codec, live, fresh, stats, dead_letters)
+        _align(dsn, log, codec, live, fresh, stats, dead_letters)
         with db.open_connection(dsn, autocommit=True, row_factory=dict_row) as conn, conn.transaction():
             # Holding the live projector's lock freezes it; if it moved since _align, go again.
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (schema_lock_key(live),))
@@ -108,16 +108,16 @@ def rebuild(
 
 def _align(
     dsn: str,
-    bootstrap: str,
+    log: LogReader,
     codec: EventCodec,
     live: str,
     fresh: str,
     stats: ProjectorStats,
-    dead_letters: EventProducer | None,
+    dead_letters: DeadLetterSink | None,
 ) -> None:
     """Bring the live projection and the rebuilt one to the same offsets (whichever is behind)."""
-    live_projector = Projector(dsn, bootstrap, codec, schema=live, dead_letters=dead_letters)
-    fresh_projector = Projector(dsn, bootstrap, codec, schema=fresh)
+    live_projector = Projector(dsn, log, codec, schema=live, dead_letters=dead_letters)
+    fresh_projector = Projector(dsn, log, codec, schema=fresh)
     for _ in range(5):
         with db.connect(dsn) as conn:
             live_off = db.read_offsets(conn, live)

@@ -178,7 +178,7 @@ def test_feedback_through_cli_and_api_is_classified_projected_and_rebuilt(
         root, "feedback", "add", "--profile", "p", "--posting", "q", "--verdict", "meh", "--reason", "x"
     )
     assert bad_verdict.exit_code == 2
-    report = rebuild(ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, swap=False)
+    report = rebuild(ctx.endpoints.dsn, ctx.log_reader, ctx.codec, swap=False)
     assert report.equal, report
 
 

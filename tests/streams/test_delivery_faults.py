@@ -164,7 +164,7 @@ def _check_nothing_lost(ctx: Context, versions: int, label: str, embedded: int) 
     assert len(heads) == open_postings and {(h["n"], h["v"]) for h in heads} == {(versions, versions)}
     assert not letters, [x.as_dict() for x in letters]
     assert matches > 0
-    report = rebuild(ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, swap=False)
+    report = rebuild(ctx.endpoints.dsn, ctx.log_reader, ctx.codec, swap=False)
     assert report.equal, (report.checksum_live, report.checksum_rebuilt)
     return counts
 

@@ -195,7 +195,7 @@ def test_a_fit_score_traces_to_the_profile_and_posting_events_and_verifies(match
     assert trace["value"] == m["detail"]["fit"]["total"]
     topics = {e["topic"] for e in [trace["event"], *trace["causes"], *trace["related"]]}
     assert {"matches", "profiles", "derivations", "postings"} <= topics
-    verified = lineage.verify(trace, ctx.endpoints.bootstrap_servers, ctx.codec)
+    verified = lineage.verify(trace, ctx.log_reader, ctx.codec)
     assert verified["verified"], verified["verification"]
 
 

@@ -174,7 +174,7 @@ def test_a_requirement_certification_traces_to_decision_run_and_posting_event(pi
     assert trace["run"]["reason"] in ("new posting", "try the broad ruleset")
     kinds = {e["topic"] for e in [trace["event"], *trace["causes"], *trace["related"]]}
     assert {"decisions", "commands", "postings", "derivations"} <= kinds
-    verified = lineage.verify(trace, ctx.endpoints.bootstrap_servers, ctx.codec)
+    verified = lineage.verify(trace, ctx.log_reader, ctx.codec)
     assert verified["verified"], verified["verification"]
 
 
@@ -204,7 +204,7 @@ def test_rebuild_reproduces_the_pipeline_projections(pipeline) -> None:
     _, ctx = pipeline
     wait_runs(ctx, _open_postings(ctx))
     ctx.catch_up()
-    report = rebuild(ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, swap=False)
+    report = rebuild(ctx.endpoints.dsn, ctx.log_reader, ctx.codec, swap=False)
     assert report.equal, (report.checksum_live, report.checksum_rebuilt)
     with connect(ctx.endpoints.dsn) as conn:
         assert schema_checksum(conn, "proj") == report.checksum_live

@@ -28,7 +28,7 @@ def test_trace_reaches_the_first_observation_and_verifies(traced: Context) -> No
     assert [c["event_type"] for c in result["causes"]] == ["posting.observed"]
     assert result["event"]["topic"] == "postings" and result["event"]["offset"] >= 0
     assert result["event"]["producer"]["component"] == "tests"
-    verified = lineage.verify(result, traced.endpoints.bootstrap_servers, traced.codec)
+    verified = lineage.verify(result, traced.log_reader, traced.codec)
     assert verified["verified"] is True
     assert all(c["ok"] for c in verified["verification"])
 
@@ -46,7 +46,7 @@ def test_verification_fails_when_the_audit_log_disagrees_with_the_log(traced: Co
             (result["event"]["event_id"],),
         )
     moved = lineage.trace_posting(traced.endpoints.dsn, "stp-884120", "title")
-    verified = lineage.verify(moved, traced.endpoints.bootstrap_servers, traced.codec)
+    verified = lineage.verify(moved, traced.log_reader, traced.codec)
     assert verified["verified"] is False
     assert not verified["verification"][0]["ok"]
 

@@ -78,7 +78,7 @@ def test_a_changed_profile_replaces_its_atoms(profiled: Context) -> None:
 
 @pytest.mark.stack
 def test_a_rebuild_reproduces_the_atoms_exactly(profiled: Context) -> None:
-    report = rebuild(profiled.endpoints.dsn, profiled.endpoints.bootstrap_servers, profiled.codec, swap=False)
+    report = rebuild(profiled.endpoints.dsn, profiled.log_reader, profiled.codec, swap=False)
     assert report.equal, (report.checksum_live, report.checksum_rebuilt)
 
 

@@ -82,7 +82,7 @@ def test_erasure_shreds_withdraws_drops_and_survives_a_rebuild(ctx: Context) -> 
     others = rows(ctx, "SELECT count(*) AS n FROM proj.profiles")[0]["n"]
     assert others > 0
 
-    report = rebuild(ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, dead_letters=ctx.producer)
+    report = rebuild(ctx.endpoints.dsn, ctx.log_reader, ctx.codec, dead_letters=ctx.producer)
     assert report.equal and report.swapped
     assert rows(ctx, "SELECT count(*) AS n FROM proj.profiles WHERE profile_id = %s", PROFILE)[0]["n"] == 0
     assert rows(ctx, "SELECT count(*) AS n FROM proj.matches WHERE profile_id = %s", PROFILE)[0]["n"] == 0

@@ -123,6 +123,6 @@ def test_poison_events_are_dead_lettered_and_their_batch_neighbours_applied(ctx:
     # Later work still flows, and a rebuild over the poison neither stops nor differs.
     more = ingest_postings(ctx, "postings_update.jsonl", (SAMPLES / "postings_update.jsonl").read_bytes())
     assert more.summary()["changed"] == 3
-    report = rebuild(ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, dead_letters=ctx.producer)
+    report = rebuild(ctx.endpoints.dsn, ctx.log_reader, ctx.codec, dead_letters=ctx.producer)
     assert report.equal and report.swapped and report.rejected == len(poison)
     assert len(_rows(ctx, "SELECT 1 FROM proj.rejected_records")) == len(poison)

@@ -53,7 +53,7 @@ def synthetic_postings(n: int) -> bytes:
 def test_rebuild_replays_into_a_fresh_schema_with_equal_checksums(ctx: Context) -> None:
     ingest_postings(ctx, "postings.jsonl", (SAMPLES / "postings.jsonl").read_bytes())
     ingest_postings(ctx, "postings_update.jsonl", (SAMPLES / "postings_update.jsonl").read_bytes())
-    report = rebuild(ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, dead_letters=ctx.producer)
+    report = rebuild(ctx.endpoints.dsn, ctx.log_reader, ctx.codec, dead_letters=ctx.producer)
     assert report.equal and report.swapped
     assert report.events == 39
     assert report.checksum_live == report.checksum_rebuilt
@@ -62,7 +62,7 @@ def test_rebuild_replays_into_a_fresh_schema_with_equal_checksums(ctx: Context) 
     with psycopg.connect(ctx.endpoints.dsn) as conn:
         schemas = {r[0] for r in conn.execute("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'proj%'")}
     assert schemas == {"proj"}
-    again = rebuild(ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, swap=False)
+    again = rebuild(ctx.endpoints.dsn, ctx.log_reader, ctx.codec, swap=False)
     assert again.equal and again.checksum_live == report.checksum_live
 
 
@@ -70,7 +70,7 @@ def test_rebuild_repairs_a_tampered_live_projection(ctx: Context) -> None:
     ingest_postings(ctx, "postings.jsonl", (SAMPLES / "postings.jsonl").read_bytes())
     with psycopg.connect(ctx.endpoints.dsn) as conn:
         conn.execute("UPDATE proj.postings SET title = 'tampered' WHERE posting_id = 'lnk-48213'")
-    report = rebuild(ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec)
+    report = rebuild(ctx.endpoints.dsn, ctx.log_reader, ctx.codec)
     assert not report.equal and report.swapped
     row = queries.get_posting(ctx.endpoints.dsn, "lnk-48213")
     assert row is not None and row["title"] != "tampered"
@@ -106,7 +106,7 @@ def test_projector_killed_mid_stream_converges_to_a_clean_run(fresh_stack) -> No
         )
         assert restarted.returncode == 0, restarted.stderr
         assert queries.counts(endpoints.dsn)["postings"] == n
-        clean = rebuild(endpoints.dsn, endpoints.bootstrap_servers, ctx.codec, swap=False)
+        clean = rebuild(endpoints.dsn, ctx.log_reader, ctx.codec, swap=False)
         assert clean.equal, (clean.checksum_live, clean.checksum_rebuilt)
         assert clean.events == n
     finally:

@@ -99,6 +99,6 @@ def test_v2_and_v3_events_project_alike_and_rebuild_to_the_same_checksum(ctx: Co
         v3, v2 = _rows(ctx, scored, m.profile_id), _rows(ctx, scored, m.profile_id + TWIN)
         assert v3 and v3 == v2
 
-    report = rebuild(ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, swap=False)
+    report = rebuild(ctx.endpoints.dsn, ctx.log_reader, ctx.codec, swap=False)
     assert report.equal and report.checksum_live == report.checksum_rebuilt
     assert report.events == 2 * (len(derivations) + len(matches))
