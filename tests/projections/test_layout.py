@@ -12,8 +12,6 @@ from __future__ import annotations
 import grimp
 import pytest
 
-# Moving to infra (issue 9): the API and the embedded registry server are not projections.
-NOT_PROJECTIONS = ("projections.api", "projections.registry")
 FORBIDDEN = {
     "projections.write": ("projections.read", "projections.lineage"),
     "projections.read": ("projections.write", "projections.lineage"),
@@ -31,9 +29,7 @@ def graph() -> grimp.ImportGraph:
 
 
 def _ours(graph: grimp.ImportGraph) -> list[str]:
-    return sorted(
-        m for m in graph.modules if m.startswith("projections") and not m.startswith(NOT_PROJECTIONS)
-    )
+    return sorted(m for m in graph.modules if m.startswith("projections"))
 
 
 def test_projections_import_neither_streams_nor_infra(graph: grimp.ImportGraph) -> None:
