@@ -3,6 +3,7 @@ and what may be reused, and the posting state a batch starts from (the pipeline,
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -301,10 +302,10 @@ def _requiring_where(
         if kind is not None:
             cert["kind"] = kind
         clauses.append(sql.SQL("proof_stack @> %s::jsonb"))
-        params.append(_json({"certification": cert}))
+        params.append(json.dumps({"certification": cert}))
     if skill_code is not None:
         clauses.append(sql.SQL("proof_stack @> %s::jsonb"))
-        params.append(_json({"skill": {"code": skill_code}}))
+        params.append(json.dumps({"skill": {"code": skill_code}}))
     if min_years is not None:
         clauses.append(sql.SQL("((proof_stack -> 'experience' ->> 'value')::numeric) >= %s"))
         params.append(min_years)
@@ -350,9 +351,3 @@ def count_requiring(
     with db.connect(dsn) as conn:
         row = conn.execute(query, params).fetchone()
     return int(row["n"]) if row else 0
-
-
-def _json(obj: Any) -> str:
-    import json
-
-    return json.dumps(obj)
