@@ -12,8 +12,8 @@ from __future__ import annotations
 import time
 
 from processors.ports import Offsets, Partition
-from projections.projector import ALL_TOPICS
 from projections.stores.event_log import PostgresEventLog
+from projections.write.projector import ALL_TOPICS
 from streams.admin import partitions_of_all
 from streams.reader import log_end
 

@@ -45,11 +45,11 @@ from infra.stack import down, up
 from infra.stack_state import StackState
 from processors.intake.changes import plan
 from processors.intake.records import read_records
-from projections import queries
+from projections.columns import TRACEABLE_FIELDS
 from projections.lineage import TraceError, trace_posting, verify
-from projections.projector import Projector
-from projections.rebuild import rebuild
-from projections.reducers import TRACEABLE_FIELDS
+from projections.read import postings as queries
+from projections.write.projector import Projector
+from projections.write.rebuild import rebuild
 from schemas.models import model_for, now_utc
 from streams.producer import targets_of
 from streams.quirks import IDLE_DRAIN_S
@@ -156,7 +156,7 @@ def bench_ingest(ctx: Context, data: bytes, progress: Progress) -> tuple[dict[st
 
 def bench_rebuild(ctx: Context, progress: Progress, memory: dict[str, dict[str, float]]) -> dict[str, Any]:
     dsn, bootstrap = ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers
-    live = Projector(dsn, bootstrap, ctx.codec)
+    live = Projector(dsn, ctx.log_reader, ctx.codec)
     with live.connect() as conn:
         stored = live.stored_offsets(conn)
         starts = {tp: 0 for tp in live.starts(conn)}  # the same starts a fresh replay uses
@@ -172,7 +172,7 @@ def bench_rebuild(ctx: Context, progress: Progress, memory: dict[str, dict[str, 
 
     with phase("rebuild", memory):
         t0 = time.perf_counter()
-        report = rebuild(dsn, bootstrap, ctx.codec, dead_letters=ctx.producer, on_batch=on_batch)
+        report = rebuild(dsn, ctx.log_reader, ctx.codec, dead_letters=ctx.producer, on_batch=on_batch)
         t_call = time.perf_counter() - t0
     out: dict[str, Any] = {
         "rebuild": {
@@ -233,7 +233,7 @@ def bench_trace(
     memory: dict[str, dict[str, float]],
 ) -> dict[str, Any]:
     rng = random.Random(seed)
-    dsn, bootstrap = ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers
+    dsn = ctx.endpoints.dsn
 
     def run(name: str, n: int, with_verify: bool) -> dict[str, Any]:
         task = progress.add_task(name, total=n)
@@ -246,7 +246,7 @@ def bench_trace(
                 try:
                     trace = trace_posting(dsn, pid, field)
                     if with_verify:
-                        verified += bool(verify(trace, bootstrap, ctx.codec)["verified"])
+                        verified += bool(verify(trace, ctx.log_reader, ctx.codec)["verified"])
                 except TraceError:
                     errors += 1
                     continue

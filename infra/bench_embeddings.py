@@ -5,7 +5,7 @@ our CachedEmbedder + MiniLMProvider and, in the same run and on the same loaded 
 through plain `SentenceTransformer.encode` (the reference: ratio, and the vectors must
 match). A second pass over the same texts shows the cache (in memory, then in Postgres).
 Then it loads clustered vectors into a throwaway Postgres (started here in a temp dir,
-always stopped) and times `projections.embeddings_store.knn` queries, with recall against
+always stopped) and times `projections.stores.embeddings.knn` queries, with recall against
 exact brute force. Progress goes to stderr; the figures are one JSON object on stdout.
 """
 
@@ -36,8 +36,8 @@ from infra.bench import machine, percentiles
 from infra.ports import free_ports
 from processors.embeddings.cache import CachedEmbedder, InMemoryVectorStore
 from processors.embeddings.provider import Vectors
-from projections.embeddings_store import DIMENSION, PgVectorStore, ensure_vector_type, knn
-from projections.migrate import migrate_projection
+from projections.stores.embeddings import DIMENSION, PgVectorStore, ensure_vector_type, knn
+from projections.write.migrate import migrate_projection
 from ray_jobs.embeddings.providers import MiniLMProvider
 
 T = TypeVar("T")

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from infra.endpoints import Endpoints
-from projections.migrate import LIVE_SCHEMA
-from projections.projector import Projector, ProjectorStats
+from projections.db import LIVE_SCHEMA
+from projections.write.projector import Projector, ProjectorStats
 from schemas.codec import EventCodec
 from schemas.models import Producer
 from schemas.registry_client import ConfluentRegistry
+from streams.log_reader import KafkaLogReader
 from streams.producer import EventProducer
 
 
@@ -46,6 +47,11 @@ class Context:
     def producer(self) -> EventProducer:
         return EventProducer(self.endpoints.bootstrap_servers, self.codec, client_id=self.component)
 
+    @cached_property
+    def log_reader(self) -> KafkaLogReader:
+        """The topics as projections and traces read them."""
+        return KafkaLogReader(self.endpoints.bootstrap_servers)
+
     @property
     def producer_meta(self) -> Producer:
         return Producer(component=self.component, version=VERSION)
@@ -53,7 +59,7 @@ class Context:
     def projector(self, schema: str | None = None) -> Projector:
         return Projector(
             self.endpoints.dsn,
-            self.endpoints.bootstrap_servers,
+            self.log_reader,
             self.codec,
             schema=schema or self.schema,
             dead_letters=self.producer,

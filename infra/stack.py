@@ -135,7 +135,7 @@ def up(data_dir: Path, storage: Storage = "s3", log: object = print, worker: boo
 def _prepare_database(state: StackState) -> None:
     from infra.registry.store import migrate_registry
     from infra.taxonomies import configured
-    from projections.migrate import migrate_all
+    from projections.write.migrate import migrate_all
 
     migrate_registry(state.endpoints().dsn)
     migrate_all(state.endpoints().dsn, taxonomy=configured(Settings.load(Path(state.data_dir))))

@@ -39,8 +39,8 @@ from processors.services.matching import MatchingService
 from processors.services.pipeline import Orchestrator, PipelineService
 from processors.taxonomy import store
 from processors.taxonomy.model import Taxonomy, short_identity
-from projections.projector import Projector, ProjectorStats
 from projections.stores.candidate_index import EmbeddingIndex
+from projections.write.projector import Projector, ProjectorStats
 from schemas.models import CommandEvent, DerivationEvent, MatchEvent, PostingEvent, ProfileEvent
 from streams.consumer_loop import ConsumerLoop
 from streams.health import HEALTH_FILE, HealthBoard
@@ -99,7 +99,7 @@ def own_projector(ctx: Context, name: str) -> Projector:
     past a record whose dead letter never landed.
     """
     dead = EventProducer(ctx.endpoints.bootstrap_servers, ctx.codec, client_id=f"turing-{name}-projector")
-    return Projector(ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, ctx.schema, dead)
+    return Projector(ctx.endpoints.dsn, ctx.log_reader, ctx.codec, ctx.schema, dead)
 
 
 def build_service(ctx: Context, settings: Settings, taxonomy: Taxonomy) -> PipelineService:

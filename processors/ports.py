@@ -1,10 +1,14 @@
 """The ports the services talk to: what they read, where their events go, and when the
 projection may be read. Adapters live a layer up (Kafka in `streams`, PostgreSQL in
-`projections.stores`, the barrier's wiring in `infra`); in-memory ones in `memory_ports`."""
+`projections.stores`, the barrier's wiring in `infra`); in-memory ones in `memory_ports`.
+
+Also the log as a projection reads it (`LogReader`): the projector, rebuild and trace
+verification in `projections` take one, the Kafka one is `streams.log_reader`, and infra wires
+them, so projections and streams never import each other."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -139,3 +143,51 @@ class JuryReads(Protocol):
 
 class JuryStore(Protocol):
     def reading(self) -> AbstractContextManager[JuryReads]: ...
+
+
+class LogRecord(Protocol):
+    """One record as the log holds it: its coordinates and its undecoded bytes."""
+
+    @property
+    def topic(self) -> str: ...
+
+    @property
+    def partition(self) -> int: ...
+
+    @property
+    def offset(self) -> int: ...
+
+    @property
+    def key(self) -> bytes | None: ...
+
+    @property
+    def value(self) -> bytes | None: ...
+
+
+class LogReader(Protocol):
+    """The log the projections are folded from and traces are proved against."""
+
+    def partitions(self, topics: Iterable[str]) -> dict[str, list[int]]:
+        """Each topic's partition numbers; KeyError for a topic the log does not have."""
+        ...
+
+    def batches(
+        self, starts: Offsets, targets: Offsets | None = None, *, client_id: str
+    ) -> Iterator[Sequence[LogRecord]]:
+        """Records in log order per partition from `starts` (the next offset to read), in batches,
+        until caught up: every offset in `targets` seen, then nothing new for a moment."""
+        ...
+
+    def read_at(self, topic: str, partition: int, offset: int) -> LogRecord:
+        """The one record at these coordinates; LookupError when nothing is there, BrokerUnavailable
+        when the log cannot be read."""
+        ...
+
+
+class DeadLetterSink(Protocol):
+    """Where a projector sends what it cannot apply. Nothing counts as sent before `flush` returns,
+    and `flush` raises when a letter did not land."""
+
+    def send(self, event: Event) -> None: ...
+
+    def flush(self) -> object: ...

@@ -1,7 +1,8 @@
-"""Connections to the projection database and the offsets every projection stores."""
+"""Connections to the projection database, the names of its schemas, and the offsets every projection stores."""
 
 from __future__ import annotations
 
+import re
 from types import TracebackType
 from typing import Any
 
@@ -46,6 +47,17 @@ def open_connection(dsn: str, **options: Any) -> psycopg.Connection[Any]:
         return _Connection.connect(dsn, **options)
     except psycopg.Error as exc:
         raise translated(exc) from exc
+
+
+# The schema readers address by name; rebuild swaps a fresh one in under this name.
+LIVE_SCHEMA = "proj"
+_SCHEMA_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+
+
+def check_schema_name(schema: str) -> str:
+    if not _SCHEMA_NAME.match(schema):
+        raise ValueError(f"{schema!r} is not a valid projection schema name")
+    return schema
 
 
 def connect(dsn: str) -> psycopg.Connection[dict[str, Any]]:

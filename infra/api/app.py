@@ -19,7 +19,7 @@ from infra.api.posting_routes import posting_router
 from infra.endpoints import Endpoints
 from infra.registry.router import registry_router
 from infra.registry.store import RegistryStore
-from projections.metrics import ConsumerReport
+from projections.read.metrics import ConsumerReport
 from schemas.codec import EventCodec
 from schemas.registry_client import ConfluentRegistry
 from streams.producer import EventProducer

@@ -12,7 +12,7 @@ from fastapi import HTTPException, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from processors.sensitive.access import Viewer
-from projections import access_reads
+from projections.read import access as access_reads
 from schemas.models import now_utc
 
 _CHALLENGE = {"WWW-Authenticate": 'Bearer realm="turing"'}

@@ -15,7 +15,7 @@ from infra.api.auth import authenticator, forbidden
 from infra.usecases.feedback import give_feedback, shown
 from processors.quality.feedback import COMPONENTS
 from processors.sensitive.access import Role, Viewer
-from projections import access_reads
+from projections.read import access as access_reads
 from schemas.models import Producer
 from streams.producer import EventProducer
 

@@ -22,7 +22,9 @@ from infra.usecases.access import StageRefused
 from infra.usecases.access import move_stage as move_pair_stage
 from processors.sensitive.access import Role, Viewer
 from processors.sensitive.model import Access
-from projections import access_reads, candidate_reads, match_reads
+from projections.read import access as access_reads
+from projections.read import candidates as candidate_reads
+from projections.read import matches as match_reads
 from schemas.errors import NotFound
 from schemas.models import AccessEvent, Producer, event_meta, now_utc
 from streams.producer import EventProducer

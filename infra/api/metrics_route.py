@@ -18,7 +18,7 @@ from infra.api.auth import authenticator, forbidden
 from infra.api.models import Body
 from processors.sensitive.access import Role, Viewer
 from projections import db
-from projections.metrics import ConsumerReport, ProjectionCollector
+from projections.read.metrics import ConsumerReport, ProjectionCollector
 from schemas.errors import DatabaseRefused, DatabaseUnavailable
 
 

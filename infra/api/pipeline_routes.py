@@ -13,7 +13,8 @@ from infra.api.paging import MAX_OFFSET, Page, PageRequest, page, page_params
 from infra.api.pipeline_models import Derivation, Derivations, RequirementHit, Run, RunStatus
 from processors.lily.model import CredentialKind
 from processors.sensitive.access import Viewer
-from projections import pipeline_reads, posting_views, queries
+from projections.read import pipeline as pipeline_reads
+from projections.read import postings as posting_reads
 from schemas.errors import NotFound
 
 _NO_FILTER = {
@@ -34,16 +35,16 @@ def pipeline_router(dsn: str) -> APIRouter:
     def scrubbed(
         body: dict[str, object], posting_id: str, viewer: Viewer, keys: tuple[str, ...]
     ) -> dict[str, object]:
-        row = posting_views.posting_rows(dsn, [posting_id]).get(posting_id)
+        row = posting_reads.posting_rows(dsn, [posting_id]).get(posting_id)
         if row is None:
             return body
-        stage = posting_views.stages_for(dsn, viewer, [posting_id])[posting_id]
+        stage = posting_reads.stages_for(dsn, viewer, [posting_id])[posting_id]
         return {
-            k: posting_views.posting_text(v, row, viewer, stage) if k in keys else v for k, v in body.items()
+            k: posting_reads.posting_text(v, row, viewer, stage) if k in keys else v for k, v in body.items()
         }
 
     def known(posting_id: str) -> None:
-        if not queries.posting_exists(dsn, posting_id):
+        if not posting_reads.posting_exists(dsn, posting_id):
             raise NotFound(f"no posting with id {posting_id!r}")
 
     @router.get("/postings/{posting_id}/derivation", responses=problems.responses(401, 404))

@@ -13,9 +13,11 @@ from infra.api.models import Posting, PostingStatus, PostingSummary, Trace
 from infra.api.paging import Page, PageRequest, page, page_params
 from processors.sensitive.access import Viewer
 from processors.sensitive.model import Access
-from projections import lineage, posting_views, queries
+from projections import lineage
+from projections.read import postings as posting_reads
 from schemas.codec import EventCodec
 from schemas.errors import NotFound
+from streams.log_reader import KafkaLogReader
 from streams.producer import EventProducer
 
 DENIED = (401,)
@@ -26,6 +28,7 @@ def posting_router(
 ) -> APIRouter:
     router = APIRouter()
     current_viewer = authenticator(dsn)
+    event_log = KafkaLogReader(bootstrap_servers)
 
     def log(viewer: Viewer, accesses: list[Access]) -> None:
         events = access_events(viewer, accesses, viewer.profile_id)
@@ -43,24 +46,24 @@ def posting_router(
         viewer: Viewer = Depends(current_viewer),
     ) -> Page[PostingSummary]:
         """Postings in id order, one page at a time; sensitive fields as the viewer may see them."""
-        rows = queries.list_postings(dsn, limit=at.limit, offset=at.offset, status=status)
-        stages = posting_views.stages_for(dsn, viewer, [r["posting_id"] for r in rows])
+        rows = posting_reads.list_postings(dsn, limit=at.limit, offset=at.offset, status=status)
+        stages = posting_reads.stages_for(dsn, viewer, [r["posting_id"] for r in rows])
         items, accesses = [], []
         for r in rows:
-            shown, read = posting_views.posting_row(r, viewer, stages[r["posting_id"]])
+            shown, read = posting_reads.posting_row(r, viewer, stages[r["posting_id"]])
             items.append(PostingSummary.model_validate(shown))
             accesses += read
         log(viewer, accesses)
-        return page(request, items, queries.count_postings(dsn, status=status), at)
+        return page(request, items, posting_reads.count_postings(dsn, status=status), at)
 
     @router.get("/postings/{posting_id}", tags=["postings"], responses=problems.responses(*DENIED, 404))
     def posting(posting_id: str, viewer: Viewer = Depends(current_viewer)) -> Posting:
         """The posting's current content, every version, and the event behind each field."""
-        row = queries.get_posting(dsn, posting_id)
+        row = posting_reads.get_posting(dsn, posting_id)
         if row is None:
             raise NotFound(f"no posting with id {posting_id!r}")
-        stage = posting_views.stages_for(dsn, viewer, [posting_id])[posting_id]
-        shown, accesses = posting_views.posting_row(row, viewer, stage)
+        stage = posting_reads.stages_for(dsn, viewer, [posting_id])[posting_id]
+        shown, accesses = posting_reads.posting_row(row, viewer, stage)
         log(viewer, accesses)
         return Posting.model_validate(shown)
 
@@ -73,20 +76,20 @@ def posting_router(
         """The event that set a field (a content field, `summary`, `requirements[N].LAYER`, ...),
         its causes down to the posting event, and with `verify` each re-read from the log. The value
         is shown as the viewer may see it."""
-        rows = posting_views.posting_rows(dsn, [posting_id])
+        rows = posting_reads.posting_rows(dsn, [posting_id])
         if posting_id not in rows:
             raise NotFound(f"no posting with id {posting_id!r}")
         result = lineage.trace_posting(dsn, posting_id, field)
         if verify:
-            result = lineage.verify(result, bootstrap_servers, codec)
+            result = lineage.verify(result, event_log, codec)
         row = rows[posting_id]
-        stage = posting_views.stages_for(dsn, viewer, [posting_id])[posting_id]
+        stage = posting_reads.stages_for(dsn, viewer, [posting_id])[posting_id]
         if field in row:
-            shown, accesses = posting_views.posting_row({**row, field: result["value"]}, viewer, stage)
+            shown, accesses = posting_reads.posting_row({**row, field: result["value"]}, viewer, stage)
             log(viewer, [a for a in accesses if a.field == field])
             result = {**result, "value": shown[field]}
         else:
-            result = {**result, "value": posting_views.posting_text(result["value"], row, viewer, stage)}
+            result = {**result, "value": posting_reads.posting_text(result["value"], row, viewer, stage)}
         return Trace.model_validate(result)
 
     return router

@@ -15,7 +15,7 @@ from infra.cli.common import DataDir, JsonFlag, friendly, open_context, out, pri
 from infra.usecases.access import StageRefused, erase_profile, issue_token, revoke_token, set_stage
 from processors.sensitive.access import Role, Viewer
 from processors.sensitive.model import Stage
-from projections import access_reads
+from projections.read import access as access_reads
 from schemas.errors import BadInput, NotFound
 
 tokens_app = typer.Typer(help="API bearer tokens: create (printed once), list, revoke.", no_args_is_help=True)

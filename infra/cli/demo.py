@@ -18,9 +18,12 @@ from infra.cli.projection_cmds import trace_tree
 from infra.samples import samples_dir
 from infra.usecases.ingest_postings import ingest_postings
 from processors.sensitive.model import Stage
-from projections import lineage, match_reads, pipeline_reads, queries
-from projections.lineage_match import trace_match
-from projections.rebuild import rebuild
+from projections import lineage
+from projections.lineage import trace_match
+from projections.read import matches as match_reads
+from projections.read import pipeline as pipeline_reads
+from projections.read import postings as queries
+from projections.write.rebuild import rebuild
 
 
 @friendly
@@ -61,7 +64,7 @@ def demo(
         out.print(postings_table(rows, title=f"projected postings ({len(rows)})"))
         out.print(Rule("lineage: where did this salary come from?"))
         result_trace = lineage.trace_posting(ctx.endpoints.dsn, "gh-brightloom-7731", "salary_min")
-        result_trace = lineage.verify(result_trace, ctx.endpoints.bootstrap_servers, ctx.codec)
+        result_trace = lineage.verify(result_trace, ctx.log_reader, ctx.codec)
         out.print(trace_tree(result_trace))
         out.print(Rule("pipeline: summary, graders, requirements, Lily, skills, red flags, ghost score"))
         counts = dp.wait_for_pipeline(ctx)
@@ -105,7 +108,7 @@ def demo(
             focus = licensed[0]["posting_id"]
             field = f"requirements[{licensed[0]['idx']}].certification"
             req_trace = lineage.trace_posting(ctx.endpoints.dsn, focus, field)
-            req_trace = lineage.verify(req_trace, ctx.endpoints.bootstrap_servers, ctx.codec)
+            req_trace = lineage.verify(req_trace, ctx.log_reader, ctx.codec)
             out.print(trace_tree(req_trace))
             result_trace = {**result_trace, "verified": result_trace["verified"] and req_trace["verified"]}
         out.print(Rule("matching: candidate profiles in, ranked explained matches out"))
@@ -122,7 +125,7 @@ def demo(
             out.print(Rule(f"lineage: where did this fit score come from? ({shown[0]} and {pid})"))
             fit_trace = lineage.verify(
                 trace_match(ctx.endpoints.dsn, shown[0], pid, "fit.total"),
-                ctx.endpoints.bootstrap_servers,
+                ctx.log_reader,
                 ctx.codec,
             )
             out.print(trace_tree(fit_trace))
@@ -138,9 +141,7 @@ def demo(
             "verified": demo_quality.walkthrough(ctx) and result_trace["verified"],
         }
         out.print(Rule("rebuild: replay every topic into a fresh schema"))
-        report = rebuild(
-            ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, dead_letters=ctx.producer
-        )
+        report = rebuild(ctx.endpoints.dsn, ctx.log_reader, ctx.codec, dead_letters=ctx.producer)
     finally:
         ctx.close()
     verdict = "[green]equal ✔[/]" if report.equal else "[red]different ✘[/]"

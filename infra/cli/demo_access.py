@@ -11,7 +11,7 @@ from infra.context import Context
 from infra.usecases.access import issue_token, set_stage
 from processors.sensitive.access import Role, Viewer
 from processors.sensitive.model import Stage
-from projections import access_reads
+from projections.read import access as access_reads
 
 
 def walkthrough(ctx: Context, profile_id: str, posting_id: str) -> bool:

@@ -13,7 +13,8 @@ from infra.cli import demo_pipeline as dp
 from infra.cli.common import console, out
 from infra.cli.projection_cmds import trace_tree
 from infra.context import Context
-from projections import db, lineage, pipeline_reads
+from projections import db, lineage
+from projections.read import pipeline as pipeline_reads
 
 REASON = "ESCO skills from the linker (hybrid-1)"
 
@@ -100,8 +101,6 @@ def walkthrough(ctx: Context, profile_id: str) -> bool:
     out.print(
         f"[bold]turing trace posting {pid} {field} --verify[/] (the decision names the linker and taxonomy)"
     )
-    trace = lineage.verify(
-        lineage.trace_posting(ctx.endpoints.dsn, pid, field), ctx.endpoints.bootstrap_servers, ctx.codec
-    )
+    trace = lineage.verify(lineage.trace_posting(ctx.endpoints.dsn, pid, field), ctx.log_reader, ctx.codec)
     out.print(trace_tree(trace))
     return bool(trace["verified"])

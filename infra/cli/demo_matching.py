@@ -11,7 +11,8 @@ from infra.cli.common import console
 from infra.context import Context
 from infra.usecases.ingest_profiles import ingest_profiles
 from processors.sensitive.model import Stage
-from projections import db, match_reads
+from projections import db
+from projections.read import matches as match_reads
 
 
 def ingest_and_wait(ctx: Context, path: Path, timeout: float = 300.0) -> dict[str, int]:

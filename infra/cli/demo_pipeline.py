@@ -11,7 +11,8 @@ from infra.cli.common import console, out
 from infra.context import Context
 from processors.pipeline.diff import diff
 from processors.pipeline.events import reprocess_command, rollback_event, run_id_for
-from projections import db, pipeline_reads
+from projections import db
+from projections.read import pipeline as pipeline_reads
 
 
 def wait_for_pipeline(ctx: Context, timeout: float = 600.0) -> dict[str, int]:

@@ -19,8 +19,9 @@ from infra.usecases.feedback import record_feedback
 from processors.pipeline.events import run_id_for
 from processors.quality.qa_events import remediation, review_event
 from processors.quality.report import report
-from projections import db, lineage, quality_reads
-from projections.lineage_match import trace_match
+from projections import db, lineage
+from projections.lineage import trace_match
+from projections.read import quality as quality_reads
 
 
 def _borderline(ctx: Context, timeout: float = 120.0) -> dict[str, object] | None:
@@ -58,7 +59,7 @@ def walkthrough(ctx: Context) -> bool:
             print_verdict(verdict)
         out.print(Rule(f"lineage: turing trace match {p} {q} jury.verdict --verify"))
         jury_trace = lineage.verify(trace_match(ctx.endpoints.dsn, p, q, "jury.verdict"),
-                                    ctx.endpoints.bootstrap_servers, ctx.codec)  # fmt: skip
+                                    ctx.log_reader, ctx.codec)  # fmt: skip
         out.print(trace_tree(jury_trace))
         verified = bool(jury_trace["verified"])
         out.print(Rule("feedback: 'you are wrong because X' becomes a learning signal"))

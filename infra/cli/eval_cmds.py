@@ -13,7 +13,7 @@ from rich.table import Table
 
 from infra.cli.common import DataDir, JsonFlag, caught_up_read, friendly, out, print_json
 from processors.quality.report import report
-from projections import quality_reads
+from projections.read import quality as quality_reads
 
 eval_app = typer.Typer(help="Close the quality loop: compare engines and model versions on numbers.",
                        no_args_is_help=True)  # fmt: skip

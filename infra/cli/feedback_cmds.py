@@ -21,7 +21,7 @@ from infra.cli.common import (
 )
 from infra.usecases.feedback import record_feedback
 from processors.quality.feedback import COMPONENTS, VERDICTS, check_feedback
-from projections import quality_reads
+from projections.read import quality as quality_reads
 from schemas.errors import BadInput
 
 feedback_app = typer.Typer(help="Feedback on matches: 'wrong because X' becomes a learning signal.",

@@ -29,7 +29,7 @@ from infra.context import Context
 from infra.usecases import ingest_postings as intake
 from infra.usecases.withdraw import withdraw_posting as withdraw
 from processors.intake.records import Rejected
-from projections import queries
+from projections.read import postings as queries
 from schemas.errors import NotFound
 
 ingest_app = typer.Typer(help="Bring data into Turing as events.", no_args_is_help=True)

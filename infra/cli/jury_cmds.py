@@ -23,7 +23,9 @@ from processors.jury.config import JuryConfig
 from processors.jury.convene import convene
 from processors.jury.models import VERDICT_WORDS
 from processors.taxonomy import store
-from projections import db, pipeline_queries, quality_reads
+from projections import db
+from projections.read import pipeline as pipeline_queries
+from projections.read import quality as quality_reads
 from schemas.errors import BadInput, NotFound
 
 jury_app = typer.Typer(help="The matching jury: Oscar argues for, Rita lists gaps, Helen decides.",

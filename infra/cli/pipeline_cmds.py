@@ -29,7 +29,7 @@ from infra.usecases import reprocess as reprocessing
 from infra.usecases import rollback as rollbacks
 from infra.usecases.compare import compare_versions
 from processors.pipeline.steps import STEPS, check_step
-from projections import pipeline_reads
+from projections.read import pipeline as pipeline_reads
 
 INT32 = 2**31 - 1  # runs.priority is a Postgres integer
 

@@ -27,7 +27,7 @@ from infra.cli.common import (
 )
 from processors.taxonomy.model import short_identity
 from projections import lineage
-from projections.rebuild import rebuild
+from projections.write.rebuild import rebuild
 
 projections_app = typer.Typer(help="Rebuild and run the Postgres projections.", no_args_is_help=True)
 trace_app = typer.Typer(help="Trace a projected field to the events that produced it.", no_args_is_help=True)
@@ -55,7 +55,7 @@ def rebuild_cmd(
         ctx.catch_up()
         report = rebuild(
             ctx.endpoints.dsn,
-            ctx.endpoints.bootstrap_servers,
+            ctx.log_reader,
             ctx.codec,
             live=ctx.schema,
             swap=not no_swap,
@@ -149,7 +149,7 @@ def trace_match_cmd(
     as_json: bool = JsonFlag,
 ) -> None:
     """A match's number, the match event, and the profile and posting versions it came from."""
-    from projections.lineage_match import trace_match
+    from projections.lineage import trace_match
 
     _trace(
         data_dir,
@@ -164,7 +164,7 @@ def _trace(data_dir: Path, find: Callable[[str, str], dict[str, Any]], verify: b
     with open_context(data_dir, component="trace") as ctx:
         result = find(ctx.endpoints.dsn, ctx.schema)
         if verify:
-            result = lineage.verify(result, ctx.endpoints.bootstrap_servers, ctx.codec)
+            result = lineage.verify(result, ctx.log_reader, ctx.codec)
     if as_json:
         print_json(result)
     else:

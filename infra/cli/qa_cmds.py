@@ -28,7 +28,8 @@ from infra.usecases.reprocess import wait_for_runs
 from processors.pipeline.events import run_id_for
 from processors.quality.qa_events import REVIEW_VERDICTS, finding_event, remediation, review_event
 from processors.quality.sampling import TARGETS, sample
-from projections import db, quality_reads
+from projections import db
+from projections.read import quality as quality_reads
 from schemas.errors import BadInput, NotFound
 
 qa_app = typer.Typer(help="QA sampling: findings on six dimensions, reviewed, remediated by reprocessing.",

@@ -111,7 +111,7 @@ def init(data_dir: Path = DataDir, as_json: bool = JsonFlag) -> None:
     from infra.registry.store import migrate_registry
     from infra.settings import Settings
     from infra.taxonomies import configured
-    from projections.migrate import migrate_all
+    from projections.write.migrate import migrate_all
     from schemas import catalog
     from schemas.topics import topic
     from streams.admin import ensure_topics

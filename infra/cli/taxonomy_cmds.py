@@ -116,7 +116,7 @@ def _load(data_dir: Path, file: Path | None) -> dict[str, int]:
     from infra.taxonomies import in_force
     from processors.taxonomy import store
     from projections import db
-    from projections.taxonomy import load_taxonomy
+    from projections.stores.taxonomy import load_taxonomy
 
     try:
         taxonomy = store.load(file) if file is not None else in_force(data_dir)

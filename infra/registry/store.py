@@ -17,7 +17,7 @@ import fastavro
 import psycopg
 from psycopg.rows import TupleRow
 
-from projections.migrate import MIGRATION_LOCK
+from projections.write.migrate import MIGRATION_LOCK
 from schemas import compat
 
 DEFAULT_LEVEL = "FULL_TRANSITIVE"

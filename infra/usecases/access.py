@@ -14,9 +14,11 @@ from psycopg import sql
 from infra.context import Context
 from processors.sensitive.access import Role, Viewer, token_digest, transition_error
 from processors.sensitive.model import Stage
-from projections import access_reads, db, match_reads
-from projections.keystore import PostgresKeyStore
-from projections.match_projector import WITHDRAWN
+from projections import db
+from projections.read import access as access_reads
+from projections.read import matches as match_reads
+from projections.stores.keys import PostgresKeyStore
+from projections.write.matches import WITHDRAWN
 from schemas.errors import Conflict, NotFound
 from schemas.models import (
     ErasureEvent,

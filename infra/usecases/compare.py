@@ -6,7 +6,7 @@ from typing import Any
 
 from infra.context import Context
 from processors.pipeline.diff import diff
-from projections import pipeline_reads
+from projections.read import pipeline as pipeline_reads
 from schemas.errors import NotFound
 
 

@@ -10,7 +10,8 @@ from typing import Any
 
 from infra.context import Context
 from processors.quality.feedback import feedback_event
-from projections import db, quality_reads
+from projections import db
+from projections.read import quality as quality_reads
 from schemas.errors import NotFound
 from schemas.models import FeedbackEvent, Producer
 from streams.producer import EventProducer

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from infra.context import Context
 from processors.intake.changes import IngestPlan, plan
 from processors.intake.records import read_records
-from projections import queries
+from projections.read import postings as queries
 from schemas.models import PostingEvent, now_utc
 from streams.producer import targets_of
 

@@ -12,8 +12,8 @@ from processors.intake.changes import IngestPlan
 from processors.intake.profiles import plan_profiles, read_profile_records
 from processors.intake.records import FieldError
 from processors.sensitive.shredding import seal
-from projections.keystore import PostgresKeyStore
-from projections.profile_reads import known_profiles
+from projections.read.profiles import known_profiles
+from projections.stores.keys import PostgresKeyStore
 from schemas.models import ProfileEvent, now_utc
 from streams.producer import targets_of
 

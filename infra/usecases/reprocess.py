@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from infra.context import Context
 from processors.pipeline.events import reprocess_command, run_id_for
 from processors.pipeline.steps import check_request, parse_overrides
-from projections import pipeline_reads
+from projections.read import pipeline as pipeline_reads
 from schemas.errors import BadInput, NotFound
 
 FINISHED = ("completed", "failed")

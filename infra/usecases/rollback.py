@@ -7,7 +7,7 @@ from typing import Any
 
 from infra.context import Context
 from processors.pipeline.events import rollback_event
-from projections import pipeline_reads
+from projections.read import pipeline as pipeline_reads
 from schemas.errors import Conflict
 
 

@@ -22,16 +22,16 @@ from processors.retrieval.blend import blend
 from processors.retrieval.lexical import lexical_query
 from processors.retrieval.model import Candidate, Query, Result, get_preset
 from projections import db
-from projections.atoms_projector import atom_source, profile_or_none
-from projections.embeddings_store import PgVectorStore
-from projections.migrate import check_schema_name
-from projections.profile_reads import profile_document
-from projections.retrieval_store import (
+from projections.db import check_schema_name
+from projections.read.profiles import profile_document
+from projections.stores.embeddings import PgVectorStore
+from projections.stores.retrieval import (
     lexical_candidates,
     missing_embeddings,
     semantic_candidates,
     set_embeddings,
 )
+from projections.write.atoms import atom_source, profile_or_none
 from ray_jobs.embeddings.providers import MiniLMProvider
 from schemas.errors import NotFound
 

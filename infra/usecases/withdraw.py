@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from infra.context import Context
 from processors.intake.changes import withdraw
-from projections import queries
+from projections.read import postings as queries
 from schemas.models import now_utc
 from streams.producer import targets_of
 

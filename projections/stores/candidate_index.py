@@ -16,7 +16,7 @@ from processors.embeddings.similarity import EmbeddingSimilarity
 from processors.embeddings.texts import posting_texts, profile_texts
 from processors.matching.match import PostingVersion, ProfileVersion
 from projections import db
-from projections.embeddings_store import (
+from projections.stores.embeddings import (
     PgVectorStore,
     knn,
     upsert_posting_embeddings,

@@ -9,7 +9,9 @@ from typing import Any
 import psycopg
 
 from processors.pipeline.executor import Reusable, ReuseKey
-from projections import db, pipeline_queries, quality_reads
+from projections import db
+from projections.read import pipeline as pipeline_queries
+from projections.read import quality as quality_reads
 
 
 class PostgresJuryReads:

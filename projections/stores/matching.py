@@ -11,8 +11,9 @@ import psycopg
 from processors.matching.match import PostingVersion, ProfileVersion
 from processors.ports import PreviousMatches
 from processors.taxonomy.model import Taxonomy
-from projections import db, matching_queries
-from projections.match_evidence import requirement_evidence
+from projections import db
+from projections.read import matches as matching_queries
+from projections.read.evidence import requirement_evidence
 
 
 class PostgresMatchingReads:

@@ -11,7 +11,8 @@ from psycopg import sql
 
 from processors.pipeline.executor import Reusable, ReuseKey
 from processors.pipeline.work import PostingState, PriorDerivation
-from projections import db, pipeline_queries
+from projections import db
+from projections.read import pipeline as pipeline_queries
 
 
 class PostgresPipelineReads:

@@ -20,7 +20,7 @@ from infra.context import Context
 from infra.endpoints import Endpoints
 from infra.usecases.ingest_postings import ingest_postings
 from infra.usecases.ingest_profiles import ingest_profiles
-from projections.rebuild import rebuild
+from projections.write.rebuild import rebuild
 from tests.conftest import SAMPLES
 from tests.streams.pipeline_helpers import rows, start_worker, stop_worker, wait_runs
 from tests.tokens import bearer
@@ -178,7 +178,7 @@ def test_feedback_through_cli_and_api_is_classified_projected_and_rebuilt(
         root, "feedback", "add", "--profile", "p", "--posting", "q", "--verdict", "meh", "--reason", "x"
     )
     assert bad_verdict.exit_code == 2
-    report = rebuild(ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, swap=False)
+    report = rebuild(ctx.endpoints.dsn, ctx.log_reader, ctx.codec, swap=False)
     assert report.equal, report
 
 
@@ -240,7 +240,8 @@ def test_eval_report_closes_the_loop(stack: tuple[Path, Context]) -> None:
 def test_an_unchanged_rescore_reuses_the_jury_instead_of_reconvening(stack: tuple[Path, Context]) -> None:
     _, ctx = stack
     m = _borderline(ctx)
-    from projections import db, quality_reads
+    from projections import db
+    from projections.read import quality as quality_reads
     from schemas.models import deterministic_id
 
     with db.connect(ctx.endpoints.dsn) as conn:

@@ -18,7 +18,7 @@ from infra.context import Context
 from infra.procs import alive
 from infra.settings import Settings
 from infra.usecases.ingest_postings import ingest_postings
-from projections import queries
+from projections.read import postings as queries
 from schemas.errors import ConfigError
 from streams.reader import drain
 from tests.conftest import SAMPLES, _short_tmp

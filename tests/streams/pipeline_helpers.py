@@ -15,7 +15,7 @@ from infra.barrier import applied_past
 from infra.context import Context
 from infra.service_ports import event_log
 from processors.ports import Offsets
-from projections import pipeline_reads
+from projections.read import pipeline as pipeline_reads
 
 REPO = Path(__file__).resolve().parents[2]
 

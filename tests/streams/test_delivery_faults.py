@@ -36,8 +36,8 @@ from processors.services.matching import MatchingService
 from processors.services.pipeline import Orchestrator, PipelineService
 from processors.taxonomy import store
 from processors.taxonomy.store import builtin
-from projections.rebuild import rebuild
 from projections.stores.candidate_index import EmbeddingIndex
+from projections.write.rebuild import rebuild
 from schemas.errors import DatabaseUnavailable
 from schemas.models import CommandEvent, DerivationEvent, Event, Producer, ProfileEvent
 from streams.consumer_loop import ConsumerLoop, RetryPolicy
@@ -166,7 +166,7 @@ def _check_nothing_lost(ctx: Context, versions: int, label: str, embedded: int) 
     assert len(heads) == open_postings and {(h["n"], h["v"]) for h in heads} == {(versions, versions)}
     assert not letters, [x.as_dict() for x in letters]
     assert matches > 0
-    report = rebuild(ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, swap=False)
+    report = rebuild(ctx.endpoints.dsn, ctx.log_reader, ctx.codec, swap=False)
     assert report.equal, (report.checksum_live, report.checksum_rebuilt)
     return counts
 

@@ -12,7 +12,7 @@ import pytest
 
 from infra.context import Context
 from infra.usecases.ingest_postings import ingest_postings
-from projections import pipeline_reads
+from projections.read import pipeline as pipeline_reads
 from tests.conftest import SAMPLES
 from tests.infra.test_cli import run
 from tests.streams.pipeline_helpers import rows, start_worker, stop_worker, wait_runs

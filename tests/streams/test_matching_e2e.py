@@ -187,7 +187,7 @@ def test_no_sensitive_value_reaches_the_matches_topic_in_any_form(matched) -> No
 
 def test_a_fit_score_traces_to_the_profile_and_posting_events_and_verifies(matched) -> None:
     from projections import lineage
-    from projections.lineage_match import trace_match
+    from projections.lineage import trace_match
 
     _, ctx = matched
     m = next(m for m in _wait_matches(ctx, 10) if not m["blocked"])
@@ -195,7 +195,7 @@ def test_a_fit_score_traces_to_the_profile_and_posting_events_and_verifies(match
     assert trace["value"] == m["detail"]["fit"]["total"]
     topics = {e["topic"] for e in [trace["event"], *trace["causes"], *trace["related"]]}
     assert {"matches", "profiles", "derivations", "postings"} <= topics
-    verified = lineage.verify(trace, ctx.endpoints.bootstrap_servers, ctx.codec)
+    verified = lineage.verify(trace, ctx.log_reader, ctx.codec)
     assert verified["verified"], verified["verification"]
 
 

@@ -13,10 +13,11 @@ from infra.usecases.ingest_postings import ingest_postings
 from infra.usecases.rollback import rollback_posting
 from processors.pipeline.diff import diff
 from processors.pipeline.events import reprocess_command, rollback_event, run_id_for
-from projections import lineage, pipeline_reads
-from projections.checksum import schema_checksum
+from projections import lineage
 from projections.db import connect
-from projections.rebuild import rebuild
+from projections.read import pipeline as pipeline_reads
+from projections.write.checksum import schema_checksum
+from projections.write.rebuild import rebuild
 from schemas.errors import Conflict
 from tests.conftest import SAMPLES
 from tests.streams.pipeline_helpers import rows, start_worker, stop_worker, wait_runs
@@ -173,7 +174,7 @@ def test_a_requirement_certification_traces_to_decision_run_and_posting_event(pi
     assert trace["run"]["reason"] in ("new posting", "try the broad ruleset")
     kinds = {e["topic"] for e in [trace["event"], *trace["causes"], *trace["related"]]}
     assert {"decisions", "commands", "postings", "derivations"} <= kinds
-    verified = lineage.verify(trace, ctx.endpoints.bootstrap_servers, ctx.codec)
+    verified = lineage.verify(trace, ctx.log_reader, ctx.codec)
     assert verified["verified"], verified["verification"]
 
 
@@ -203,7 +204,7 @@ def test_rebuild_reproduces_the_pipeline_projections(pipeline) -> None:
     _, ctx = pipeline
     wait_runs(ctx, _open_postings(ctx))
     ctx.catch_up()
-    report = rebuild(ctx.endpoints.dsn, ctx.endpoints.bootstrap_servers, ctx.codec, swap=False)
+    report = rebuild(ctx.endpoints.dsn, ctx.log_reader, ctx.codec, swap=False)
     assert report.equal, (report.checksum_live, report.checksum_rebuilt)
     with connect(ctx.endpoints.dsn) as conn:
         assert schema_checksum(conn, "proj") == report.checksum_live

@@ -20,7 +20,7 @@ from infra.context import Context
 from infra.endpoints import Endpoints
 from infra.usecases.ingest_postings import ingest_postings
 from infra.usecases.ingest_profiles import ingest_profiles
-from projections import queries
+from projections.read import postings as queries
 from tests.conftest import SAMPLES
 from tests.tokens import bearer
 

@@ -11,7 +11,7 @@ from prometheus_client.registry import CollectorRegistry
 from infra.api.app import create_app
 from infra.endpoints import Endpoints
 from infra.ports import free_ports
-from projections.metrics import ProjectionCollector
+from projections.read.metrics import ProjectionCollector
 
 
 def _unreachable() -> Endpoints:

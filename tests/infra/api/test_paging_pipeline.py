@@ -16,7 +16,8 @@ from infra.context import Context
 from infra.endpoints import Endpoints
 from infra.usecases.ingest_postings import ingest_postings
 from infra.usecases.ingest_profiles import ingest_profiles
-from projections import match_reads, pipeline_reads
+from projections.read import matches as match_reads
+from projections.read import pipeline as pipeline_reads
 from tests.conftest import SAMPLES
 from tests.streams.pipeline_helpers import rows, start_worker, stop_worker, wait_runs
 from tests.streams.test_matching_e2e import _wait_matches
