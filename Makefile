@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	@echo "==> [4/4] test and lint tools (pytest, hypothesis, ruff, mypy, import-linter, the deployment-file validators)"
 	@$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
-	@echo "==> installed; next: make demo (about a minute) or make test (about twenty minutes)"
+	@echo "==> installed; next: make demo (two to three minutes) or make test (about twenty-five minutes)"
 
 ## demo: start the embedded stack and run the end-to-end demo
 demo: $(STAMP)
