@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from infra.context import Context
+from infra.usecases.emit import Phase, emit_and_project, quiet_phase
 from processors.intake.changes import IngestPlan
 from processors.intake.profiles import plan_profiles, read_profile_records
 from processors.intake.records import FieldError
@@ -15,7 +16,6 @@ from processors.sensitive.shredding import seal
 from projections.read.profiles import known_profiles
 from projections.stores.keys import PostgresKeyStore
 from schemas.models import ProfileEvent, now_utc
-from streams.producer import targets_of
 
 
 def validate_profile(data: dict[str, Any]) -> tuple[str | None, dict[str, Any] | None, list[FieldError]]:
@@ -39,10 +39,10 @@ def ingest_profiles(
     ctx: Context,
     name: str,
     data: bytes,
-    on_phase: Callable[[str, int | None], None] | None = None,
+    on_phase: Phase | None = None,
     on_event: Callable[[], None] | None = None,
 ) -> IngestPlan[ProfileEvent]:
-    phase = on_phase or (lambda _name, _total: None)
+    phase = on_phase or quiet_phase
     phase("catching up", None)
     ctx.catch_up()
     phase("validating", None)
@@ -55,12 +55,5 @@ def ingest_profiles(
         now_utc(),
         seal=lambda profile_id, text: seal(keys.key_for(profile_id, create=True) or b"", profile_id, text),
     )
-    phase("emitting", len(result.events))
-    for event in result.events:
-        ctx.producer.send(event)
-        if on_event:
-            on_event()
-    deliveries = ctx.producer.flush()
-    phase("projecting", None)
-    ctx.catch_up(targets_of(deliveries))
+    emit_and_project(ctx, result.events, phase, on_event)
     return result
