@@ -9,7 +9,6 @@ import pytest
 from typer.testing import CliRunner
 
 from infra.cli.app import app
-from tests.conftest import requires_public_data
 
 runner = CliRunner()
 LABELLED = Path(__file__).resolve().parents[2] / "sample_data" / "lily_labelled.jsonl"
@@ -34,8 +33,7 @@ def _json(args: list[str]) -> list[dict]:
     return [json.loads(line) for line in result.output.splitlines() if line.startswith("{")]
 
 
-@requires_public_data
-def test_the_corpus_evaluation_is_the_skills_eval_one(esco_linker) -> None:
+def test_the_corpus_evaluation_is_the_skills_eval_one(esco_linker, public_slices) -> None:
     tail = ["--corpus", "skillspan", "--split", "dev", "--ruleset", "hybrid-1", "--limit", "5", "--json"]
     lily = _json(["lily", "eval", *tail])
     skills = _json(["skills", "eval", *tail])

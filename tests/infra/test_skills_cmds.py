@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 from infra.cli.app import app
 from infra.cli.common import ExitCode
 from infra.cli.skills_cmds import MAX_LINE
-from tests.conftest import requires_public_data
 
 TURING = str(Path(sys.executable).parent / "turing")
 runner = CliRunner()
@@ -62,8 +61,7 @@ def test_link_without_lines_exits_4_and_bad_input_exits_2(tmp_path) -> None:
     assert runner.invoke(app, ["skills", "link", "--top", "0"]).exit_code == ExitCode.USAGE
 
 
-@requires_public_data
-def test_eval_on_a_slice_of_esco_linking_dev(esco_linker) -> None:
+def test_eval_on_a_slice_of_esco_linking_dev(esco_linker, public_slices) -> None:
     result = runner.invoke(
         app, ["skills", "eval", "--corpus", "esco-linking", "--split", "dev", "--limit", "8", "--json"]
     )
@@ -76,8 +74,7 @@ def test_eval_on_a_slice_of_esco_linking_dev(esco_linker) -> None:
     assert runner.invoke(app, ["skills", "eval", "--split", "test"]).exit_code == ExitCode.USAGE
 
 
-@requires_public_data
-def test_eval_skillspan_dev_slice_for_both_rulesets(esco_linker) -> None:
+def test_eval_skillspan_dev_slice_for_both_rulesets(esco_linker, public_slices) -> None:
     rows = {}
     for ruleset in ("rules-1", "hybrid-1"):
         args = [
