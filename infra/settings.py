@@ -38,7 +38,11 @@ class Settings(ConnectionSettings):
     registry_url: str | None = Field(default=None, description="Confluent schema registry URL")
     dsn: str | None = Field(default=None, description="PostgreSQL connection string")
     projection_schema: str = "proj"
-    pipeline: PipelineConfig = Field(default_factory=PipelineConfig, description="engines per task, retries")
+    pipeline: PipelineConfig = Field(
+        default_factory=PipelineConfig,
+        validate_default=True,
+        description="engines per task, retries (Lily: rules:hybrid-1 unless named)",
+    )
     embeddings: EmbeddingConfig = Field(default_factory=EmbeddingConfig, description="embedding provider")
     scoring: ScoringConfig = Field(
         default_factory=ScoringConfig, description="weights, thresholds, extensions"
@@ -58,6 +62,11 @@ class Settings(ConnectionSettings):
     @classmethod
     def _taxonomy(cls, value: str) -> str:
         return value.strip() or "builtin"
+
+    @field_validator("pipeline")
+    @classmethod
+    def _lily_default(cls, value: PipelineConfig) -> PipelineConfig:
+        return value.with_lily_default()
 
     @field_validator("data_dir")
     @classmethod

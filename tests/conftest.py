@@ -16,6 +16,10 @@ from infra.endpoints import Endpoints
 from infra.ports import free_ports
 
 os.environ.setdefault("XDG_RUNTIME_DIR", tempfile.mkdtemp(prefix="turing-xdg-"))
+# The workers the stack tests start run Lily on rules-1: hybrid-1, the product's default, loads
+# the ESCO linker (seconds and hundreds of MiB per process). Its own tests ask for it by name,
+# and tests/infra/test_settings_lily_default.py checks the default without this variable.
+os.environ.setdefault("TURING_PIPELINE", '{"default_engine": "rules:rules-1"}')
 
 
 def _short_tmp(prefix: str) -> Path:

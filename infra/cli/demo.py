@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import typer
@@ -16,6 +18,7 @@ from infra.cli.common import DataDir, console, context, friendly, out
 from infra.cli.ingest_cmds import postings_table
 from infra.cli.projection_cmds import trace_tree
 from infra.samples import samples_dir
+from infra.settings import Settings
 from infra.usecases.ingest_postings import ingest_postings
 from processors.sensitive.model import Stage
 from projections import lineage
@@ -24,6 +27,8 @@ from projections.read import matches as match_reads
 from projections.read import pipeline as pipeline_reads
 from projections.read import postings as queries
 from projections.write.rebuild import rebuild
+
+FIRST_PASS = "rules:rules-1"
 
 
 @friendly
@@ -41,6 +46,9 @@ def demo(
     a hybrid-1 replay with how the matches moved, traces, a rebuild."""
     samples = samples_dir() if samples is None else samples
     out.print(Rule("[bold]Turing demo[/]"))
+    # The first pass reads with rules-1, the ruleset before hybrid-1, so the replay below shows
+    # what the upgrade to the default changes; a Lily engine the operator set is kept.
+    os.environ.setdefault("TURING_PIPELINE", json.dumps({"engines": {"lily": FIRST_PASS}}))
     with console.status("starting the embedded stack (SeaweedFS, Tansu, PostgreSQL, API)…") as st:
         state = stack.up(data_dir, storage="s3", log=lambda m: st.update(str(m)))
     e = state.endpoints()
@@ -67,6 +75,8 @@ def demo(
         result_trace = lineage.verify(result_trace, ctx.log_reader, ctx.codec)
         out.print(trace_tree(result_trace))
         out.print(Rule("pipeline: summary, graders, requirements, Lily, skills, red flags, ghost score"))
+        out.print(f"Lily's first pass: {Settings.load(data_dir).pipeline.effective({})['lily']} "
+                  "(the default is rules:hybrid-1; the replay below upgrades to it)")  # fmt: skip
         counts = dp.wait_for_pipeline(ctx)
         out.print(
             f"runs: {counts['completed']} completed, {counts['failed']} failed (every step a decision event)"

@@ -32,8 +32,9 @@ lily_app = typer.Typer(help="Lily, the SECT requirement decomposer.", no_args_is
 
 
 _DECOMPOSE_RULESETS = (*RULESETS, "hybrid-1")
+DEFAULT_RULESET = "hybrid-1"  # the pipeline's Lily too (processors/pipeline/config.py)
 DecomposeRulesetOpt = typer.Option(
-    "rules-1", "--ruleset", callback=one_of(_DECOMPOSE_RULESETS),
+    DEFAULT_RULESET, "--ruleset", callback=one_of(_DECOMPOSE_RULESETS),
     help=f"The ruleset: {', '.join(_DECOMPOSE_RULESETS)} (hybrid-1 loads the ESCO skill linker).",
 )  # fmt: skip
 
@@ -160,7 +161,7 @@ def eval_cmd(
         None, "--limit", min=1, help="--corpus: only the first N sentences per source."
     ),
     ruleset: str = typer.Option(
-        "rules-1",
+        DEFAULT_RULESET,
         "--ruleset",
         callback=one_of(_EVAL_RULESETS),
         help=f"The ruleset: {', '.join(_EVAL_RULESETS)} (hybrid-1 loads the ESCO skill linker).",

@@ -9,6 +9,10 @@ from pydantic import BaseModel, Field, field_validator
 from processors.pipeline.steps import LILY_ROLE_KEYS, TASK_STEP, check_engine
 
 DEFAULT_ENGINE = "rules:rules-1"
+# The product's Lily: ESCO skills from the linker (issue 10). Not PipelineConfig's own default,
+# so a configuration built in code (tests, benchmarks) stays on the engine it names; the settings
+# apply it (`with_lily_default`).
+DEFAULT_LILY_ENGINE = "rules:hybrid-1"
 
 
 class PipelineConfig(BaseModel):
@@ -39,6 +43,13 @@ class PipelineConfig(BaseModel):
                 raise ValueError(f"engines: unknown task {task!r}")
             check_engine(spec)
         return v
+
+    def with_lily_default(self, spec: str = DEFAULT_LILY_ENGINE) -> PipelineConfig:
+        """Lily on `spec` unless this configuration names an engine for Lily (`engines.lily`)
+        or a `default_engine` for every task, which then wins as it says."""
+        if "lily" in self.engines or "default_engine" in self.model_fields_set:
+            return self
+        return self.model_copy(update={"engines": {**self.engines, "lily": check_engine(spec)}})
 
     def effective(self, overrides: dict[str, str]) -> dict[str, str]:
         """task -> ENGINE:MODEL for a run: the command's overrides win over the configuration."""
