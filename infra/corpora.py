@@ -39,22 +39,38 @@ def esco_dir() -> Path:
     return _file("esco", "skills_en.csv").parent
 
 
+def _held_back(*parts: str) -> Path:
+    # Test splits are never shipped nor looked up here: whoever scores the project places
+    # them beside the dev files, and the same commands read them.
+    path = public_data_dir().joinpath(*parts)
+    if not path.is_file():
+        raise CorpusMissing(
+            f"{path}: the test split is held back and not on this machine "
+            f"(tune and report on dev; scorers place the file there or under {ENV})"
+        )
+    return path
+
+
 def esco_linking(source: str, split: str = "dev") -> list[LinkingSentence]:
-    """The ESCO-linking sentences of one source; `dev` is the validation split shipped to us."""
+    """The ESCO-linking sentences of one source: `dev` is the validation split shipped to us,
+    `test` the held-back one where a scorer has placed it."""
     if source not in LINKING_SOURCES:
         raise ValueError(f"no ESCO-linking source {source!r} (one of {', '.join(LINKING_SOURCES)})")
-    if split != "dev":
-        raise ValueError(f"split {split!r} is not available: only dev (the validation split) is")
-    path = _file("esco_linking", f"{source}_validation_annotations.csv")
+    if split == "dev":
+        path = _file("esco_linking", f"{source}_validation_annotations.csv")
+    elif split == "test":
+        path = _held_back("esco_linking", f"{source}_test_annotations.csv")
+    else:
+        raise ValueError(f"split {split!r} is not available: dev (the validation split) or test")
     return parse_esco_linking(path.read_text(encoding="utf-8"))
 
 
 def skillspan(source: str, split: str = "dev") -> list[TaggedSentence]:
-    """SkillSpan sentences of one source and split (train or dev; test is held back)."""
+    """SkillSpan sentences of one source and split (train, dev; test where a scorer placed it)."""
     if source not in SKILLSPAN_SOURCES:
         raise ValueError(f"no SkillSpan source {source!r} (one of {', '.join(SKILLSPAN_SOURCES)})")
-    if split not in ("train", "dev"):
-        raise ValueError(f"split {split!r} is not available: train and dev are")
-    return parse_skillspan(
-        _file("skillspan", f"skillspan_{source}_{split}.conll").read_text(encoding="utf-8")
-    )
+    if split not in ("train", "dev", "test"):
+        raise ValueError(f"split {split!r} is not available: train, dev or test")
+    name = f"skillspan_{source}_{split}.conll"
+    path = _held_back("skillspan", name) if split == "test" else _file("skillspan", name)
+    return parse_skillspan(path.read_text(encoding="utf-8"))

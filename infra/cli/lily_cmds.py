@@ -141,7 +141,7 @@ def describe_stack(s: dict[str, Any]) -> str:
 _EVAL_RULESETS = _DECOMPOSE_RULESETS
 _SPAN_RULESETS = ("rules-1", "hybrid-1")
 _CORPORA = ("skillspan",)
-_SPLITS = ("dev",)
+_SPLITS = ("dev", "test")
 
 
 @lily_app.command("eval")
@@ -155,7 +155,10 @@ def eval_cmd(
         help="Instead of FILE, a public corpus: skillspan (span F1 of the S layer, house and tech).",
     ),
     split: str = typer.Option(
-        "dev", "--split", callback=one_of(_SPLITS), help="Only dev: test splits are held back."
+        "dev",
+        "--split",
+        callback=one_of(_SPLITS),
+        help="dev; test only where the held-back file has been placed.",
     ),
     limit: int | None = typer.Option(
         None, "--limit", min=1, help="--corpus: only the first N sentences per source."

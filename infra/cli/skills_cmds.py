@@ -38,6 +38,7 @@ class Ruleset(StrEnum):
 
 class Split(StrEnum):
     dev = "dev"
+    test = "test"  # held back: read only where a scorer has placed the file
 
 
 def _read_lines(file: Path | None) -> list[str]:
@@ -103,7 +104,9 @@ def link_cmd(
 @friendly
 def eval_cmd(
     corpus: Corpus = typer.Option(Corpus.esco_linking, "--corpus", help="The public corpus."),
-    split: Split = typer.Option(Split.dev, "--split", help="Only dev: test splits are held back."),
+    split: Split = typer.Option(
+        Split.dev, "--split", help="dev; test only where the held-back file has been placed."
+    ),
     limit: int | None = typer.Option(
         None, "--limit", min=1, help="Only the first N sentences per source (a quick check)."
     ),
@@ -113,7 +116,7 @@ def eval_cmd(
     as_json: bool = JsonFlag,
 ) -> None:
     """esco-linking: R-Precision@5 and MRR of the linker (tech, house). skillspan: span F1 of
-    Lily's S layer, strict and lenient (house, tech). Dev splits only."""
+    Lily's S layer, strict and lenient (house, tech). Report dev: test splits are held back."""
     from infra.corpora import LINKING_SOURCES, esco_linking
     from infra.linking_index import default_linker
     from processors.linking.evaluate import evaluate

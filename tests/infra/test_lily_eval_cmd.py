@@ -66,10 +66,17 @@ def test_a_labelled_file_with_hybrid_1_reports_lines_passed(esco_linker, tmp_pat
         (["lily", "eval", str(LABELLED), "--corpus", "skillspan"], "not both"),
         (["lily", "eval", "--corpus", "skillspan", "--ruleset", "rules-broad"], "rules-1 or hybrid-1"),
         (["lily", "eval", "--corpus", "green"], "skillspan"),
-        (["lily", "eval", "--corpus", "skillspan", "--split", "test"], "dev"),
+        (["lily", "eval", "--corpus", "skillspan", "--split", "train"], "dev"),
     ],
 )
 def test_usage_errors(args: list[str], message: str) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert message in result.output
+
+
+def test_a_held_back_split_that_is_not_here_is_named(public_slices) -> None:
+    result = runner.invoke(
+        app, ["lily", "eval", "--corpus", "skillspan", "--split", "test", "--ruleset", "rules-1"]
+    )
+    assert result.exit_code == 1 and "held back" in result.output and "Traceback" not in result.output

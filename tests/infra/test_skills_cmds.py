@@ -71,7 +71,10 @@ def test_eval_on_a_slice_of_esco_linking_dev(esco_linker, public_slices) -> None
     for r in rows:
         assert 0 < r["sentences"] <= 8 and r["limit"] == 8
         assert 0.2 < r["rp5"] <= 1.0 and r["rp5"] <= r["mrr"] * 5
-    assert runner.invoke(app, ["skills", "eval", "--split", "test"]).exit_code == ExitCode.USAGE
+    held_back = runner.invoke(app, ["skills", "eval", "--split", "test"])
+    assert held_back.exit_code == ExitCode.FAILED and "held back" in held_back.output
+    assert "Traceback" not in held_back.output
+    assert runner.invoke(app, ["skills", "eval", "--split", "train"]).exit_code == ExitCode.USAGE
 
 
 def test_eval_skillspan_dev_slice_for_both_rulesets(esco_linker, public_slices) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from infra.corpora import esco_linking, skillspan
+from infra.corpora import CorpusMissing, esco_linking, skillspan
 from processors.linking.corpora import CorpusFormatError, parse_esco_linking, parse_skillspan
 
 LINKING = """sentence,span,sub_span,label
@@ -51,5 +51,18 @@ def test_the_real_dev_slices_read(public_slices):
     house = skillspan("house")
     assert len(house) == 15 and sum(len(s.spans) for s in house) == 50
     assert {span.kind for s in house for span in s.spans} == {"skill", "knowledge"}
-    with pytest.raises(ValueError, match="only dev"):
+    with pytest.raises(CorpusMissing, match="held back"):
         esco_linking("tech", "test")
+    with pytest.raises(CorpusMissing, match="held back"):
+        skillspan("tech", "test")
+    with pytest.raises(ValueError, match="not available"):
+        esco_linking("tech", "train")
+
+
+def test_a_placed_test_split_is_read_like_dev(public_slices, tmp_path, monkeypatch):
+    for folder in ("esco_linking", "skillspan"):
+        (tmp_path / folder).mkdir()
+    dev = (public_slices / "esco_linking" / "tech_validation_annotations.csv").read_text(encoding="utf-8")
+    (tmp_path / "esco_linking" / "tech_test_annotations.csv").write_text(dev, encoding="utf-8")
+    monkeypatch.setenv("TURING_PUBLIC_DATA", str(tmp_path))
+    assert esco_linking("tech", "test") == parse_esco_linking(dev)
