@@ -140,7 +140,7 @@ def describe_stack(s: dict[str, Any]) -> str:
 
 _EVAL_RULESETS = _DECOMPOSE_RULESETS
 _SPAN_RULESETS = ("rules-1", "hybrid-1")
-_CORPORA = ("skillspan",)
+_CORPORA = ("skillspan", "conll")
 _SPLITS = ("dev", "test")
 
 
@@ -152,7 +152,11 @@ def eval_cmd(
         None,
         "--corpus",
         callback=lambda v: one_of(_CORPORA)(v) if v is not None else v,
-        help="Instead of FILE, a public corpus: skillspan (span F1 of the S layer, house and tech).",
+        help="Instead of a labelled FILE, a public corpus: skillspan (span F1 of the S layer, house "
+        "and tech), or conll: FILE is a CoNLL-2003-style file (e.g. Green et al. 2022) scored on --entity.",
+    ),
+    entities: list[str] = typer.Option(
+        ["Skill"], "--entity", help="--corpus conll: the entity type(s) that are skills (repeatable)."
     ),
     split: str = typer.Option(
         "dev",
@@ -175,16 +179,21 @@ def eval_cmd(
     """Lily against a labelled set (per-layer precision and recall, lines passed) or, with
     --corpus skillspan, the S layer's span F1 on a public corpus (the same evaluation as
     `turing skills eval --corpus skillspan`)."""
-    from infra.cli.skills_cmds import skillspan_eval
+    from infra.cli.skills_cmds import conll_eval, skillspan_eval
     from infra.taxonomies import in_force
     from processors.lily.evaluate import evaluate
     from processors.lily.labelled import read_labelled
 
     if corpus is not None:
-        if file is not None:
-            raise BadInput("give FILE or --corpus, not both")
         if ruleset not in _SPAN_RULESETS:
             raise BadInput(f"--corpus scores {' or '.join(_SPAN_RULESETS)}, not {ruleset}")
+        if corpus == "conll":
+            if file is None:
+                raise BadInput("--corpus conll scores a FILE: give the CoNLL file")
+            conll_eval(file, entities, ruleset, limit, as_json)
+            return
+        if file is not None:
+            raise BadInput("give FILE or --corpus skillspan, not both")
         skillspan_eval(ruleset, split, limit, as_json)
         return
     if file is None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -143,11 +143,10 @@ def eval_cmd(
                   f"({r['sentences']} sentences, {r['unreachable_gold']} gold labels not in ESCO 1.2.0)")  # fmt: skip
 
 
-def skillspan_eval(ruleset: str, split: str, limit: int | None, as_json: bool) -> None:
-    """SkillSpan span F1 of a Lily ruleset's S layer (`turing skills eval` and `turing lily eval`)."""
-    from infra.corpora import SKILLSPAN_SOURCES, skillspan
+def _span_reader(ruleset: str) -> Callable[[Sequence[str]], list[list[tuple[int, int]]]]:
+    """Sentences to the character spans a Lily ruleset's S layer calls skills."""
     from processors.lily import hybrid
-    from processors.lily.span_eval import evaluate_spans, rules_spans, stack_spans
+    from processors.lily.span_eval import rules_spans, stack_spans
     from processors.taxonomy import store
 
     rules_taxonomy = store.builtin()
@@ -162,11 +161,21 @@ def skillspan_eval(ruleset: str, split: str, limit: int | None, as_json: bool) -
                 stack_spans(hybrid.decompose(t, linker, rules_taxonomy, links=links[i]))
                 for i, t in enumerate(texts)
             ]
-    else:
 
-        def read(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
-            return [rules_spans(t, rules_taxonomy) for t in texts]
+        return read
 
+    def read_rules(texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+        return [rules_spans(t, rules_taxonomy) for t in texts]
+
+    return read_rules
+
+
+def skillspan_eval(ruleset: str, split: str, limit: int | None, as_json: bool) -> None:
+    """SkillSpan span F1 of a Lily ruleset's S layer (`turing skills eval` and `turing lily eval`)."""
+    from infra.corpora import SKILLSPAN_SOURCES, skillspan
+    from processors.lily.span_eval import evaluate_spans
+
+    read = _span_reader(ruleset)
     rows: list[dict[str, Any]] = []
     for source in SKILLSPAN_SOURCES:
         report = evaluate_spans(skillspan(source, split)[:limit], read)
@@ -180,3 +189,27 @@ def skillspan_eval(ruleset: str, split: str, limit: int | None, as_json: bool) -
         out.print(f"skillspan {r['source']} {r['split']} {r['ruleset']}: lenient F1 {lenient['f1']:.3f} "
                   f"(P {lenient['precision']:.3f} R {lenient['recall']:.3f}), strict F1 {strict['f1']:.3f} "
                   f"({r['sentences']} sentences, {r['gold_spans']} gold spans)")  # fmt: skip
+
+
+def conll_eval(file: Path, entities: Sequence[str], ruleset: str, limit: int | None, as_json: bool) -> None:
+    """Span F1 of a Lily ruleset's S layer on any CoNLL-2003-style file (`turing lily eval
+    FILE --corpus conll`), against the spans of the entity types asked for."""
+    from processors.lily.span_eval import evaluate_spans
+    from processors.linking.corpora import CorpusFormatError, parse_conll
+
+    try:
+        sentences = parse_conll(file.read_text(encoding="utf-8"), frozenset(entities))
+    except (CorpusFormatError, UnicodeDecodeError) as exc:
+        raise BadInput(f"{file}: {exc}") from None
+    if not sentences:
+        raise BadInput(f"{file} holds no sentence (CoNLL: a token and a tag per line, blank between)")
+    report = evaluate_spans(sentences[:limit], _span_reader(ruleset))
+    row = {"corpus": "conll", "file": file.name, "entities": sorted(entities), "limit": limit,
+           "ruleset": ruleset, **report.as_dict()}  # fmt: skip
+    if as_json:
+        print_json_lines([row])
+        return
+    strict, lenient = report.strict, report.lenient
+    out.print(f"{file.name} ({', '.join(sorted(entities))}) {ruleset}: lenient F1 {lenient.f1:.3f} "
+              f"(P {lenient.precision:.3f} R {lenient.recall:.3f}), strict F1 {strict.f1:.3f} "
+              f"({report.sentences} sentences, {report.gold} gold spans)")  # fmt: skip

@@ -5,6 +5,10 @@
   by sentence, in order of first appearance.
 - SkillSpan (Zhang et al.): CoNLL `token<TAB>skill-tag<TAB>knowledge-tag`, BIO tags, a
   blank line between sentences.
+- Any CoNLL-2003-style file (e.g. Green, Maynard & Lin 2022, whose entities are Skill,
+  Qualification, Experience, Occupation, Domain): whitespace-separated columns, the token
+  first and a `B-TYPE` / `I-TYPE` / `O` tag last, `-DOCSTART-` lines skipped; the spans of
+  the entity types asked for are kept.
 """
 
 from __future__ import annotations
@@ -111,5 +115,51 @@ def parse_skillspan(text: str) -> list[TaggedSentence]:
         skill.append(parts[1].strip()[:1] or "O")
         knowledge.append(parts[2].strip()[:1] or "O")
         lines.append(n)
+    flush()
+    return sentences
+
+
+def parse_conll(text: str, entities: frozenset[str]) -> list[TaggedSentence]:
+    """Sentences of a CoNLL-2003-style file with the spans of `entities` (types, any case)."""
+    wanted = {e.lower() for e in entities}
+    sentences: list[TaggedSentence] = []
+    tokens: list[str] = []
+    spans: list[Span] = []
+    start: int | None = None
+    kind = ""
+
+    def close(at: int) -> None:
+        nonlocal start
+        if start is not None:
+            spans.append(Span(start, at, kind))
+            start = None
+
+    def flush() -> None:
+        close(len(tokens))
+        if tokens:
+            sentences.append(TaggedSentence(tuple(tokens), tuple(spans)))
+        tokens.clear()
+        spans.clear()
+
+    for n, raw in enumerate(text.splitlines(), start=1):
+        parts = raw.split()
+        if not parts:
+            flush()
+            continue
+        if parts[0] == "-DOCSTART-":
+            continue
+        if len(parts) < 2:
+            raise CorpusFormatError(f"line {n}: expected a token and a tag (whitespace-separated)")
+        tag = parts[-1]
+        prefix, _, entity = tag.partition("-")
+        if tag != "O" and (prefix not in ("B", "I") or not entity):
+            raise CorpusFormatError(f"line {n}: tag {tag!r} is not O, B-TYPE or I-TYPE")
+        entity = entity.lower()
+        inside = tag != "O" and entity in wanted
+        if start is not None and (not inside or prefix == "B" or entity != kind):
+            close(len(tokens))
+        if inside and start is None:  # a stray I opens a span, as seqeval does
+            start, kind = len(tokens), entity
+        tokens.append(parts[0])
     flush()
     return sentences

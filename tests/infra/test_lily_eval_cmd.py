@@ -80,3 +80,23 @@ def test_a_held_back_split_that_is_not_here_is_named(public_slices) -> None:
         app, ["lily", "eval", "--corpus", "skillspan", "--split", "test", "--ruleset", "rules-1"]
     )
     assert result.exit_code == 1 and "held back" in result.output and "Traceback" not in result.output
+
+
+def test_a_conll_file_is_scored_on_the_entities_asked_for(tmp_path: Path) -> None:
+    conll = tmp_path / "jobs.conll"
+    conll.write_text(
+        "Experience O\nwith O\nPython B-Skill\nand O\nSQL B-Skill\n\nA O\nPhD B-Qualification\n",
+        encoding="utf-8",
+    )
+    row = _one(["lily", "eval", str(conll), "--corpus", "conll", "--ruleset", "rules-1", "--json"])
+    assert row["corpus"] == "conll" and row["entities"] == ["Skill"] and row["sentences"] == 2
+    assert row["gold_spans"] == 2 and row["lenient"]["recall"] == 1.0
+    quals = _one(["lily", "eval", str(conll), "--corpus", "conll", "--entity", "Qualification",
+                  "--ruleset", "rules-1", "--json"])  # fmt: skip
+    assert quals["gold_spans"] == 1
+    missing = runner.invoke(app, ["lily", "eval", "--corpus", "conll"])
+    assert missing.exit_code == 2 and "give the CoNLL file" in missing.output
+    bad = tmp_path / "bad.conll"
+    bad.write_text("ok O\nbad Skill\n", encoding="utf-8")
+    refused = runner.invoke(app, ["lily", "eval", str(bad), "--corpus", "conll", "--ruleset", "rules-1"])
+    assert refused.exit_code == 2 and "line 2" in refused.output

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from infra.corpora import CorpusMissing, esco_linking, skillspan
-from processors.linking.corpora import CorpusFormatError, parse_esco_linking, parse_skillspan
+from processors.linking.corpora import CorpusFormatError, parse_conll, parse_esco_linking, parse_skillspan
 
 LINKING = """sentence,span,sub_span,label
 "Java, SQL and teamwork",Java,,Java (computer programming)
@@ -66,3 +66,41 @@ def test_a_placed_test_split_is_read_like_dev(public_slices, tmp_path, monkeypat
     (tmp_path / "esco_linking" / "tech_test_annotations.csv").write_text(dev, encoding="utf-8")
     monkeypatch.setenv("TURING_PUBLIC_DATA", str(tmp_path))
     assert esco_linking("tech", "test") == parse_esco_linking(dev)
+
+
+GREEN_STYLE = """-DOCSTART- O
+
+We O
+need O
+strong B-Skill
+communication I-Skill
+skills I-Skill
+and O
+a O
+degree B-Qualification
+in I-Qualification
+maths I-Qualification
+
+Java B-Skill
+Spring B-Skill
+, O
+five B-Experience
+years I-Experience
+"""
+
+
+def test_conll_2003_style_keeps_the_entity_types_asked_for():
+    first, second = parse_conll(GREEN_STYLE, frozenset({"skill"}))
+    assert first.text == "We need strong communication skills and a degree in maths"
+    assert [(s.start, s.end, s.kind) for s in first.spans] == [(2, 5, "skill")]
+    # B- opens a new span even right after another of the same type
+    assert [(s.start, s.end) for s in second.spans] == [(0, 1), (1, 2)]
+    both = parse_conll(GREEN_STYLE, frozenset({"Skill", "Qualification"}))[0]
+    assert [(s.start, s.end, s.kind) for s in both.spans] == [(2, 5, "skill"), (7, 10, "qualification")]
+
+
+def test_conll_bad_tags_and_lines_are_named():
+    with pytest.raises(CorpusFormatError, match="line 2: tag 'Skill'"):
+        parse_conll("ok O\nbad Skill\n", frozenset({"skill"}))
+    with pytest.raises(CorpusFormatError, match="line 1: expected a token and a tag"):
+        parse_conll("lonely\n", frozenset({"skill"}))
