@@ -9,12 +9,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from psycopg import sql
-
 from infra.context import Context
 from processors.sensitive.access import Role, Viewer, token_digest, transition_error
 from processors.sensitive.model import Stage
-from projections import db
 from projections.read import access as access_reads
 from projections.read import matches as match_reads
 from projections.stores.keys import PostgresKeyStore
@@ -176,38 +173,22 @@ def erase_profile(ctx: Context, profile_id: str, reason: str) -> dict[str, objec
     becomes unreadable), withdraw its matches downstream (`match.withdrawn` on the matches topic),
     and record the erasure; the projections drop the profile's rows."""
     dsn = ctx.endpoints.dsn
-    with db.connect(dsn) as conn:
-        known = conn.execute(
-            sql.SQL("SELECT 1 FROM {}.profiles WHERE profile_id = %s").format(sql.Identifier(ctx.schema)),
-            (profile_id,),
-        ).fetchone()
-        done = conn.execute(
-            sql.SQL("SELECT erased_at FROM {}.erasures WHERE profile_id = %s").format(
-                sql.Identifier(ctx.schema)
-            ),
-            (profile_id,),
-        ).fetchone()
-        pairs = conn.execute(
-            sql.SQL("SELECT posting_id, event_id FROM {}.matches WHERE profile_id = %s ORDER BY 1").format(
-                sql.Identifier(ctx.schema)
-            ),
-            (profile_id,),
-        ).fetchall()
-    if done is not None:
+    state = access_reads.erasure_state(dsn, profile_id, ctx.schema)
+    if state.erased_at is not None:
         return {"profile_id": profile_id, "erased": True, "already": True, "withdrawn_matches": []}
-    if known is None:
+    if not state.known:
         raise LookupError(f"no profile with id {profile_id!r}")
     # The key goes first: from here on nothing can read the profile's events, whatever follows.
     PostgresKeyStore(dsn).destroy(profile_id)
     now = now_utc()
-    for pair in pairs:
-        ctx.producer.send(_withdrawn(ctx, profile_id, pair["posting_id"], str(pair["event_id"]), now))
+    for posting_id, event_id in state.matches:
+        ctx.producer.send(_withdrawn(ctx, profile_id, posting_id, event_id, now))
     erased = ErasureEvent(
         meta=event_meta("profile.erased", ctx.producer_meta, occurred_at=now),
         profile_id=profile_id,
         reason=reason,
         requested_by=operator(),
-        withdrawn_matches=[p["posting_id"] for p in pairs],
+        withdrawn_matches=[posting_id for posting_id, _ in state.matches],
     )
     ctx.producer.send(erased)
     ctx.producer.flush()

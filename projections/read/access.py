@@ -3,6 +3,7 @@ and the access log."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -114,3 +115,30 @@ def access_log(
                 (viewer, viewer, profile_id, profile_id, limit),
             )
         )
+
+
+@dataclass(frozen=True)
+class ErasureState:
+    """What an erasure needs to know of a profile, read in one transaction."""
+
+    known: bool  # the profile is projected
+    erased_at: datetime | None  # set once an erasure was recorded
+    matches: list[tuple[str, str]]  # (posting_id, event_id) of its live matches, by posting
+
+
+def erasure_state(dsn: str, profile_id: str, schema: str = LIVE_SCHEMA) -> ErasureState:
+    with db.connect(dsn) as conn:
+        known = conn.execute(_q(schema, "SELECT 1 FROM {s}.profiles WHERE profile_id = %s"), (profile_id,))
+        known_row = known.fetchone()
+        done = conn.execute(
+            _q(schema, "SELECT erased_at FROM {s}.erasures WHERE profile_id = %s"), (profile_id,)
+        ).fetchone()
+        pairs = conn.execute(
+            _q(schema, "SELECT posting_id, event_id FROM {s}.matches WHERE profile_id = %s ORDER BY 1"),
+            (profile_id,),
+        ).fetchall()
+    return ErasureState(
+        known=known_row is not None,
+        erased_at=None if done is None else done["erased_at"],
+        matches=[(p["posting_id"], str(p["event_id"])) for p in pairs],
+    )
