@@ -14,7 +14,7 @@ from infra import stack
 from infra.cli import demo_access, demo_hybrid, demo_quality
 from infra.cli import demo_matching as dm
 from infra.cli import demo_pipeline as dp
-from infra.cli.common import DataDir, console, context, friendly, out
+from infra.cli.common import DataDir, console, friendly, open_context, out
 from infra.cli.ingest_cmds import postings_table
 from infra.cli.projection_cmds import trace_tree
 from infra.samples import samples_dir
@@ -55,9 +55,8 @@ def demo(
     out.print(
         f"stack: broker {e.bootstrap_servers} (durable S3 storage), postgres {e.printable_dsn}, API {e.api_url}"
     )
-    ctx = context(data_dir, component="turing-demo")
     access_ok = True
-    try:
+    with open_context(data_dir, component="turing-demo") as ctx:
         for name in ("postings.jsonl", "postings_update.jsonl"):
             path = samples / name
             result = ingest_postings(ctx, name, path.read_bytes())
@@ -152,8 +151,6 @@ def demo(
         }
         out.print(Rule("rebuild: replay every topic into a fresh schema"))
         report = rebuild(ctx.endpoints.dsn, ctx.log_reader, ctx.codec, dead_letters=ctx.producer)
-    finally:
-        ctx.close()
     verdict = "[green]equal ✔[/]" if report.equal else "[red]different ✘[/]"
     out.print(
         Panel(
