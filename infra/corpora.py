@@ -16,6 +16,7 @@ from processors.linking.corpora import LinkingSentence, TaggedSentence, parse_es
 ENV = "TURING_PUBLIC_DATA"
 _REPO = Path(__file__).resolve().parent.parent
 LINKING_SOURCES = ("tech", "house")
+TEST_ONLY_LINKING_SOURCES = ("techwolf",)  # Decorte et al. 2023: a test split and no validation one
 SKILLSPAN_SOURCES = ("house", "tech")
 
 
@@ -54,8 +55,9 @@ def _held_back(*parts: str) -> Path:
 def esco_linking(source: str, split: str = "dev") -> list[LinkingSentence]:
     """The ESCO-linking sentences of one source: `dev` is the validation split shipped to us,
     `test` the held-back one where a scorer has placed it."""
-    if source not in LINKING_SOURCES:
-        raise ValueError(f"no ESCO-linking source {source!r} (one of {', '.join(LINKING_SOURCES)})")
+    known = LINKING_SOURCES + (TEST_ONLY_LINKING_SOURCES if split == "test" else ())
+    if source not in known:
+        raise ValueError(f"no ESCO-linking {split} source {source!r} (one of {', '.join(known)})")
     if split == "dev":
         path = _file("esco_linking", f"{source}_validation_annotations.csv")
     elif split == "test":
@@ -63,6 +65,19 @@ def esco_linking(source: str, split: str = "dev") -> list[LinkingSentence]:
     else:
         raise ValueError(f"split {split!r} is not available: dev (the validation split) or test")
     return parse_esco_linking(path.read_text(encoding="utf-8"))
+
+
+def linking_sources(split: str) -> tuple[str, ...]:
+    """The ESCO-linking sources a split is scored on: tech and house on dev; on test, those of
+    tech, house and techwolf whose held-back file has been placed (at least one)."""
+    if split != "test":
+        return LINKING_SOURCES
+    placed = tuple(
+        s
+        for s in LINKING_SOURCES + TEST_ONLY_LINKING_SOURCES
+        if public_data_dir().joinpath("esco_linking", f"{s}_test_annotations.csv").is_file()
+    )
+    return placed or (LINKING_SOURCES[0],)  # reading it then says the split is held back
 
 
 def skillspan(source: str, split: str = "dev") -> list[TaggedSentence]:

@@ -115,9 +115,10 @@ def eval_cmd(
     ),
     as_json: bool = JsonFlag,
 ) -> None:
-    """esco-linking: R-Precision@5 and MRR of the linker (tech, house). skillspan: span F1 of
+    """esco-linking: R-Precision@5 and MRR of the linker (tech, house; techwolf on a placed
+    test split). skillspan: span F1 of
     Lily's S layer, strict and lenient (house, tech). Report dev: test splits are held back."""
-    from infra.corpora import LINKING_SOURCES, esco_linking
+    from infra.corpora import esco_linking, linking_sources
     from infra.linking_index import default_linker
     from processors.linking.evaluate import evaluate
 
@@ -126,7 +127,7 @@ def eval_cmd(
         return
     linker = default_linker("esco")
     rows: list[dict[str, Any]] = []
-    for source in LINKING_SOURCES:
+    for source in linking_sources(split.value):
         sentences = esco_linking(source, split.value)[:limit]
         report = evaluate(
             sentences,

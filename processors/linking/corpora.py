@@ -43,7 +43,8 @@ class LinkingSentence:
 
 def parse_esco_linking(text: str) -> list[LinkingSentence]:
     reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("sentence", "span", "label") if c not in (reader.fieldnames or [])]
+    # `span` is optional: TECHWOLF links whole sentences, with no span between them and the label
+    missing = [c for c in ("sentence", "label") if c not in (reader.fieldnames or [])]
     if missing:
         raise CorpusFormatError(f"line 1: missing column(s) {', '.join(missing)}")
     grouped: dict[str, list[LinkedSpan]] = {}
@@ -51,7 +52,7 @@ def parse_esco_linking(text: str) -> list[LinkingSentence]:
         sentence, label = (row["sentence"] or "").strip(), (row["label"] or "").strip()
         if not sentence or not label:
             raise CorpusFormatError(f"line {reader.line_num}: empty sentence or label")
-        grouped.setdefault(sentence, []).append(LinkedSpan((row["span"] or "").strip(), label))
+        grouped.setdefault(sentence, []).append(LinkedSpan((row.get("span") or "").strip(), label))
     return [LinkingSentence(s, tuple(spans)) for s, spans in grouped.items()]
 
 

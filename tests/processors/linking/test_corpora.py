@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from infra.corpora import CorpusMissing, esco_linking, skillspan
+from infra.corpora import CorpusMissing, esco_linking, linking_sources, skillspan
 from processors.linking.corpora import CorpusFormatError, parse_conll, parse_esco_linking, parse_skillspan
 
 LINKING = """sentence,span,sub_span,label
@@ -22,6 +22,13 @@ def test_linking_rows_group_by_sentence_and_no_label_rows_are_not_gold():
     assert [s.sentence for s in sentences] == ["Java, SQL and teamwork", "Be smart"]
     assert sentences[0].gold == {"Java (computer programming)", "SQL"}
     assert len(sentences[0].spans) == 3 and sentences[1].gold == frozenset()
+
+
+def test_sentence_level_links_need_no_span_column():
+    (only,) = parse_esco_linking(
+        'sentence,label\n"Java and SQL",SQL\n"Java and SQL",Java (computer programming)\n'
+    )
+    assert only.gold == {"SQL", "Java (computer programming)"} and {s.span for s in only.spans} == {""}
 
 
 def test_linking_file_without_the_columns_is_refused():
@@ -66,6 +73,11 @@ def test_a_placed_test_split_is_read_like_dev(public_slices, tmp_path, monkeypat
     (tmp_path / "esco_linking" / "tech_test_annotations.csv").write_text(dev, encoding="utf-8")
     monkeypatch.setenv("TURING_PUBLIC_DATA", str(tmp_path))
     assert esco_linking("tech", "test") == parse_esco_linking(dev)
+    assert linking_sources("test") == ("tech",) and linking_sources("dev") == ("tech", "house")
+    (tmp_path / "esco_linking" / "techwolf_test_annotations.csv").write_text(dev, encoding="utf-8")
+    assert linking_sources("test") == ("tech", "techwolf") and esco_linking("techwolf", "test")
+    with pytest.raises(ValueError, match="no ESCO-linking dev source 'techwolf'"):
+        esco_linking("techwolf", "dev")
 
 
 GREEN_STYLE = """-DOCSTART- O
