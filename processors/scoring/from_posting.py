@@ -1,7 +1,8 @@
 """A posting's content and its requirements' proof stacks as the scorer's derived posting.
 
 From the stacks:
-- each stack with a skill becomes an extracted skill: Soft when the taxonomy says soft,
+- each stack with a skill becomes an extracted skill, named in the scoring taxonomy by
+  `bridge` (a `hybrid-1` stack names ESCO skills): Soft when the bridged skill is soft,
   required when its requirement strength is "required", years from its experience layer;
   language skills become `languages_required` instead;
 - the posting's years of experience are the largest stated experience (its upper bound
@@ -16,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from processors.lily.model import Decomposition, ProofStack
+from processors.scoring.bridge import bridge
 from processors.scoring.models import DerivedPosting
 from processors.taxonomy.model import Taxonomy
 from schemas.models import PostingContent
@@ -67,17 +69,16 @@ def derived_fields(
                     hi = max(hi or 0.0, span[1])
             if stack.skill is None:
                 continue
-            known = taxonomy.skills.get(stack.skill.code or "")
-            kind = known.kind if known else "hard"
-            if kind == "language":
-                languages.append({"name": stack.skill.name})
+            named = bridge(stack.skill, taxonomy)
+            if named.kind == "language":
+                languages.append({"name": named.name})
                 continue
             required = stack.requirement_strength == "required"
             slot = skills.setdefault(
-                (stack.skill.name, required),
+                (named.name, required),
                 {
-                    "name": stack.skill.name,
-                    "type": "Soft" if kind == "soft" else "Hard",
+                    "name": named.name,
+                    "type": "Soft" if named.kind == "soft" else "Hard",
                     "is_required": required,
                     "years_experience": None,
                 },

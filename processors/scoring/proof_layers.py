@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from processors.lily.model import ProofStack
 from processors.lily.rules import decompose
+from processors.scoring.bridge import bridge
 from processors.scoring.config import ScoringConfig
 from processors.scoring.models import DerivedPosting, Profile
 from processors.scoring.skills import skill_key
@@ -92,7 +93,7 @@ def holds_certification(asked: str, held: list[str]) -> bool:
 def stack_factor(
     stack: ProofStack, proof: CandidateProof, config: ScoringConfig, taxonomy: Taxonomy
 ) -> tuple[float, list[str]]:
-    key = skill_key(stack.skill.name, taxonomy).key if stack.skill else None
+    key = skill_key(bridge(stack.skill, taxonomy).name, taxonomy).key if stack.skill else None
     factor, notes = 1.0, []
     asked_category = stack.track_record.category if stack.track_record else None
     has_record = any(
@@ -132,6 +133,8 @@ def layer_checks(
             checks.append(LayerCheck(req.text, skill_name, factor, "; ".join(notes)))
             if stack.skill is None:
                 continue
-            slot = (skill_key(stack.skill.name, taxonomy).key, stack.requirement_strength == "required")
+            # Keyed as the posting's extracted skill is (`from_posting` bridges it the same way).
+            name = bridge(stack.skill, taxonomy).name
+            slot = (skill_key(name, taxonomy).key, stack.requirement_strength == "required")
             factors[slot] = min(factors.get(slot, 1.0), factor)
     return factors, checks
