@@ -3,8 +3,8 @@
 `fit_matrix` gives the unrounded fit (NaN where the pair is blocked) with the same formulas
 and switches as `score`. Hard skills run as arrays: per-profile skill years and match factors
 over a skill vocabulary, per-posting skill entries, and a credit matrix (1 for the same skill,
-the adjacency factor for a neighbour when that extension is on), processed in chunks so
-memory stays bounded. The injected similarity is a black box: it is called once per distinct
+the adjacency factor for a neighbour when that extension is on; for a requirement with
+alternatives, the best of its skills), processed in chunks so memory stays bounded. The injected similarity is a black box: it is called once per distinct
 pair of texts and cached. Proof-layer factors and custom rules are per pair by nature and are
 computed in loops, only for postings that carry requirements and profiles that have rules.
 """
@@ -30,7 +30,7 @@ from processors.scoring.models import DerivedPosting, Profile
 from processors.scoring.practical import language_score, practical_parts
 from processors.scoring.proof_layers import candidate_proof, layer_checks
 from processors.scoring.similarity import Similarity
-from processors.scoring.skills import held_skills, skill_key
+from processors.scoring.skills import Key, held_skills, skill_key
 from processors.scoring.titles import is_executive, normalize_title, same_occupation
 from processors.taxonomy.model import Taxonomy
 
@@ -60,12 +60,14 @@ class _Entries:
     posting: npt.NDArray[np.int64]
     keys: list[str]
     codes: list[str | None]
+    alternatives: list[list[Key]]
     years: Array
     required: npt.NDArray[np.bool_]
 
 
 def _entries(postings: list[DerivedPosting], taxonomy: Taxonomy) -> _Entries:
     idx, keys, codes, years, req = [], [], [], [], []
+    alternatives: list[list[Key]] = []
     for j, q in enumerate(postings):
         for s in q.extracted_skills:
             if s.type != "Hard":
@@ -74,10 +76,16 @@ def _entries(postings: list[DerivedPosting], taxonomy: Taxonomy) -> _Entries:
             idx.append(j)
             keys.append(k.key)
             codes.append(k.code)
+            alternatives.append([skill_key(a, taxonomy) for a in s.alternatives])
             years.append(np.nan if s.years_experience is None else s.years_experience)
             req.append(s.is_required)
     return _Entries(
-        np.array(idx, dtype=np.int64), keys, codes, np.array(years, dtype=float), np.array(req, dtype=bool)
+        np.array(idx, dtype=np.int64),
+        keys,
+        codes,
+        alternatives,
+        np.array(years, dtype=float),
+        np.array(req, dtype=bool),
     )
 
 
@@ -131,11 +139,16 @@ def _hard_matrix(
         stop = min(n_e, start + CHUNK)
         adj = np.zeros((stop - start, n_v))
         for e in range(start, stop):
-            code = ent.codes[e]
-            if config.adjacency_credit and code:
-                adj[e - start] = adjacency_row(code)
-            if ent.keys[e] in vocab:
-                adj[e - start, vocab[ent.keys[e]]] = 1.0
+            # The skill and its alternatives: the best credit of any (weights are never negative,
+            # so the best per profile skill, then the best over them, is the per-pair maximum).
+            asked = [Key(ent.keys[e], ent.codes[e]), *ent.alternatives[e]]
+            if config.adjacency_credit:
+                for k in asked:
+                    if k.code:
+                        adj[e - start] = np.maximum(adj[e - start], adjacency_row(k.code))
+            for k in asked:
+                if k.key in vocab:
+                    adj[e - start, vocab[k.key]] = 1.0
         job_years = ent.years[start:stop][None, :, None]
         user_years = years[:, None, :]
         with np.errstate(invalid="ignore"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from processors.scoring.evaluation import Evaluation
 from processors.scoring.result import Explanation, ScoreResult
+from processors.scoring.skills import Credit
 from processors.scoring.stretch import matched_target_skills
 from processors.taxonomy.model import Taxonomy
 
@@ -31,18 +32,30 @@ def _fmt_years(value: float | None) -> str:
     return f"{value:g}"
 
 
+def _asked(c: Credit) -> str:
+    """The requirement as the posting puts it: "Go", or "Go or Python" with alternatives."""
+    return " or ".join([c.job_skill.name, *c.job_skill.alternatives])
+
+
+def _met(c: Credit) -> str:
+    """The skill that met the requirement, and the requirement when an alternative met it."""
+    return c.job_skill.name if c.via is None else f"{c.via} (one of {_asked(c)})"
+
+
+def _matched(ev: Evaluation) -> list[str]:
+    return list(dict.fromkeys(_met(c) for c in ev.credits if c.matched is not None and c.adjacency == 1.0))
+
+
 def _skills_lines(ev: Evaluation, strengths: list[str], gaps: list[str]) -> None:
     fit = ev.fit
-    matched = list(
-        dict.fromkeys(c.job_skill.name for c in ev.credits if c.matched is not None and c.adjacency == 1.0)
-    )
+    matched = _matched(ev)
     # Distant neighbours (same domain only) earn a little credit but would only clutter the reasons.
     near = [
-        f"{c.job_skill.name} (via {c.matched.skill.name})"
+        f"{_met(c)} (via {c.matched.skill.name})"
         for c in ev.credits
         if c.matched is not None and NEAR <= c.adjacency < 1.0
     ]
-    missing = [c.job_skill.name for c in ev.credits if c.matched is None and c.job_skill.is_required]
+    missing = [_asked(c) for c in ev.credits if c.matched is None and c.job_skill.is_required]
     hard = fit.components["hard_skills"] if fit else None
     if hard is not None and hard >= 80 and matched:
         strengths.append(
@@ -55,7 +68,7 @@ def _skills_lines(ev: Evaluation, strengths: list[str], gaps: list[str]) -> None
     if near:
         strengths.append(f"Related skills count in part: {', '.join(near[:3])}")
     weak = [
-        c.job_skill.name
+        _met(c)
         for c in ev.credits
         if c.matched is not None
         and c.adjacency == 1.0
@@ -99,9 +112,7 @@ def _summary(ev: Evaluation, result: ScoreResult, strengths: list[str], gaps: li
     if result.needs_review:
         return head + " (no skills extracted from the posting; flagged for review)."
     parts = []
-    matched = list(
-        dict.fromkeys(c.job_skill.name for c in ev.credits if c.matched is not None and c.adjacency == 1.0)
-    )
+    matched = _matched(ev)
     if matched:
         parts.append(f"strong on {', '.join(matched[:2])}")
     if gaps:

@@ -3,8 +3,9 @@
 From the stacks:
 - each stack with a skill becomes an extracted skill, named in the scoring taxonomy by
   `bridge` (a `hybrid-1` stack names ESCO skills): Soft when the bridged skill is soft,
-  required when its requirement strength is "required", years from its experience layer;
-  language skills become `languages_required` instead;
+  required when its requirement strength is "required", years from its experience layer,
+  its alternatives ("Go or Python") bridged the same way; language skills become
+  `languages_required` instead (a language's alternatives are not carried);
 - the posting's years of experience are the largest stated experience (its upper bound
   when a range or "at most" is given);
 - the stacks themselves travel as `requirements`, for proof-layer matching.
@@ -50,13 +51,19 @@ def _years(stack: ProofStack) -> tuple[float, float | None] | None:
     return low * scale, None if upper is None else upper * scale
 
 
+def _alternatives(stack: ProofStack, name: str, taxonomy: Taxonomy) -> tuple[str, ...]:
+    """The stack's other skills of "X or Y", named as its skill is, without repeats of it."""
+    names = (bridge(alt, taxonomy).name for alt in stack.alternatives)
+    return tuple(dict.fromkeys(n for n in names if n != name))
+
+
 def derived_fields(
     posting_id: str | None, content: PostingContent, requirements: list[Decomposition], taxonomy: Taxonomy
 ) -> dict[str, Any]:
     """A posting's content and its requirements' proof stacks as DerivedPosting fields.
 
     Shared by `turing score` on a raw posting and by the matcher on a derivation version."""
-    skills: dict[tuple[str, bool], dict[str, Any]] = {}
+    skills: dict[tuple[str, bool, tuple[str, ...]], dict[str, Any]] = {}
     languages: list[dict[str, Any]] = []
     lo: float | None = None
     hi: float | None = None
@@ -74,13 +81,16 @@ def derived_fields(
                 languages.append({"name": named.name})
                 continue
             required = stack.requirement_strength == "required"
+            alternatives = _alternatives(stack, named.name, taxonomy)
             slot = skills.setdefault(
-                (named.name, required),
+                (named.name, required, alternatives),
                 {
                     "name": named.name,
                     "type": "Soft" if named.kind == "soft" else "Hard",
                     "is_required": required,
                     "years_experience": None,
+                    # Only when there are some: a posting without them has the fields it always had.
+                    **({"alternatives": list(alternatives)} if alternatives else {}),
                 },
             )
             if span is not None:

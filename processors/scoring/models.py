@@ -6,7 +6,7 @@ Every field beyond the issue's list is optional, so a minimal profile or posting
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -172,6 +172,11 @@ class ExtractedSkill(_Model):
     type: SkillType = "Hard"
     is_required: bool = True
     years_experience: float | None = Field(default=None, ge=0)
+    # "Go or Python" is one requirement, met by any of its skills; left out of a dump when
+    # empty, so a posting without alternatives dumps as it did before the field.
+    alternatives: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list, max_length=10, exclude_if=lambda v: not v
+    )
 
 
 class DerivedPosting(_Model):

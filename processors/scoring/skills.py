@@ -11,6 +11,9 @@ Extensions, each a switch in the configuration:
 - recency and evidence (seed 002 §1): a match is scaled by a factor in (0, 1];
 - proof-stack layers: a match is scaled by the requirement's certification / track-record
   factor (see `proof_layers`).
+
+A requirement with alternatives ("Go or Python") is met by any of them: its credit is the
+best over the skill and each alternative, and says which alternative it came from.
 """
 
 from __future__ import annotations
@@ -120,6 +123,7 @@ class Credit:
     weight: float
     matched: Held | None
     adjacency: float  # 1.0 for the same skill, below 1 for a neighbour, 0 when nothing matched
+    via: str | None = None  # the alternative that earned the credit, when not the skill itself
 
 
 def held_skills(
@@ -139,18 +143,22 @@ def held_skills(
 
 
 def credit(job: ExtractedSkill, held: list[Held], taxonomy: Taxonomy, config: ScoringConfig) -> Credit:
+    """The best match for `job` or one of its alternatives; on a tie the skill itself, then the first named."""
     key = skill_key(job.name, taxonomy)
     best = Credit(job, key, 0.0, None, 0.0)
-    for h in held:
-        if h.key.key == key.key:
-            adj = 1.0
-        elif config.adjacency_credit and h.key.code and key.code:
-            adj = taxonomy.adjacency(key.code, h.key.code, config.adjacency_lambda)
-        else:
-            continue
-        weight = adj * proficiency_weight(h.years, job.years_experience) * h.factor
-        if weight > best.weight or (best.matched is None and adj > 0):
-            best = Credit(job, key, weight, h, adj)
+    # The credit keeps the skill's key whichever alternative matched: proof factors are the requirement's.
+    asked = [(None, key), *((name, skill_key(name, taxonomy)) for name in job.alternatives)]
+    for via, want in asked:
+        for h in held:
+            if h.key.key == want.key:
+                adj = 1.0
+            elif config.adjacency_credit and h.key.code and want.code:
+                adj = taxonomy.adjacency(want.code, h.key.code, config.adjacency_lambda)
+            else:
+                continue
+            weight = adj * proficiency_weight(h.years, job.years_experience) * h.factor
+            if weight > best.weight or (best.matched is None and adj > 0):
+                best = Credit(job, key, weight, h, adj, via)
     return best
 
 

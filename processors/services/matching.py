@@ -129,7 +129,8 @@ class MatchingService:
             near = self.ports.index.profiles_near(postings, self.k)
         trigger = {e.posting_id: str(e.meta.event_id) for e in events}
         for q in postings:
-            wanted = l3_of(skill_codes((s.name for s in q.posting.extracted_skills), taxonomy))
+            asked = (n for s in q.posting.extracted_skills for n in (s.name, *s.alternatives))
+            wanted = l3_of(skill_codes(asked, taxonomy))
             semantic = set(near.get(q.posting_id, []))
             pairs = [(p, q) for p in profiles if codes[p.profile_id] & wanted or p.profile_id in semantic]
             found.by_trigger.append((trigger[q.posting_id], pairs))

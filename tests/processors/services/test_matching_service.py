@@ -100,6 +100,17 @@ def test_a_derivation_finds_the_profiles_sharing_its_skill_codes(world: World) -
     assert world.sink.sent == out and world.barrier.waits == 1
 
 
+def test_a_derivation_finds_the_profiles_holding_one_of_a_requirements_alternatives(world: World) -> None:
+    # Kubernetes shares no L3 category with pr-py's skills; its alternative Python does.
+    posting = DerivedPosting(
+        id="job-k8s", title="Platform Engineer",
+        extracted_skills=[ExtractedSkill(name="Kubernetes", alternatives=["Python"])],
+    )  # fmt: skip
+    world.add_posting(PostingVersion("job-k8s", 1, str(uuid.uuid4()), posting))
+    out = world.matcher.handle([_derivation(world.store.postings["job-k8s"])])
+    assert _pairs(out) == {("pr-py", "job-k8s")}
+
+
 def test_a_profile_finds_the_postings_sharing_its_skill_codes(world: World) -> None:
     out = world.matcher.handle([_profile_event(world.store.profiles["pr-py"])])
     assert _pairs(out) == {("pr-py", "job-py")}
