@@ -6,9 +6,12 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from processors.lily.model import Decomposition, Mention, ProofStack, SkillLayer
+from processors.lily.model import CertificationLayer, Decomposition, Mention, ProofStack, SkillLayer
 from processors.scoring.bridge import FLOOR, bridge
+from processors.scoring.config import DEFAULT
+from processors.scoring.evaluation import evaluate
 from processors.scoring.from_posting import derived_fields, derived_posting
+from processors.scoring.similarity import lexical_similarity
 from processors.taxonomy.model import Skill, Taxonomy
 from schemas.models import PostingContent
 
@@ -127,3 +130,14 @@ def test_bridging_never_changes_stacks_from_the_scoring_taxonomy(
     )  # fmt: skip
     assert fields["languages_required"] == languages
     assert fields["extracted_skills"] == expected
+
+
+def test_a_proof_layer_scales_the_bridged_skill_it_belongs_to() -> None:
+    python = layer("Python (computer programming)", uri=ESCO + "python")
+    cert = CertificationLayer(name="PCAP", kind="certificate", confidence=0.9)
+    stack = ProofStack(skill=python, certification=cert, parse_confidence=0.9)
+    q = derived_posting("q", CONTENT, [Decomposition(text="PCAP", proof_stacks=[stack])], None, TAXONOMY)
+    p = profile(skills=[{"name": "Python", "proficiency": "Expert"}])
+    ev = evaluate(p, q, DEFAULT, lexical_similarity, TAXONOMY)
+    (credit,) = ev.credits
+    assert ev.proof_factors[(credit.key.key, True)] == DEFAULT.missing_certification < 1
