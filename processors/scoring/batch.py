@@ -27,7 +27,7 @@ from processors.scoring.fit import (
     weights_for,
 )
 from processors.scoring.models import DerivedPosting, Profile
-from processors.scoring.practical import language_score, practical_parts
+from processors.scoring.practical import language_score, practical_parts, spoken
 from processors.scoring.proof_layers import candidate_proof, layer_checks
 from processors.scoring.similarity import Similarity
 from processors.scoring.skills import Key, held_skills, skill_key
@@ -234,7 +234,7 @@ def _blocked(
         for j, q in enumerate(postings):
             if q.languages_required:
                 blocked[:, j] |= np.array(
-                    [bool(language_score(p.languages, q.languages_required)[1]) for p in profiles]
+                    [bool(language_score(spoken(p), q.languages_required)[1]) for p in profiles]
                 )
     if config.gate_compensation or config.gate_location:
         for i, p in enumerate(profiles):

@@ -57,6 +57,26 @@ def _alternatives(stack: ProofStack, name: str, taxonomy: Taxonomy) -> tuple[str
     return tuple(dict.fromkeys(n for n in names if n != name))
 
 
+# The words Lily keeps as a language's level, on the CEFR ladder the scorer compares: a
+# working command of the language is C1, an everyday one B1 (CEFR's own descriptors).
+_LEVEL_WORDS = {
+    "native": "native", "mother tongue": "native", "bilingual": "native",
+    "fluent": "C1", "fluency": "C1", "business level": "C1", "business-level": "C1",
+    "professional level": "C1", "professional-level": "C1", "advanced": "C1",
+    "conversational": "B1", "intermediate": "B1", "basic": "A2",
+}  # fmt: skip
+
+
+def cefr_level(level: str | None) -> str | None:
+    """A language requirement's level as CEFR A1-C2 or native; None when none is given or known."""
+    if not level:
+        return None
+    word = " ".join(level.casefold().split())
+    if len(word) == 2 and word[0] in "abc" and word[1] in "12":
+        return word.upper()
+    return _LEVEL_WORDS.get(word)
+
+
 def derived_fields(
     posting_id: str | None, content: PostingContent, requirements: list[Decomposition], taxonomy: Taxonomy
 ) -> dict[str, Any]:
@@ -78,7 +98,8 @@ def derived_fields(
                 continue
             named = bridge(stack.skill, taxonomy)
             if named.kind == "language":
-                languages.append({"name": named.name})
+                level = cefr_level(stack.skill.level)
+                languages.append({"name": named.name, **({"level": level} if level else {})})
                 continue
             required = stack.requirement_strength == "required"
             alternatives = _alternatives(stack, named.name, taxonomy)

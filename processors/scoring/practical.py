@@ -82,6 +82,14 @@ def _lang_key(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
+def spoken(profile: Profile) -> list[Language]:
+    """The profile's languages, and the skills it lists that are languages by name ("French"
+    among the skills speaks French, at no stated level)."""
+    named = {_lang_key(x.name) for x in profile.languages}
+    extra = [Language(name=s.name) for s in profile.skills if _lang_key(s.name) not in named]
+    return [*profile.languages, *extra]
+
+
 def language_score(spoken: list[Language], required: list[Language]) -> tuple[float, list[str]]:
     """Share of required languages spoken at the level asked (no level on either side counts as met)."""
     if not required:
@@ -181,7 +189,7 @@ def practical_parts(profile: Profile, posting: DerivedPosting, config: ScoringCo
         availability = UNKNOWN
     else:
         availability = availability_overlap(profile.availability, posting.required_availability)
-    language, missing = language_score(profile.languages, posting.languages_required)
+    language, missing = language_score(spoken(profile), posting.languages_required)
     if missing and config.gate_language:
         fails.append(f"Required language missing: {', '.join(missing)}")
     work_auth, auth_fail = work_auth_score(

@@ -86,7 +86,10 @@ def test_an_unknown_language_with_a_level_is_a_language() -> None:
     named = bridge(layer("Klingon", level="C1"), TAXONOMY)
     assert named.skill is None and named.kind == "language"
     fields = derived_fields("q", CONTENT, stacks(layer("Klingon", level="C1")), TAXONOMY)
-    assert fields["languages_required"] == [{"name": "Klingon"}] and not fields["extracted_skills"]
+    assert (
+        fields["languages_required"] == [{"name": "Klingon", "level": "C1"}]
+        and not fields["extracted_skills"]
+    )
 
 
 def test_a_profile_with_python_is_credited_for_an_esco_python_requirement() -> None:
