@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import pairwise
 
 from pydantic import BaseModel, ConfigDict
 
@@ -39,7 +40,7 @@ THRESHOLD = 0.2  # tuned on 300 SkillSpan train sentences (span F1, see span_eva
 MAX_LINKS = 8
 _OR = re.compile(r"^\s*(?:,\s*)?(?:or|/|and/or)\s*$", re.IGNORECASE)
 _LIST_COMMA = re.compile(r"^\s*,\s*$")
-_LIST_ENDS_IN_OR = re.compile(r"^(?:(?!\band\b)[^;.])*?\bor\b", re.IGNORECASE)
+_OR_NEXT = re.compile(r"\s*,?\s*(?:or|and/or)\s+\w", re.IGNORECASE)
 _LEVEL = re.compile(
     r"\b(?P<cefr>[ABC][12])\b|\b(?P<word>native|mother tongue|bilingual|fluent|fluency|business[- ]level|"
     r"professional[- ]level|conversational|basic|intermediate|advanced)\b",
@@ -217,6 +218,7 @@ def _dedupe(stacks: list[HybridStack]) -> list[HybridStack]:
 
 def _alternatives(text: str, stacks: list[HybridStack]) -> list[HybridStack]:
     """Skills joined by "or" ("Go or Python") become one requirement: the first, with alternatives."""
+    spans = sorted({(m.start, m.end) for s in stacks if s.skill is not None and (m := s.skill.mention)})
     out: list[HybridStack] = []
     for s in stacks:
         prev = out[-1] if out else None
@@ -232,7 +234,7 @@ def _alternatives(text: str, stacks: list[HybridStack]) -> list[HybridStack]:
             and s.certification is None
             and prev.certification is None
             and last.mention.end <= mention.start
-            and _joined_by_or(text, last.mention.end, mention.start)
+            and _joined_by_or(text, spans, last.mention.end, mention.start)
         ):
             assert s.skill is not None
             out[-1] = prev.model_copy(update={"alternatives": [*prev.alternatives, s.skill, *s.alternatives]})
@@ -241,12 +243,23 @@ def _alternatives(text: str, stacks: list[HybridStack]) -> list[HybridStack]:
     return out
 
 
-def _joined_by_or(text: str, end: int, start: int) -> bool:
-    """ "Go or Python", "Go/Python"; a comma too when the list goes on to an "or" ("SRE, DevOps or ...")."""
-    between = text[end:start]
-    return bool(_OR.match(between)) or bool(
-        _LIST_COMMA.match(between) and _LIST_ENDS_IN_OR.match(text[start:])
-    )
+def _joined_by_or(text: str, spans: list[tuple[int, int]], end: int, start: int) -> bool:
+    """ "Go or Python", "Go/Python"; a comma too when the list of skills it separates goes on,
+    comma by comma, to an "or" between two of them ("SRE, DevOps or Platform"), so a list that
+    moves on to other words ("Kafka, Terraform, experience in retail or e-commerce") is not."""
+    if _OR.match(text[end:start]):
+        return True
+    if not _LIST_COMMA.match(text[end:start]):
+        return False
+    later = [sp for sp in spans if sp[0] >= start]
+    for (_, a_end), (b_start, _) in pairwise(later):
+        between = text[a_end:b_start]
+        if _OR.match(between):
+            return True
+        if not _LIST_COMMA.match(between):
+            return False
+    # the list's last skill is followed by "or" and words the linker did not name
+    return bool(later) and bool(_OR_NEXT.match(text, later[-1][1]))
 
 
 def _overlaps(span: tuple[int, int], mention: LinkMention) -> bool:

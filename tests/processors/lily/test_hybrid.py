@@ -78,3 +78,19 @@ def test_a_batch_gives_what_single_lines_give(linker):
         [s.skill.name for s in b if s.skill] for b in single
     ]
     assert batch[1][0].skill is not None and batch[1][0].skill.name == "manage staff"
+
+
+def test_a_comma_list_is_alternatives_only_when_its_skills_run_to_an_or(linker):
+    (listed,) = [s for s in decompose("Experience with Java, Kotlin or Scala", linker) if s.skill]
+    names = [listed.skill.name, *(a.name for a in listed.alternatives)]  # type: ignore[union-attr]
+    assert len(names) == 3 and names[0].startswith("Java")
+    stacks = decompose("Nice to have: Kafka, Terraform, experience in retail or e-commerce", linker)
+    by_name = {s.skill.name: s for s in stacks if s.skill is not None}
+    kafka = next(s for n, s in by_name.items() if n.startswith("Apache Kafka") or n == "Kafka")
+    assert not any("Terraform" in a.name for a in kafka.alternatives)
+
+
+def test_a_list_of_skills_ending_in_or_and_other_words_is_still_one_choice(linker):
+    (first, *_) = [s for s in decompose("SRE, DevOps or Platform Engineering background", linker) if s.skill]
+    assert [a.name for a in first.alternatives] == ["DevOps"]
+    assert all(not s.alternatives for s in decompose("Python, SQL and Excel", linker))
