@@ -69,9 +69,9 @@ def test_every_layer_and_class_is_present(lines):
 # industries); rules-1 keeps reading them as it always did, hence its lower E and T floors.
 _RULES_FLOORS = {
     "skill": (0.95, 0.62),
-    "experience": (0.9, 0.82),
+    "experience": (0.9, 0.78),
     "certification": (0.95, 0.95),
-    "track_record": (0.9, 0.88),
+    "track_record": (0.83, 0.8),
     "flag:NEEDS_CONTEXT": (0.8, 0.8),
 }
 FLOORS = {"rules-1": _RULES_FLOORS, "rules-broad": _RULES_FLOORS}
@@ -92,7 +92,7 @@ def test_quality_floors_with_the_sample_taxonomy(lines, ruleset):
 def test_quality_floors_with_the_builtin_taxonomy(lines):
     tax = builtin()
     report = evaluate(lines, lambda text: decompose(text, tax), tax)
-    assert report.score("experience").recall >= 0.82  # see _RULES_FLOORS
+    assert report.score("experience").recall >= 0.78  # see _RULES_FLOORS
     assert report.score("certification").recall >= 0.9
     assert report.score("skill").precision >= 0.5
 
