@@ -2,6 +2,8 @@
 the linker's, see hybrid.py). Each step takes the line and its stacks and returns stacks:
 
 - durations: the wider reader's ("ten-plus years", "two decades", "a year and a half");
+  a rate ("$750K a year"), a streak ("two years running") or the span an outcome held over
+  ("zero incidents over 3 years") is no experience;
 - outcomes: the wider reader's ("serving 10M monthly active users", "from 10 days to 4");
 - stakes: an employer by kind ("at a bank") or client work ("as a freelancer") makes T
   beside the E a duration gives; a side project, internship or coursework makes its outcome
@@ -23,7 +25,7 @@ from processors.lily import durations, outcomes, stakes
 from processors.lily.durations import Duration
 from processors.lily.model import ExperienceLayer, ProofStack, SkillLayer, TrackRecordLayer
 from processors.lily.outcomes import Outcome
-from processors.lily.wide_durations import find_wide_durations
+from processors.lily.wide_durations import find_wide_durations, is_period
 from processors.lily.wide_outcomes import find_wide_outcomes
 from processors.linking.linker import Linker
 
@@ -52,6 +54,7 @@ def refine(text: str, stacks: list[ProofStack], linker: Linker) -> list[ProofSta
     stacks = _credentials_inside_words(text, stacks)
     stacks = _durations(text, stacks)
     stacks = _outcomes(text, stacks)
+    stacks = _periods(text, stacks)
     stacks = _verb_read_as_skill(text, stacks)
     stacks = _capabilities(text, stacks, linker)
     stacks = _industry(text, stacks)
@@ -98,6 +101,21 @@ def _durations(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
             if e is not None and _same(e, p) and id(p) in replaced:
                 s = s.model_copy(update={"experience": _experience(replaced[id(p)])})
                 break
+        out.append(s)
+    return out
+
+
+def _periods(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
+    ends = [o.end for o in find_wide_outcomes(text)]
+    found = [*durations.find_durations(text), *find_wide_durations(text)]
+    periods = [d for d in found if is_period(text, d, any(e <= d.start for e in ends))]
+    if not periods:
+        return stacks
+    out = []
+    for s in stacks:
+        e = s.experience
+        if e is not None and any(_same(e, d) for d in periods):
+            s = s.model_copy(update={"experience": None, "context_ambiguous": False})
         out.append(s)
     return out
 

@@ -1,5 +1,8 @@
 """Durations `rules-1` does not read, for `hybrid-1`: "ten-plus years", "two decades",
-"five (5) years", "10 or more years", "twenty-four months", "a year and a half".
+"five (5) years", "10 or more years", "twenty-four months", "a year and a half", "a dozen years".
+
+It also says which durations are no experience at all: a rate ("$750K a year") or the period
+an outcome was kept up over ("two years running", "zero incidents over 3 years").
 
 `rules-1` keeps its own reader (durations.py) so its output never changes; `hybrid-1` asks
 this one only for lines where that reader found nothing.
@@ -27,6 +30,7 @@ _WIDE = re.compile(
     rf"(?<![\w$€£])(?:(?P<ge>{_AT_LEAST})\s+|(?P<about>{_ABOUT})\s+)?"
     rf"(?:(?P<half>(?:a|one)\s+(?:year|yr)\s+and\s+a\s+half|(?:one\s+and\s+a\s+half|1\s+and\s+a\s+half)\s+years?)"
     rf"|(?P<decade>(?:a|one)\s+decade)(?P<dplus>[- ]?(?:plus|\+))?"
+    rf"|(?P<dozen>(?:half\s+)?(?:a|one)\s+dozen)\s+(?P<dunit>years?|yrs?|months?)(?:'s|')?"
     rf"|(?P<lo>{_NUM})(?:\s*\(\s*\d+(?:\.\d+)?\s*\))?"
     rf"(?:\s*(?:-|\u2013|to)\s*(?P<hi>{_NUM})(?:\s*\(\s*\d+(?:\.\d+)?\s*\))?)?"
     rf"(?P<plus>\s*\+|[- ]plus|\s+or\s+more)?[\s-]*{_UNIT}(?P<plus2>\s*\+|\s+plus|\s+or\s+more)?)",
@@ -68,6 +72,9 @@ def _build(text: str, m: re.Match[str]) -> Duration | None:
         plus = False
     elif m.group("decade"):
         value, in_words, plus = 10.0, True, bool(m.group("dplus"))
+    elif m.group("dozen"):
+        value, in_words, plus = (6.0 if m.group("dozen").lower().startswith("half") else 12.0), True, False
+        unit = "months" if m.group("dunit").lower().startswith("mo") else "years"
     else:
         lo = number(m.group("lo"))
         if lo is None:
@@ -91,3 +98,36 @@ def _build(text: str, m: re.Match[str]) -> Duration | None:
     else:
         op, value_max = "==", None
     return Duration(value, value_max, unit, op, qualifier(text, m.end()), m.start(), m.end(), in_words)
+
+
+# "$750K a year", "40 hours per week": the duration is what a figure is counted over.
+_RATE_BEFORE = re.compile(
+    r"(?:[$€£]\s*\d[\d,.]*\s*(?:[kmb]n?|million|billion|thousand)?|\d[\d,.]*\s*(?:[kmb]|million|billion|thousand|%|usd|eur|gbp))\s*$",
+    re.IGNORECASE,
+)
+_RATE_WORD = re.compile(r"(?:\bper|\beach|\bevery|/)\s*$", re.IGNORECASE)
+# "two years running", "three years in a row": a streak, not time in the job.
+# "two years running a bakery" is time in a job: only a clause-ending "running" is a streak.
+_STREAK_AFTER = re.compile(
+    r"^\s*(?:(?:running|straight)\s*(?:$|[,.;)]|\b(?:and|but)\b)|in\s+a\s+row\b|consecutively\b)",
+    re.IGNORECASE,
+)
+# "zero incidents over 3 years": the span an outcome held over, said after the outcome.
+_SPAN_BEFORE = re.compile(
+    r"\b(?:over|across|during|throughout|within)\s+(?:the\s+)?(?:(?:past|last)\s+)?$", re.IGNORECASE
+)
+
+
+def is_period(text: str, d: Duration, after_outcome: bool) -> bool:
+    """A duration that is no experience: a rate, a streak, or (`after_outcome`: an outcome
+    is read before it) the span an outcome held over."""
+    before, after = text[: d.start], text[d.end :]
+    raw = text[d.start : d.end].lower()
+    if _STREAK_AFTER.match(after) or _RATE_WORD.search(before):
+        return True
+    if raw.startswith(("a ", "an ", "one ")) and _RATE_BEFORE.search(before):
+        return True
+    spanned = raw.startswith(("over", "across", "during", "throughout", "within")) or _SPAN_BEFORE.search(
+        before
+    )
+    return bool(after_outcome and spanned and not re.match(r"^\s*(?:of|'|experience)", after, re.IGNORECASE))
