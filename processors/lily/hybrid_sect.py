@@ -128,15 +128,21 @@ def _track(o: Outcome, context: str | None) -> TrackRecordLayer:
 
 
 def _outcomes(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
-    plain = {(o.start, o.end) for o in outcomes.find_outcomes(text)}
-    extra = [o for o in find_wide_outcomes(text) if (o.start, o.end) not in plain]
+    read = outcomes.find_outcomes(text)
+    wide = find_wide_outcomes(text)
+    plain = {(o.start, o.end) for o in read}
+    extra = [o for o in wide if (o.start, o.end) not in plain]
     if not extra:
         return stacks
     o = extra[0]
+    # rules-1 outcomes the wider reading replaced ("team ... 20" read as scale inside "from 4 to 20").
+    dropped = {
+        (p.category, p.value) for p in read if (p.start, p.end) not in {(w.start, w.end) for w in wide}
+    }
     out = []
     for s in stacks:
         t = s.track_record
-        if t is None or t.value is None:
+        if t is None or t.value is None or (t.category, t.value) in dropped:
             s = s.model_copy(
                 update={"track_record": _track(o, t.context if t else None), "context_ambiguous": False}
             )

@@ -20,8 +20,8 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
 _UNITS = {w: n for w, n in WORD_NUMBERS.items() if isinstance(n, int) and 1 <= n <= 9 and " " not in w}
 _UNITS = {w: n for w, n in _UNITS.items() if w not in {"a", "an"}}
 _COMPOUND = rf"(?:{'|'.join(_TENS)})[- ](?:{'|'.join(_UNITS)})"
-_WORDS = "|".join(sorted((re.escape(w) for w in WORD_NUMBERS if w not in {"a", "an"}), key=len, reverse=True))
-_NUM = rf"(?:\d+(?:\.\d+)?|{_COMPOUND}|{_WORDS})"
+WORDS = "|".join(sorted((re.escape(w) for w in WORD_NUMBERS if w not in {"a", "an"}), key=len, reverse=True))
+_NUM = rf"(?:\d+(?:\.\d+)?|{_COMPOUND}|{WORDS})"
 _UNIT = r"(?P<unit>years?|yrs?|months?|mos?|decades?)(?:'s|')?"
 _AT_LEAST = r"at\s+least|a\s+minimum\s+of|minimum(?:\s+of)?|over|more\s+than|upwards\s+of|well\s+over"
 _ABOUT = r"around|about|approximately|roughly|nearly|almost|close\s+to"

@@ -4,7 +4,9 @@
   "2,000+ independent retailers";
 - efficiency as a before and after: "cut month-end close from 10 days to 4", "from 3 hours
   to 20 minutes" (the value is the share of time saved, in %);
-- growth as a team or a base grown "from 3 to 12".
+- growth as a team or a base grown "from 3 to 12";
+- a figure with a multiplier counts whatever plural noun follows ("4 million monthly shoppers");
+- before and after in words or milliseconds ("from six weeks to 10 days", "from 800 ms to 120 ms").
 
 `rules-1`'s own reader (outcomes.py) stays as it is.
 """
@@ -15,6 +17,8 @@ import re
 
 from processors.lily.outcomes import _MULT, Outcome, find_outcomes
 from processors.lily.spans import DisjointSpans
+from processors.lily.wide_durations import WORDS as _WORDS
+from processors.lily.wide_durations import number
 
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _MULT_RX = r"(?:thousand|million|billion|bn|mn|mm|[kmb])\b"
@@ -23,19 +27,31 @@ _NOUNS = (
     r"merchants|retailers|businesses|sellers|buyers|patients|students|learners|employees|staff|people|"
     r"stores|sites|branches|locations|restaurants|hotels|beds|covers|websites|apps|applications|"
     r"servers|nodes|devices|orders|shipments|parcels|pallets|vehicles|accounts|tickets|calls|cases|"
-    r"projects|products|markets|countries|engineers|developers|reports|volunteers"
+    r"projects|products|markets|countries|engineers|developers|reports|volunteers|shoppers|guests|passengers|"
+    r"readers|viewers|listeners|players|contributors|stars|followers|tenants|residents|households|homes|"
+    r"partners|suppliers|vendors|agents|reps|outlets|warehouses|plants|schools|donors|sessions|messages|"
+    r"records|claims|invoices|loans|policies|contracts|installations|properties|flights|routes|trucks"
 )
+# With a multiplier ("4 million monthly shoppers", "10K stars") any plural noun names what was counted.
+_COUNTED = re.compile(
+    rf"\b(?P<num>{_NUMBER})\s*(?P<mult>{_MULT_RX})\+?\s+(?:[a-z][\w-]*\s+){{0,2}}?(?P<noun>[a-z][\w-]*[a-rt-z]s)\b",
+    re.IGNORECASE,
+)
+_NOT_COUNTED = {"years", "months", "weeks", "days", "hours", "dollars", "euros", "pounds", "sales", "assets"}
 _SCALE = re.compile(
     rf"\b(?P<num>{_NUMBER})\s*(?P<mult>{_MULT_RX})?\+?\s+(?:[a-z][\w-]*\s+){{0,3}}?(?P<noun>{_NOUNS})\b",
     re.IGNORECASE,
 )
 _TIME_UNITS = {
-    "second": 1 / 60, "sec": 1 / 60, "minute": 1.0, "min": 1.0, "hour": 60.0, "hr": 60.0,
+    "millisecond": 1 / 60000, "ms": 1 / 60000, "second": 1 / 60, "sec": 1 / 60, "s": 1 / 60,
+    "minute": 1.0, "min": 1.0, "hour": 60.0, "hr": 60.0,
     "day": 1440.0, "week": 10080.0, "month": 43200.0,
 }  # fmt: skip
-_TIME = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)"
+_TIME = r"(?:milliseconds?|ms|seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\b"
+# "from six weeks to 10 days": a before-and-after in words too.
+_AMOUNT = rf"(?:{_NUMBER}|{_WORDS})"
 _FROM_TO = re.compile(
-    rf"\bfrom\s+(?P<a>{_NUMBER})\s*(?P<ua>{_TIME})?\s+(?:down\s+)?to\s+(?P<b>{_NUMBER})\s*(?P<ub>{_TIME})?",
+    rf"\bfrom\s+(?P<a>{_AMOUNT})\s*(?P<ua>{_TIME})?\s+(?:down\s+)?to\s+(?:just\s+|only\s+|under\s+)?(?P<b>{_AMOUNT})\s*(?P<ub>{_TIME})?",
     re.IGNORECASE,
 )
 _GROWTH = re.compile(
@@ -46,11 +62,13 @@ _GROWTH = re.compile(
 
 
 def _value(num: str) -> float:
-    return float(num.replace(",", ""))
+    spelled = number(num) if not num[:1].isdigit() else None
+    return spelled if spelled is not None else float(num.replace(",", ""))
 
 
 def _minutes(unit: str | None) -> float:
-    key = (unit or "").lower().rstrip("s")
+    key = (unit or "").lower()
+    key = key if key in _TIME_UNITS else key.rstrip("s")
     return _TIME_UNITS.get(key, 1.0)
 
 
@@ -90,4 +108,10 @@ def find_wide_outcomes(text: str) -> list[Outcome]:
     for m in _SCALE.finditer(text):
         value = _value(m.group("num")) * _MULT.get((m.group("mult") or "").lower(), 1.0)
         add(Outcome("scale", value, m.group("noun").lower(), m.start(), m.end()))
+    for m in _COUNTED.finditer(text):
+        if m.group("noun").lower() not in _NOT_COUNTED and not text[: m.start()].rstrip().endswith(
+            ("$", "€", "£")
+        ):
+            value = _value(m.group("num")) * _MULT.get(m.group("mult").lower(), 1.0)
+            add(Outcome("scale", value, m.group("noun").lower(), m.start(), m.end()))
     return sorted([*found, *extra], key=lambda o: o.start)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from processors.lily.wide_durations import find_wide_durations, is_period
+from processors.lily.wide_outcomes import find_wide_outcomes
 
 
 @pytest.mark.parametrize(
@@ -38,3 +39,23 @@ def test_rates_streaks_and_spans_are_no_experience(text: str, after_outcome: boo
 def test_durations_of_experience_stay(text: str) -> None:
     (d,) = find_wide_durations(text)
     assert not is_period(text, d, after_outcome=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "value", "unit"),
+    [
+        ("Reached 3 million weekly listeners", "scale", 3_000_000, "listeners"),
+        ("A repo with 12K stars", "scale", 12_000, "stars"),
+        ("Hosted 400 guests a night", "scale", 400, "guests"),
+        ("Brought onboarding from three weeks to 5 days", "efficiency", 76.2, "% less time"),
+        ("Took p99 latency from 900 ms to 90 ms", "efficiency", 90.0, "% less time"),
+        ("Grew the clinic roster from 5 to 30 nurses", "growth", 30, None),
+    ],
+)
+def test_wide_outcomes(text: str, category: str, value: float, unit: str | None) -> None:
+    (o,) = find_wide_outcomes(text)
+    assert (o.category, round(o.value or 0, 1), o.unit) == (category, value, unit)
+
+
+def test_a_money_figure_with_a_multiplier_is_not_a_count() -> None:
+    assert [o.category for o in find_wide_outcomes("Managed $5M budgets")] != ["scale"]
