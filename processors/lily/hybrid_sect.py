@@ -151,7 +151,7 @@ def _outcomes(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
 
 
 def _stakes(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
-    setting = stakes.employer(text) or stakes.client_work(text)
+    setting = stakes.employer(text) or stakes.client_work(text) or stakes.live_systems(text)
     named = any(s.track_record is not None and s.track_record.context for s in stacks)
     casual = stakes.no_stakes(text)
     if casual is not None and setting is None and not named:

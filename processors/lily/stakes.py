@@ -3,6 +3,7 @@
 - an employer named by its kind ("at a bank", "for a law firm") is professional context,
   as a named one ("at JPMorgan") already is for `rules-1`;
 - client work is stakes: "for small-business clients", "as a freelancer", "contract work";
+- live systems are stakes: "production experience", "client-facing", "revenue-generating";
 - a setting without stakes makes an outcome E, not T: a side project, a personal or
   university project, an internship, a hackathon, open-source or volunteer work;
 - "N years in investment banking" names an industry, not a skill: the years are E and the
@@ -28,6 +29,11 @@ _CLIENTS = re.compile(
     r"for\s+(?:[\w-]+\s+){0,2}clients|client\s+(?:work|projects?|engagements?)|paying\s+customers)\b",
     re.IGNORECASE,
 )
+_LIVE = re.compile(
+    r"\b(?:production\s+(?:experience|systems?|environments?|workloads?|services?|code|databases?|clusters?)|"
+    r"in\s+production|(?:client|customer)[- ]facing|revenue[- ]generating|mission[- ]critical|live\s+systems?)\b",
+    re.IGNORECASE,
+)
 _NO_STAKES = re.compile(
     r"\b(?:side[- ]projects?|personal\s+projects?|pet\s+projects?|hobby(?:ist)?\s*(?:projects?)?|"
     r"(?:university|academic|school|class|course|student|capstone|lab|thesis)\s+projects?|coursework|"
@@ -43,11 +49,13 @@ _INDUSTRIES = (
     r"aerospace|defen[cs]e|construction|manufacturing|oil\s+and\s+gas|energy|utilities|mining|real\s+estate|"
     r"aviation|shipping|media|publishing|advertising|gaming|FMCG|CPG|consumer\s+goods|fashion|luxury|"
     r"the\s+public\s+sector|public\s+sector|government|higher\s+education|non-?profits?|charities|"
-    r"professional\s+services|management\s+consulting|food\s+service|travel"
+    r"professional\s+services|management\s+consulting|food\s+service|travel|pharmaceuticals?|chemicals?|"
+    r"agriculture|tourism|semiconductors?|commercial\s+aviation"
 )
 _INDUSTRY = re.compile(
     r"\b(?:years?|yrs?|months?|decades?)(?:'s|')?\s+(?:of\s+)?(?:(?:[\w-]+\s+){0,2}experience\s+|work(?:ing)?\s+)?"
-    rf"(?:in|within|across)\s+(?:the\s+)?(?P<industry>{_INDUSTRIES})(?:\s+(?:industry|sector|space))?\b"
+    rf"(?:in|within|across)\s+(?:the\s+)?(?P<industry>{_INDUSTRIES}|[a-z]+(?:\s+[a-z]+)?(?=\s+(?:industry|sector)\b))"
+    r"(?:\s+(?:industry|sector|space))?\b"
     r"(?!\s+(?:software|systems?|technology|analytics|operations|regulation|law|compliance|products?))",
     re.IGNORECASE,
 )
@@ -78,6 +86,11 @@ def client_work(text: str) -> Setting | None:
         return None
     label = "freelance" if m.group(0).lower().startswith("freelanc") else " ".join(m.group(0).lower().split())
     return Setting(label, m.start(), m.end())
+
+
+def live_systems(text: str) -> Setting | None:
+    m = _LIVE.search(text)
+    return Setting(" ".join(m.group(0).lower().split()), m.start(), m.end()) if m else None
 
 
 def no_stakes(text: str) -> Setting | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from processors.lily import stakes
 from processors.lily.wide_durations import find_wide_durations, is_period
 from processors.lily.wide_outcomes import find_wide_outcomes
 
@@ -59,3 +60,33 @@ def test_wide_outcomes(text: str, category: str, value: float, unit: str | None)
 
 def test_a_money_figure_with_a_multiplier_is_not_a_count() -> None:
     assert [o.category for o in find_wide_outcomes("Managed $5M budgets")] != ["scale"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3 years of production experience with Kafka",
+        "Ran Redis in production",
+        "Client-facing analytics work",
+    ],
+)
+def test_live_systems_are_stakes(text: str) -> None:
+    assert stakes.live_systems(text) is not None
+
+
+def test_a_production_line_or_a_lab_is_no_live_system() -> None:
+    assert stakes.live_systems("Production planning skills") is None
+    assert stakes.live_systems("Lab work on test rigs") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "industry"),
+    [
+        ("Over 6 years in the semiconductor industry", "semiconductor"),
+        ("12 years in the chemicals sector", "chemicals"),
+        ("Twenty years in commercial aviation", "commercial aviation"),
+    ],
+)
+def test_industries_by_name_or_by_the_word_industry(text: str, industry: str) -> None:
+    where = stakes.industry(text)
+    assert where is not None and where.text == industry
