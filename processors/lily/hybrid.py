@@ -5,7 +5,8 @@ For one line:
   taxonomy it is given;
 - the linker links it (ESCO by default); links at least `THRESHOLD` (calibrated) are taken
   best first, one per mention (a mention overlapping a better one's is dropped), and never
-  inside a credential's name ("Certified ScrumMaster" is C, not a skill to link);
+  inside a credential's name ("Certified ScrumMaster" is C, not a skill to link), nor on a
+  word that only names the paper ("licences", "certification");
 - skills whose mentions are joined by "or" / "/" ("Go or Python") are one requirement
   with alternatives: the first mentioned is the skill, the others `alternatives`;
 - each requirement takes its E/T/strength from the `rules-1` stack that names the same
@@ -46,6 +47,12 @@ _LEVEL = re.compile(
     r"professional[- ]level|conversational|basic|intermediate|advanced)\b",
     re.IGNORECASE,
 )
+# A mention that is only the paper a credential is printed on ("Series 7 licences") names no skill.
+_PAPER = re.compile(
+    r"^(?:(?:licen[cs]es?|certificat(?:es?|ions?)|degrees?|diplomas?|qualifications?|cards?|"
+    r"permits?|badges?|credentials?)\s*)+$",
+    re.IGNORECASE,
+)
 _LEVEL_WINDOW = 40  # characters either side of the language's mention
 
 
@@ -74,7 +81,7 @@ def _chosen(text: str, links: list[LinkedSkill], base: list[ProofStack]) -> list
         m = link.mention
         if link.score < THRESHOLD or any(m.start < e and s < m.end for s, e in taken):
             continue
-        if any(m.text.casefold() in name for name in credentials):
+        if any(m.text.casefold() in name for name in credentials) or _PAPER.match(m.text.strip()):
             continue
         taken.append((m.start, m.end))
         chosen.append(link)

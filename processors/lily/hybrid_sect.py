@@ -14,7 +14,10 @@ the linker's, see hybrid.py). Each step takes the line and its stacks and return
   names, each with the duration (seed 000's technical-debt case: S with a duration, not E);
 - "experience operating systems with 99.99% availability": a verb the linker read as part
   of a skill's name ("operating systems") is no skill when an outcome follows it;
-- a credential's name read inside a longer word ("Master" in "ScrumMaster") is no credential.
+- a credential's name read inside a longer word ("Master" in "ScrumMaster") is no credential;
+  one read without the title words before it ("Professional", "Certified") takes them back;
+- a strength cue after a parenthetical aside ("Welding (MIG/TIG) preferred") is the whole
+  requirement's, not only the aside's.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import re
 
 from processors.lily import durations, outcomes, stakes
+from processors.lily import strength as strengths
 from processors.lily.durations import Duration
 from processors.lily.model import ExperienceLayer, ProofStack, SkillLayer, TrackRecordLayer
 from processors.lily.outcomes import Outcome
@@ -52,6 +56,8 @@ _EXPERIENCE_VERB = re.compile(r"\b(?:experience[ds]?|background)\s+(?:in\s+)?$",
 
 def refine(text: str, stacks: list[ProofStack], linker: Linker) -> list[ProofStack]:
     stacks = _credentials_inside_words(text, stacks)
+    stacks = _credential_titles(text, stacks)
+    stacks = _aside_strength(text, stacks)
     stacks = _durations(text, stacks)
     stacks = _outcomes(text, stacks)
     stacks = _periods(text, stacks)
@@ -274,3 +280,51 @@ def _credentials_inside_words(text: str, stacks: list[ProofStack]) -> list[Proof
             continue  # "ScrumMaster" holds no Master's degree
         out.append(s)
     return out
+
+
+_TITLE_WORDS = (
+    r"Professional|Certified|Chartered|Registered|Licensed|Associate|Advanced|Senior|Expert|Master|"
+    r"Foundation|Practitioner|Accredited"
+)
+_TITLES_BEFORE = re.compile(rf"(?:\b(?:{_TITLE_WORDS})\s+)+$")
+
+
+def _credential_titles(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
+    """ "Professional Scrum Master certification": the title words are part of the name."""
+    out = []
+    for s in stacks:
+        c = s.certification
+        at = text.find(c.name) if c is not None else -1
+        m = _TITLES_BEFORE.search(text[:at]) if at > 0 else None
+        if c is not None and m is not None:
+            s = s.model_copy(
+                update={"certification": c.model_copy(update={"name": (m.group(0) + c.name)[:200]})}
+            )
+        out.append(s)
+    return out
+
+
+_ASIDE_THEN_CUE = re.compile(r"^(?P<head>[^()]*)\([^()]*\)(?P<tail>[^()]*)$")
+_CUE_FILLER = re.compile(
+    r"^[\s,.;:!-]*(?:(?:is|are|would\s+be|an?|very|highly|strongly)\s+)*$", re.IGNORECASE
+)
+
+
+def _aside_strength(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
+    m = _ASIDE_THEN_CUE.match(text)
+    if m is None or strengths.find_cues(m.group("head")):
+        return stacks
+    tail = m.group("tail")
+    cues = strengths.find_cues(tail)
+    if not cues:
+        return stacks
+    rest, at = [], 0
+    for c in cues:  # in text order, disjoint
+        rest.append(tail[at : c.start])
+        at = c.end
+    rest.append(tail[at:])
+    if _CUE_FILLER.match("".join(rest)) is None or re.search(r"[,;]|\s[-\u2013]\s", m.group("head")):
+        return stacks
+    weakest = {c.strength for c in cues}
+    value = next(v for v in ("nice_to_have", "preferred", "required") if v in weakest)
+    return [s.model_copy(update={"requirement_strength": value}) for s in stacks]

@@ -142,3 +142,35 @@ def test_experience_as_a_role_takes_its_skill_from_the_roles_occupation(linker: 
     job = linker.taxonomy.occupation("line cook")
     assert job is not None and s.skill is not None and s.skill.code in job.essential
     assert s.experience is not None and s.experience.value == 2
+
+
+def test_a_cue_after_an_aside_is_the_whole_requirements(linker: Linker) -> None:
+    stacks = hybrid.decompose("Soldering experience (SMD/THT) preferred", linker, store.builtin())
+    assert stacks and {s.requirement_strength for s in stacks} == {"preferred"}
+
+
+def test_a_credentials_title_words_are_its_name(linker: Linker) -> None:
+    stacks = hybrid.decompose("Certified Scrum Master certification is a plus", linker, store.builtin())
+    (c,) = [s.certification for s in stacks if s.certification is not None]
+    assert c.name.startswith("Certified Scrum Master")
+
+
+def test_the_word_licences_names_no_skill(linker: Linker) -> None:
+    stacks = hybrid.decompose("Series 7 and 63 licences required", linker, store.builtin())
+    assert all(s.skill is None or "licen" not in s.skill.name.lower() for s in stacks)
+
+
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [("Saved the firm $300K a year on freight", None), ("Beat quota three years running", None)],
+)
+def test_rates_and_streaks_are_no_experience_on_the_stack(
+    line: str, value: float | None, linker: Linker
+) -> None:
+    stacks = hybrid.decompose(line, linker, store.builtin())
+    assert all(s.experience is None for s in stacks)
+
+
+def test_production_experience_is_track_record_beside_the_years(linker: Linker) -> None:
+    stacks = hybrid.decompose("Over 4 years of production experience with Redis", linker, store.builtin())
+    assert any(s.experience is not None and s.track_record is not None for s in stacks)
