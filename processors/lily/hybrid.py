@@ -30,7 +30,7 @@ from itertools import pairwise
 
 from pydantic import BaseModel, ConfigDict
 
-from processors.lily import hybrid_sect, rules
+from processors.lily import hybrid_sect, rules, stakes
 from processors.lily.model import Mention, ProofStack, SkillLayer
 from processors.linking.linker import LinkedSkill, Linker
 from processors.linking.linker import Mention as LinkMention
@@ -192,7 +192,10 @@ _AS_ROLE = re.compile(r"\bas\s+an?\s+(?P<role>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3}
 
 def _from_role(text: str, stacks: list[HybridStack], linker: Linker) -> list[HybridStack]:
     """ "Two years' experience as a line cook": the role is an occupation; its skill is S."""
-    m = _AS_ROLE.search(text.rstrip(" .;"))
+    # "as a paralegal at a law firm": the role ends where the employer starts.
+    where = stakes.employer(text)
+    head = text[: where.start] if where is not None and not text[where.end :].strip(" .;") else text
+    m = _AS_ROLE.search(head.rstrip(" .;"))
     if m is None or any(s.skill is not None for s in stacks):
         return stacks
     skill = _from_title(m.group("role"), linker)

@@ -9,6 +9,11 @@ the linker's, see hybrid.py). Each step takes the line and its stacks and return
   beside the E a duration gives; a side project, internship or coursework makes its outcome
   E (experience with that setting as context, no duration stated), never T;
 - a language level ("French at C1") is the skill's level, not a track-record context;
+- a skill linked inside a setting phrase ("law" in "at a law firm", "volunteer" in "as a
+  volunteer") names where the work was done, not a skill;
+- a bare duration ("Ten-plus years") with nothing else read NEEDS_CONTEXT, as rules-1 flags
+  its own bare durations;
+- strength cues rules-1 does not know ("would be nice", "an asset", "helpful") when it found none;
 - "N years in investment banking": no skill, the industry is the experience's context;
 - a capability phrase with years ("High analytical capabilities (3 years)") is the skills it
   names, each with the duration (seed 000's technical-debt case: S with a duration, not E);
@@ -27,7 +32,7 @@ import re
 from processors.lily import durations, outcomes, stakes
 from processors.lily import strength as strengths
 from processors.lily.durations import Duration
-from processors.lily.model import ExperienceLayer, ProofStack, SkillLayer, TrackRecordLayer
+from processors.lily.model import ExperienceLayer, Flag, ProofStack, SkillLayer, TrackRecordLayer
 from processors.lily.outcomes import Outcome
 from processors.lily.wide_durations import find_wide_durations, is_period
 from processors.lily.wide_outcomes import find_wide_outcomes
@@ -57,6 +62,8 @@ _EXPERIENCE_VERB = re.compile(r"\b(?:experience[ds]?|background)\s+(?:in\s+)?$",
 def refine(text: str, stacks: list[ProofStack], linker: Linker) -> list[ProofStack]:
     stacks = _credentials_inside_words(text, stacks)
     stacks = _credential_titles(text, stacks)
+    stacks = _settings_are_no_skills(text, stacks)
+    stacks = _more_cues(text, stacks)
     stacks = _aside_strength(text, stacks)
     stacks = _durations(text, stacks)
     stacks = _outcomes(text, stacks)
@@ -65,7 +72,7 @@ def refine(text: str, stacks: list[ProofStack], linker: Linker) -> list[ProofSta
     stacks = _capabilities(text, stacks, linker)
     stacks = _industry(text, stacks)
     stacks = _stakes(text, stacks)
-    return [_settle(s) for s in _levels(stacks)]
+    return [_settle(s) for s in _bare_durations(text, _levels(stacks))]
 
 
 def _settle(s: ProofStack) -> ProofStack:
@@ -182,7 +189,9 @@ def _as_experience(s: ProofStack, setting: str) -> ProofStack:
         return s
     t = s.track_record
     shown = (
-        f"{setting}: {t.value:g} {t.unit or ''}".strip() if t is not None and t.value is not None else setting
+        f"{setting}: {_figure(t.value)} {t.unit or ''}".strip()
+        if t is not None and t.value is not None
+        else setting
     )
     e = s.experience
     if e is None:
@@ -190,6 +199,10 @@ def _as_experience(s: ProofStack, setting: str) -> ProofStack:
     else:
         e = e.model_copy(update={"context": shown[:200]})
     return s.model_copy(update={"experience": e, "track_record": None, "context_ambiguous": False})
+
+
+def _figure(value: float) -> str:
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
 
 
 def _levels(stacks: list[ProofStack]) -> list[ProofStack]:
@@ -287,6 +300,8 @@ _TITLE_WORDS = (
     r"Foundation|Practitioner|Accredited"
 )
 _TITLES_BEFORE = re.compile(rf"(?:\b(?:{_TITLE_WORDS})\s+)+$")
+# "Certified ScrumMaster (CSM)": the long name a credential's acronym stands for, just before it.
+_LONG_NAME_BEFORE = re.compile(r"(?P<long>(?:[A-Z][\w+-]*\s+){0,5}[A-Z][\w+-]*)\s*\(\s*$")
 
 
 def _credential_titles(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
@@ -296,10 +311,14 @@ def _credential_titles(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
         c = s.certification
         at = text.find(c.name) if c is not None else -1
         m = _TITLES_BEFORE.search(text[:at]) if at > 0 else None
+        long = _LONG_NAME_BEFORE.search(text[:at]) if c is not None and at > 0 and c.name.isupper() else None
         if c is not None and m is not None:
             s = s.model_copy(
                 update={"certification": c.model_copy(update={"name": (m.group(0) + c.name)[:200]})}
             )
+        elif c is not None and long is not None and long.group("long")[0] == c.name[0]:
+            name = f"{long.group('long')} ({c.name})"
+            s = s.model_copy(update={"certification": c.model_copy(update={"name": name[:200]})})
         out.append(s)
     return out
 
@@ -328,3 +347,67 @@ def _aside_strength(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
     weakest = {c.strength for c in cues}
     value = next(v for v in ("nice_to_have", "preferred", "required") if v in weakest)
     return [s.model_copy(update={"requirement_strength": value}) for s in stacks]
+
+
+def _settings_are_no_skills(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
+    spans = [(w.start, w.end) for w in stakes.settings(text)]
+    out = []
+    for s in stacks:
+        m = s.skill.mention if s.skill is not None else None
+        if m is not None and s.certification is None and any(a <= m.start and m.end <= b for a, b in spans):
+            s = s.model_copy(update={"skill": None, "alternatives": []})
+        out.append(s)
+    if all(s.skill is None for s in out):
+        return _one_bare(out)
+    # A stack left bare says nothing its siblings with a skill do not (they share the line's E and T).
+    return [s for s in out if s.skill is not None or s.certification is not None or not _said(s, out)]
+
+
+def _said(bare: ProofStack, stacks: list[ProofStack]) -> bool:
+    if bare.experience is None and bare.track_record is None:
+        return True
+    return any(
+        o.skill is not None and o.experience == bare.experience and o.track_record == bare.track_record
+        for o in stacks
+    )
+
+
+_MORE_CUES = [
+    (re.compile(r"\bwould\s+be\s+(?:nice|great|handy|useful|helpful)\b|\b(?:is|would\s+be)\s+an\s+asset\b"
+                r"|\b(?:is|are|would\s+be)\s+(?:very\s+)?(?:helpful|appreciated)\b|\bgreat\s+to\s+have\b", re.IGNORECASE), "nice_to_have"),
+    (re.compile(r"\bfavou?rably\s+considered\b|\bstrongly\s+encouraged\b|\bpreferable\b", re.IGNORECASE),
+     "preferred"),
+]  # fmt: skip
+
+
+def _more_cues(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
+    if strengths.find_cues(text) or any("INJECTION_SUSPECTED" in s.flags for s in stacks):
+        return stacks
+    for rx, value in _MORE_CUES:
+        if rx.search(text):
+            return [s.model_copy(update={"requirement_strength": value}) for s in stacks]
+    return stacks
+
+
+_FILLER = re.compile(
+    r"^(?:of|in|total|overall|professional|work(?:ing)?|hands-on|experience[ds]?|minimum|at|least|the|"
+    r"required|essential|preferred|ideally|desirable|needed|must|have|a|an|is|and|plus)$",
+    re.IGNORECASE,
+)
+
+
+def _bare_durations(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
+    """ "Ten-plus years": a duration of nothing named needs the posting's context."""
+    wide = find_wide_durations(text)
+    if len(stacks) != 1 or not wide:
+        return stacks
+    s = stacks[0]
+    if any((s.skill, s.certification, s.track_record)) or s.experience is None or s.experience.context:
+        return stacks
+    if "NEEDS_CONTEXT" in s.flags:
+        return stacks
+    rest = text[: wide[0].start] + " " + text[wide[0].end :]
+    if any(not _FILLER.match(w) for w in re.findall(r"[A-Za-z][\w-]*", rest)):
+        return stacks
+    flags: list[Flag] = [*s.flags, "NEEDS_CONTEXT"]
+    return [s.model_copy(update={"flags": flags, "parse_confidence": min(s.parse_confidence, 0.4)})]

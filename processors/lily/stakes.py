@@ -38,7 +38,7 @@ _NO_STAKES = re.compile(
     r"\b(?:side[- ]projects?|personal\s+projects?|pet\s+projects?|hobby(?:ist)?\s*(?:projects?)?|"
     r"(?:university|academic|school|class|course|student|capstone|lab|thesis)\s+projects?|coursework|"
     r"internships?|as\s+an?\s+intern|hackathons?|open[- ]source\s+(?:projects?|contributions?|work)|"
-    r"volunteer(?:ing)?\s+(?:projects?|work)|self[- ]study|bootcamp)\b",
+    r"volunteer(?:ing)?\s+(?:projects?|work|basis)|as\s+an?\s+volunteer|volunteering|self[- ]study|bootcamp)\b",
     re.IGNORECASE,
 )
 _INDUSTRIES = (
@@ -104,6 +104,12 @@ def industry(text: str) -> Setting | None:
         return None
     name = re.sub(r"^the\s+", "", " ".join(m.group("industry").split()), flags=re.IGNORECASE)
     return Setting(name.lower() if not name.isupper() else name, m.start("industry"), m.end())
+
+
+def settings(text: str) -> list[Setting]:
+    """Every phrase that says where the work was done (employer, clients, live systems, no stakes)."""
+    found = [employer(text), client_work(text), live_systems(text), no_stakes(text)]
+    return [f for f in found if f is not None]
 
 
 def is_level(context: str) -> bool:

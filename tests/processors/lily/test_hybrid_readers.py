@@ -90,3 +90,8 @@ def test_a_production_line_or_a_lab_is_no_live_system() -> None:
 def test_industries_by_name_or_by_the_word_industry(text: str, industry: str) -> None:
     where = stakes.industry(text)
     assert where is not None and where.text == industry
+
+
+def test_settings_name_every_kind_of_setting() -> None:
+    kinds = {w.text for w in stakes.settings("Built it for clients at a bank in production as a volunteer")}
+    assert {"a bank", "for clients", "in production", "as a volunteer"} <= kinds

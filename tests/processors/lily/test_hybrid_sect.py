@@ -174,3 +174,37 @@ def test_rates_and_streaks_are_no_experience_on_the_stack(
 def test_production_experience_is_track_record_beside_the_years(linker: Linker) -> None:
     stacks = hybrid.decompose("Over 4 years of production experience with Redis", linker, store.builtin())
     assert any(s.experience is not None and s.track_record is not None for s in stacks)
+
+
+def test_a_skill_inside_the_employer_phrase_is_none_and_the_role_names_it(linker: Linker) -> None:
+    stacks = hybrid.decompose("Six years as a paralegal at a law firm", linker, store.builtin())
+    assert all(s.skill is None or s.skill.name.lower() != "law" for s in stacks)
+    assert any(s.track_record is not None and s.track_record.context == "law firm" for s in stacks)
+
+
+def test_volunteering_is_experience_and_names_no_skill(linker: Linker) -> None:
+    (s,) = hybrid.decompose("Ran a €1M appeal for a shelter as a volunteer", linker, store.builtin())
+    assert s.track_record is None and s.experience is not None
+    assert s.skill is None or "volunteer" not in s.skill.name
+
+
+def test_an_acronym_credential_keeps_its_long_name(linker: Linker) -> None:
+    stacks = hybrid.decompose("Certified Ethical Hacker (CEH) is a plus", linker, store.builtin())
+    names = [s.certification.name for s in stacks if s.certification is not None]
+    assert any("Certified Ethical Hacker" in n and "CEH" in n for n in names), names
+    assert {s.requirement_strength for s in stacks} == {"nice_to_have"}
+
+
+@pytest.mark.parametrize("line", ["Ten-plus years", "Over a decade of experience", "Twelve years minimum"])
+def test_a_bare_duration_needs_context(line: str, linker: Linker) -> None:
+    (s,) = hybrid.decompose(line, linker, store.builtin())
+    assert s.experience is not None and "NEEDS_CONTEXT" in s.flags
+
+
+@pytest.mark.parametrize(
+    ("line", "strength"),
+    [("A Xero certificate would be nice", "nice_to_have"), ("Tableau is an asset", "nice_to_have")],
+)
+def test_cues_rules_1_does_not_know(line: str, strength: str, linker: Linker) -> None:
+    stacks = hybrid.decompose(line, linker, store.builtin())
+    assert stacks and {s.requirement_strength for s in stacks} == {strength}
