@@ -187,7 +187,9 @@ def decompose(
     return _alternatives(text, _from_role(text, refined, linker))
 
 
-_AS_ROLE = re.compile(r"\bas\s+an?\s+(?P<role>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3})\s*$", re.IGNORECASE)
+_AS_ROLE = re.compile(
+    r"\bas\s+(?:an?\s+|the\s+)?(?P<role>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,3})\s*$", re.IGNORECASE
+)
 
 
 def _from_role(text: str, stacks: list[HybridStack], linker: Linker) -> list[HybridStack]:

@@ -34,7 +34,7 @@ from processors.lily import strength as strengths
 from processors.lily.durations import Duration
 from processors.lily.model import ExperienceLayer, Flag, ProofStack, SkillLayer, TrackRecordLayer
 from processors.lily.outcomes import Outcome
-from processors.lily.wide_durations import find_wide_durations, is_period
+from processors.lily.wide_durations import cut_word, find_wide_durations, is_period
 from processors.lily.wide_outcomes import find_wide_outcomes
 from processors.linking.linker import Linker
 
@@ -76,7 +76,10 @@ def refine(text: str, stacks: list[ProofStack], linker: Linker) -> list[ProofSta
 
 
 def _settle(s: ProofStack) -> ProofStack:
-    """A stack these steps gave a layer is no longer one where nothing was recognised."""
+    """A stack these steps gave a layer is no longer one where nothing was recognised; one with
+    a named setting ("4 years as VP of Engineering") does not need the posting's context."""
+    if "NEEDS_CONTEXT" in s.flags and s.track_record is not None and s.track_record.context:
+        s = s.model_copy(update={"flags": [f for f in s.flags if f != "NEEDS_CONTEXT"]})
     if "UNCERTAIN" not in s.flags or not any((s.skill, s.experience, s.certification, s.track_record)):
         return s
     flags = [f for f in s.flags if f != "UNCERTAIN"]
@@ -121,7 +124,7 @@ def _durations(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
 def _periods(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
     ends = [o.end for o in find_wide_outcomes(text)]
     found = [*durations.find_durations(text), *find_wide_durations(text)]
-    periods = [d for d in found if is_period(text, d, any(e <= d.start for e in ends))]
+    periods = [d for d in found if cut_word(text, d) or is_period(text, d, any(e <= d.start for e in ends))]
     if not periods:
         return stacks
     out = []
@@ -145,17 +148,20 @@ def _outcomes(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
     wide = find_wide_outcomes(text)
     plain = {(o.start, o.end) for o in read}
     extra = [o for o in wide if (o.start, o.end) not in plain]
-    if not extra:
+    # rules-1 outcomes the wider reading replaced ("team ... 20" read as scale inside "from 4 to 20",
+    # the "$2M" of "from $2M to $8M").
+    kept = {(w.start, w.end) for w in wide}
+    dropped = {(p.category, p.value) for p in read if (p.start, p.end) not in kept}
+    if not extra and not dropped:
         return stacks
-    o = extra[0]
-    # rules-1 outcomes the wider reading replaced ("team ... 20" read as scale inside "from 4 to 20").
-    dropped = {
-        (p.category, p.value) for p in read if (p.start, p.end) not in {(w.start, w.end) for w in wide}
-    }
+    o = extra[0] if extra else wide[0] if wide else None
     out = []
     for s in stacks:
         t = s.track_record
-        if t is None or t.value is None or (t.category, t.value) in dropped:
+        missing = t is None or t.value is None
+        if o is None and t is not None and (t.category, t.value) in dropped:
+            s = s.model_copy(update={"track_record": t.model_copy(update={"value": None, "unit": None})})
+        elif o is not None and ((missing and extra) or (t is not None and (t.category, t.value) in dropped)):
             s = s.model_copy(
                 update={"track_record": _track(o, t.context if t else None), "context_ambiguous": False}
             )
@@ -164,10 +170,11 @@ def _outcomes(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
 
 
 def _stakes(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
-    setting = stakes.employer(text) or stakes.client_work(text) or stakes.live_systems(text)
-    named = any(s.track_record is not None and s.track_record.context for s in stacks)
+    clients = stakes.client_work(text)
+    setting = stakes.employer(text) or clients or stakes.live_systems(text)
     casual = stakes.no_stakes(text)
-    if casual is not None and setting is None and not named:
+    # An intern or a volunteer at a named firm still had no stakes; paid client work always has.
+    if casual is not None and clients is None:
         return [_as_experience(s, casual.text) for s in stacks]
     if setting is None:
         return stacks
@@ -185,7 +192,7 @@ def _stakes(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
 
 
 def _as_experience(s: ProofStack, setting: str) -> ProofStack:
-    if s.track_record is None and s.experience is None:
+    if s.certification is not None:
         return s
     t = s.track_record
     shown = (
@@ -198,7 +205,10 @@ def _as_experience(s: ProofStack, setting: str) -> ProofStack:
         e = ExperienceLayer(value=0, unit="years", op=">=", context=shown[:200], confidence=0.6)
     else:
         e = e.model_copy(update={"context": shown[:200]})
-    return s.model_copy(update={"experience": e, "track_record": None, "context_ambiguous": False})
+    flags = [f for f in s.flags if f != "NEEDS_CONTEXT"]
+    return s.model_copy(
+        update={"experience": e, "track_record": None, "context_ambiguous": False, "flags": flags}
+    )
 
 
 def _figure(value: float) -> str:

@@ -114,8 +114,13 @@ _STREAK_AFTER = re.compile(
 )
 # "zero incidents over 3 years": the span an outcome held over, said after the outcome.
 _SPAN_BEFORE = re.compile(
-    r"\b(?:over|across|during|throughout|within)\s+(?:the\s+)?(?:(?:past|last)\s+)?$", re.IGNORECASE
+    r"\b(?:over|across|during|throughout|within|in)\s+(?:the\s+)?(?:(?:past|last)\s+)?$", re.IGNORECASE
 )
+
+
+def cut_word(text: str, d: Duration) -> bool:
+    """A "duration" whose unit is the start of a longer word: "3 mo" of "3 mobile apps"."""
+    return text[d.end : d.end + 1].isalpha()
 
 
 def is_period(text: str, d: Duration, after_outcome: bool) -> bool:

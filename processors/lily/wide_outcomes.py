@@ -6,7 +6,12 @@
   to 20 minutes" (the value is the share of time saved, in %);
 - growth as a team or a base grown "from 3 to 12";
 - a figure with a multiplier counts whatever plural noun follows ("4 million monthly shoppers");
-- before and after in words or milliseconds ("from six weeks to 10 days", "from 800 ms to 120 ms").
+- before and after in words or milliseconds ("from six weeks to 10 days", "from 800 ms to 120 ms");
+- of a "from A to B" that rules-1 reads as two figures, B is the outcome ("grew ARR from $2M to $8M");
+- a metric improved "from 30 to 60" (NPS, satisfaction, accuracy...) is quality;
+- markets entered and people hired are growth ("expanded into 5 new markets", "hired 40 engineers");
+- doubled / tripled is growth in %, halved time is efficiency;
+- audits, inspections and certifications passed or earned are compliance.
 
 `rules-1`'s own reader (outcomes.py) stays as it is.
 """
@@ -14,6 +19,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from processors.lily.outcomes import _MULT, Outcome, find_outcomes
 from processors.lily.spans import DisjointSpans
@@ -61,6 +67,38 @@ _GROWTH = re.compile(
 )
 
 
+_METRIC = re.compile(
+    rf"\b(?:NPS|CSAT|satisfaction|scores?|ratings?|accuracy|retention|uptime|availability|first-pass\s+yield|yield)\b"
+    rf"[^.;]{{0,30}}?\bfrom\s+(?P<a>{_NUMBER})\s*%?\s+to\s+(?P<b>{_NUMBER})\s*(?P<pct>%)?",
+    re.IGNORECASE,
+)
+_PLACES = r"markets|countries|regions|cities|territories|states|locations|stores|sites|offices|branches"
+_EXPANDED = re.compile(
+    rf"\b(?:expanded|expanding|entered|entering|launched|launching|opened|opening)\b[^.;]{{0,25}}?\b"
+    rf"(?P<num>{_NUMBER})\+?\s+(?:new\s+)?(?:[a-z]+\s+)?(?P<noun>{_PLACES})\b",
+    re.IGNORECASE,
+)
+_HIRED = re.compile(
+    rf"\b(?:hired|recruited|hiring|recruiting)\s+(?:over\s+|more\s+than\s+)?(?P<num>{_NUMBER})\+?\s+"
+    r"(?:[a-z][\w-]*\s+){0,2}?(?P<noun>people|staff|employees|engineers|developers|nurses|teachers|agents|reps|"
+    r"salespeople|analysts|hires)\b",
+    re.IGNORECASE,
+)
+_TIMES = {"doubled": 100.0, "tripled": 200.0, "trebled": 200.0, "quadrupled": 300.0}
+_MULTIPLIED = re.compile(
+    r"\b(?P<verb>doubled|tripled|trebled|quadrupled|halved)\b(?P<what>[^.;,]{0,40})", re.IGNORECASE
+)
+_TIME_WORDS = re.compile(
+    r"\b(?:time|times|cycle|latency|turnaround|lead\s+time|duration|wait|backlog)\b", re.IGNORECASE
+)
+_COST_WORDS = re.compile(r"\b(?:costs?|spend|expenses?|budget|bill)\b", re.IGNORECASE)
+_PASSED = re.compile(
+    r"\b(?:passed|cleared|achieved|obtained|secured|earned|gained|attained)\s+(?:[\w-]+\s+){0,5}?"
+    r"(?:audits?|inspections?|certification|accreditation|assessments?)\b",
+    re.IGNORECASE,
+)
+
+
 def _value(num: str) -> float:
     spelled = number(num) if not num[:1].isdigit() else None
     return spelled if spelled is not None else float(num.replace(",", ""))
@@ -82,15 +120,22 @@ def find_wide_outcomes(text: str) -> list[Outcome]:
         for o in found
         if not (o.category == "scale" and any(o.start < m.end() and m.start() < o.end for m in grown))
     ]
+    # Readings that say what a figure rules-1 read means: they replace the rules-1 outcome under them.
+    overriding = [*_overrides(text)]
+    found = [o for o in found if not any(o.start < w.end and w.start < o.end for w in overriding)]
+    found = _to_not_from(text, found)
+    found = [o for o in found if not _INDEX_BEFORE.search(text[: o.start])]
     taken = DisjointSpans()
     for o in found:
         taken.add_if_free(o.start, o.end)
     extra: list[Outcome] = []
 
     def add(o: Outcome) -> None:
-        if taken.add_if_free(o.start, o.end):
+        if not _INDEX_BEFORE.search(text[: o.start]) and taken.add_if_free(o.start, o.end):
             extra.append(o)
 
+    for o in overriding:
+        add(o)
     for m in grown:
         add(Outcome("growth", _value(m.group("b")), None, m.start(), m.end()))
     for m in _FROM_TO.finditer(text):
@@ -115,3 +160,47 @@ def find_wide_outcomes(text: str) -> list[Outcome]:
             value = _value(m.group("num")) * _MULT.get(m.group("mult").lower(), 1.0)
             add(Outcome("scale", value, m.group("noun").lower(), m.start(), m.end()))
     return sorted([*found, *extra], key=lambda o: o.start)
+
+
+# "Fortune 500 clients", "FTSE 100 firms": the figure names a list, it counts nothing.
+_INDEX_BEFORE = re.compile(
+    r"\b(?:Fortune|FTSE|S&P|Global|Inc\.?|Russell|Nasdaq|DAX|CAC|Forbes)\s*$", re.IGNORECASE
+)
+
+
+def _overrides(text: str) -> list[Outcome]:
+    out: list[Outcome] = []
+    for m in _METRIC.finditer(text):
+        if _value(m.group("b")) != _value(m.group("a")):
+            out.append(
+                Outcome("quality", _value(m.group("b")), "%" if m.group("pct") else None, m.start(), m.end())
+            )
+    for m in _EXPANDED.finditer(text):
+        out.append(Outcome("growth", _value(m.group("num")), m.group("noun").lower(), m.start(), m.end()))
+    for m in _HIRED.finditer(text):
+        out.append(Outcome("growth", _value(m.group("num")), "people", m.start(), m.end()))
+    for m in _MULTIPLIED.finditer(text):
+        verb, what = m.group("verb").lower(), m.group("what")
+        if verb != "halved":
+            out.append(Outcome("growth", _TIMES[verb], "%", m.start(), m.end("verb")))
+        elif _TIME_WORDS.search(what):
+            out.append(Outcome("efficiency", 50.0, "% less time", m.start(), m.end("verb")))
+        elif _COST_WORDS.search(what):
+            out.append(Outcome("financial", 50.0, "% less", m.start(), m.end("verb")))
+    for m in _PASSED.finditer(text):
+        out.append(Outcome("compliance", None, None, m.start(), m.end()))
+    return out
+
+
+def _to_not_from(text: str, found: list[Outcome]) -> list[Outcome]:
+    """ "from $2M to $8M" read as two outcomes: the one after "to" is where it got to."""
+    drop = set()
+    found = sorted(found, key=lambda o: o.start)
+    for a, b in pairwise(found):
+        if (
+            a.category == b.category
+            and re.search(r"\bfrom\s*$", text[: a.start])
+            and re.fullmatch(r"\s*(?:up\s+|down\s+)?to\s*", text[a.end : b.start])
+        ):
+            drop.add(id(a))
+    return [o for o in found if id(o) not in drop]

@@ -46,7 +46,7 @@ def test_a_language_carries_its_level(linker):
 def test_a_credential_is_c_and_its_words_are_not_linked_again(linker):
     stacks = decompose("Certified ScrumMaster (CSM) is a plus", linker)
     creds = [s for s in stacks if s.certification is not None]
-    assert any(s.certification.name == "CSM" for s in creds)  # type: ignore[union-attr]
+    assert any(s.certification.name == "Certified ScrumMaster (CSM)" for s in creds)  # type: ignore[union-attr]
     assert all(s.requirement_strength == "nice_to_have" for s in stacks)
     codes = [s.skill.code for s in stacks if s.skill is not None]
     assert len(codes) == len(set(codes))

@@ -95,3 +95,21 @@ def test_industries_by_name_or_by_the_word_industry(text: str, industry: str) ->
 def test_settings_name_every_kind_of_setting() -> None:
     kinds = {w.text for w in stakes.settings("Built it for clients at a bank in production as a volunteer")}
     assert {"a bank", "for clients", "in production", "as a volunteer"} <= kinds
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "value"),
+    [
+        ("Took ARR from $3M to $11M", "financial", 11_000_000),
+        ("Lifted CSAT from 70 to 88", "quality", 88),
+        ("Raised pick accuracy from 95% to 99.5%", "quality", 99.5),
+        ("Entered 4 new markets", "growth", 4),
+        ("Hired 25 engineers in a year", "growth", 25),
+        ("Doubled weekly orders", "growth", 100),
+        ("Halved ticket turnaround time", "efficiency", 50),
+        ("Passed three FDA inspections with no findings", "compliance", None),
+    ],
+)
+def test_outcomes_read_by_what_the_figure_means(text: str, category: str, value: float | None) -> None:
+    o = find_wide_outcomes(text)[0]
+    assert (o.category, o.value) == (category, value)

@@ -104,7 +104,7 @@ def test_a_capability_with_years_is_a_skill_with_a_duration(linker: Linker) -> N
 def test_a_plus_certification_is_weak_c_and_no_degree_is_read_inside_a_word(linker: Linker) -> None:
     stacks = hybrid.decompose("Certified ScrumMaster (CSM) is a plus", linker, store.builtin())
     certs = [s.certification for s in stacks if s.certification is not None]
-    assert [c.name for c in certs] == ["CSM"]
+    assert [c.name for c in certs] == ["Certified ScrumMaster (CSM)"]
     assert {s.requirement_strength for s in stacks} == {"nice_to_have"}
 
 
@@ -208,3 +208,34 @@ def test_a_bare_duration_needs_context(line: str, linker: Linker) -> None:
 def test_cues_rules_1_does_not_know(line: str, strength: str, linker: Linker) -> None:
     stacks = hybrid.decompose(line, linker, store.builtin())
     assert stacks and {s.requirement_strength for s in stacks} == {strength}
+
+
+def test_the_to_of_from_to_is_the_stacks_outcome_and_a_streak_span_no_experience(linker: Linker) -> None:
+    stacks = hybrid.decompose("Grew ARR from $2M to $8M", linker, store.builtin())
+    assert [s.track_record.value for s in stacks if s.track_record] == [8_000_000]
+    stacks = hybrid.decompose("Tripled sales in two years", linker, store.builtin())
+    assert all(s.experience is None for s in stacks)
+    assert any(s.track_record is not None and s.track_record.category == "growth" for s in stacks)
+
+
+def test_an_intern_at_a_named_firm_has_experience_not_track_record(linker: Linker) -> None:
+    stacks = hybrid.decompose("Internship at Siemens building dashboards", linker, store.builtin())
+    assert all(s.track_record is None for s in stacks)
+    assert any(s.experience is not None and s.experience.context == "internship" for s in stacks)
+
+
+def test_a_no_stakes_setting_alone_is_experience(linker: Linker) -> None:
+    stacks = hybrid.decompose("Hackathon entry written in Rust", linker, store.builtin())
+    assert any(s.experience is not None and s.experience.context == "hackathon" for s in stacks)
+
+
+def test_a_role_is_context_enough(linker: Linker) -> None:
+    (s,) = hybrid.decompose("6 years as CFO", linker, store.builtin())
+    assert "NEEDS_CONTEXT" not in s.flags and s.experience is not None
+
+
+def test_a_list_name_counts_nothing_and_a_cut_word_is_no_duration(linker: Linker) -> None:
+    stacks = hybrid.decompose("Advised FTSE 100 clients for 4 years", linker, store.builtin())
+    assert all(s.track_record is None or s.track_record.value is None for s in stacks)
+    stacks = hybrid.decompose("Released 4 mobile games to paying players", linker, store.builtin())
+    assert all(s.experience is None for s in stacks)
