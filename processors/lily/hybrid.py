@@ -135,6 +135,26 @@ def _rules_skill(
                        uri=known.uri, mention=mention)  # fmt: skip
 
 
+def _subject(
+    text: str, credential: str, skill: HybridSkill | None, links: list[LinkedSkill], taxonomy: Taxonomy
+) -> HybridSkill | None:
+    """ "LLM in International Law": a skill read from the credential's own title ("LLM") gives
+    way to the subject the name goes on to (the linked "International Law")."""
+    at = text.find(credential)
+    cut = re.search(r"\s(?:in|of)\s", credential)
+    if (
+        skill is None
+        or skill.mention is None
+        or at < 0
+        or cut is None
+        or skill.mention.start >= at + cut.start()
+    ):
+        return None
+    lo, hi = at + cut.end(), at + len(credential)
+    inside = [k for k in links if k.score >= THRESHOLD and lo <= k.mention.start and k.mention.end <= hi]
+    return _skill(max(inside, key=lambda k: k.score), text, taxonomy) if inside else None
+
+
 def _from_title(title: str, linker: Linker) -> HybridSkill | None:
     occupation = linker.taxonomy.occupation(title) if title.strip() else None
     if occupation is None or not occupation.essential:
@@ -175,7 +195,8 @@ def decompose(
     for stack in base:
         if stack.certification is not None:
             skill = _rules_skill(stack.skill, text, at, linker.taxonomy) if stack.skill else None
-            stacks.append(_plain(stack, skill=skill))
+            subject = _subject(text, stack.certification.name, skill, found, linker.taxonomy)
+            stacks.append(_plain(stack, skill=subject or skill))
         elif stack.skill is not None:
             span = at.get(stack.skill.code or "")
             if span is None or not any(_overlaps(span, c.mention) for c in chosen):

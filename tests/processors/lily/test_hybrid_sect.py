@@ -239,3 +239,10 @@ def test_a_list_name_counts_nothing_and_a_cut_word_is_no_duration(linker: Linker
     assert all(s.track_record is None or s.track_record.value is None for s in stacks)
     stacks = hybrid.decompose("Released 4 mobile games to paying players", linker, store.builtin())
     assert all(s.experience is None for s in stacks)
+
+
+def test_a_degrees_subject_is_its_skill_not_its_acronym(linker: Linker) -> None:
+    stacks = hybrid.decompose("LLM in Tax Law is desirable", linker, store.builtin())
+    (s,) = [s for s in stacks if s.certification is not None]
+    assert s.skill is not None and "language model" not in s.skill.name.lower()
+    assert s.skill.mention is not None and s.skill.mention.start >= len("LLM in ")
