@@ -43,8 +43,9 @@ _OR = re.compile(r"^\s*(?:,\s*)?(?:or|/|and/or)\s*$", re.IGNORECASE)
 _LIST_COMMA = re.compile(r"^\s*,\s*$")
 _OR_NEXT = re.compile(r"\s*,?\s*(?:or|and/or)\s+\w", re.IGNORECASE)
 _LEVEL = re.compile(
-    r"\b(?P<cefr>[ABC][12])\b|\b(?P<word>native|mother tongue|bilingual|fluent|fluency|business[- ]level|"
-    r"professional[- ]level|conversational|basic|intermediate|advanced)\b",
+    r"\b(?P<cefr>[ABC][12])\b|\b(?P<word>near[- ]native|native|mother[- ]tongue|bilingual|fluent|fluency|"
+    r"business[- ]level|professional[- ]level|working\s+(?:knowledge|proficiency)|conversational|basic|"
+    r"intermediate|advanced)\b",
     re.IGNORECASE,
 )
 # A mention that is only the paper a credential is printed on ("Series 7 licences") names no skill.
@@ -93,7 +94,7 @@ def _level(text: str, mention: LinkMention) -> str | None:
     best: tuple[int, str] | None = None
     for m in _LEVEL.finditer(text, lo, hi):
         distance = min(abs(m.start() - mention.end), abs(mention.start - m.end()))
-        value = m.group("cefr").upper() if m.group("cefr") else m.group("word").lower().replace(" ", "-")
+        value = m.group("cefr").upper() if m.group("cefr") else "-".join(m.group("word").lower().split())
         if best is None or distance < best[0]:
             best = (distance, value)
     return best[1] if best else None
@@ -250,7 +251,8 @@ def _dedupe(stacks: list[HybridStack]) -> list[HybridStack]:
 
 
 def _alternatives(text: str, stacks: list[HybridStack]) -> list[HybridStack]:
-    """Skills joined by "or" ("Go or Python") become one requirement: the first, with alternatives."""
+    """Skills joined by "or" ("Go or Python") become one requirement: the first, with alternatives;
+    a degree's subjects too ("a degree in Maths or Physics")."""
     spans = sorted({(m.start, m.end) for s in stacks if s.skill is not None and (m := s.skill.mention)})
     out: list[HybridStack] = []
     for s in stacks:
@@ -265,7 +267,6 @@ def _alternatives(text: str, stacks: list[HybridStack]) -> list[HybridStack]:
             and last.mention is not None
             and mention is not None
             and s.certification is None
-            and prev.certification is None
             and last.mention.end <= mention.start
             and _joined_by_or(text, spans, last.mention.end, mention.start)
         ):

@@ -246,3 +246,21 @@ def test_a_degrees_subject_is_its_skill_not_its_acronym(linker: Linker) -> None:
     (s,) = [s for s in stacks if s.certification is not None]
     assert s.skill is not None and "language model" not in s.skill.name.lower()
     assert s.skill.mention is not None and s.skill.mention.start >= len("LLM in ")
+
+
+@pytest.mark.parametrize(
+    ("line", "level"),
+    [
+        ("Mother-tongue level Czech", "mother-tongue"),
+        ("Near-native Korean", "near-native"),
+        ("Working proficiency in Swedish", "working-proficiency"),
+    ],
+)
+def test_more_language_levels(line: str, level: str, linker: Linker) -> None:
+    (s,) = hybrid.decompose(line, linker, store.builtin())
+    assert s.skill is not None and s.skill.level == level and s.track_record is None
+
+
+def test_a_degrees_subjects_joined_by_or_are_alternatives(linker: Linker) -> None:
+    (s,) = hybrid.decompose("A degree in Chemistry or Biology", linker, store.builtin())
+    assert s.certification is not None and s.skill is not None and len(s.alternatives) == 1
