@@ -122,9 +122,9 @@ def _durations(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
 
 
 def _periods(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
-    ends = [o.end for o in find_wide_outcomes(text)]
+    first_end = min((o.end for o in find_wide_outcomes(text)), default=len(text) + 1)
     found = [*durations.find_durations(text), *find_wide_durations(text)]
-    periods = [d for d in found if cut_word(text, d) or is_period(text, d, any(e <= d.start for e in ends))]
+    periods = [d for d in found if cut_word(text, d) or is_period(text, d, first_end <= d.start)]
     if not periods:
         return stacks
     out = []
@@ -320,8 +320,9 @@ def _credential_titles(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
     for s in stacks:
         c = s.certification
         at = text.find(c.name) if c is not None else -1
-        m = _TITLES_BEFORE.search(text[:at]) if at > 0 else None
-        long = _LONG_NAME_BEFORE.search(text[:at]) if c is not None and at > 0 and c.name.isupper() else None
+        head = text[max(0, at - 120) : at] if at > 0 else ""
+        m = _TITLES_BEFORE.search(head) if head else None
+        long = _LONG_NAME_BEFORE.search(head) if c is not None and head and c.name.isupper() else None
         if c is not None and m is not None:
             s = s.model_copy(
                 update={"certification": c.model_copy(update={"name": (m.group(0) + c.name)[:200]})}

@@ -118,6 +118,9 @@ _SPAN_BEFORE = re.compile(
 )
 
 
+_WINDOW = 60
+
+
 def cut_word(text: str, d: Duration) -> bool:
     """A "duration" whose unit is the start of a longer word: "3 mo" of "3 mobile apps"."""
     return text[d.end : d.end + 1].isalpha()
@@ -126,7 +129,8 @@ def cut_word(text: str, d: Duration) -> bool:
 def is_period(text: str, d: Duration, after_outcome: bool) -> bool:
     """A duration that is no experience: a rate, a streak, or (`after_outcome`: an outcome
     is read before it) the span an outcome held over."""
-    before, after = text[: d.start], text[d.end :]
+    # Only the words next to the duration matter; a bounded window keeps a long line linear.
+    before, after = text[max(0, d.start - _WINDOW) : d.start], text[d.end : d.end + _WINDOW]
     raw = text[d.start : d.end].lower()
     if _STREAK_AFTER.match(after) or _RATE_WORD.search(before):
         return True

@@ -124,14 +124,14 @@ def find_wide_outcomes(text: str) -> list[Outcome]:
     overriding = [*_overrides(text)]
     found = [o for o in found if not any(o.start < w.end and w.start < o.end for w in overriding)]
     found = _to_not_from(text, found)
-    found = [o for o in found if not _INDEX_BEFORE.search(text[: o.start])]
+    found = [o for o in found if not _listed(text, o.start)]
     taken = DisjointSpans()
     for o in found:
         taken.add_if_free(o.start, o.end)
     extra: list[Outcome] = []
 
     def add(o: Outcome) -> None:
-        if not _INDEX_BEFORE.search(text[: o.start]) and taken.add_if_free(o.start, o.end):
+        if not _listed(text, o.start) and taken.add_if_free(o.start, o.end):
             extra.append(o)
 
     for o in overriding:
@@ -154,9 +154,9 @@ def find_wide_outcomes(text: str) -> list[Outcome]:
         value = _value(m.group("num")) * _MULT.get((m.group("mult") or "").lower(), 1.0)
         add(Outcome("scale", value, m.group("noun").lower(), m.start(), m.end()))
     for m in _COUNTED.finditer(text):
-        if m.group("noun").lower() not in _NOT_COUNTED and not text[: m.start()].rstrip().endswith(
-            ("$", "€", "£")
-        ):
+        if m.group("noun").lower() not in _NOT_COUNTED and not text[
+            max(0, m.start() - 8) : m.start()
+        ].rstrip().endswith(("$", "€", "£")):
             value = _value(m.group("num")) * _MULT.get(m.group("mult").lower(), 1.0)
             add(Outcome("scale", value, m.group("noun").lower(), m.start(), m.end()))
     return sorted([*found, *extra], key=lambda o: o.start)
@@ -166,6 +166,10 @@ def find_wide_outcomes(text: str) -> list[Outcome]:
 _INDEX_BEFORE = re.compile(
     r"\b(?:Fortune|FTSE|S&P|Global|Inc\.?|Russell|Nasdaq|DAX|CAC|Forbes)\s*$", re.IGNORECASE
 )
+
+
+def _listed(text: str, start: int) -> bool:
+    return bool(_INDEX_BEFORE.search(text[max(0, start - 12) : start]))
 
 
 def _overrides(text: str) -> list[Outcome]:
@@ -199,7 +203,7 @@ def _to_not_from(text: str, found: list[Outcome]) -> list[Outcome]:
     for a, b in pairwise(found):
         if (
             a.category == b.category
-            and re.search(r"\bfrom\s*$", text[: a.start])
+            and re.search(r"\bfrom\s*$", text[max(0, a.start - 12) : a.start])
             and re.fullmatch(r"\s*(?:up\s+|down\s+)?to\s*", text[a.end : b.start])
         ):
             drop.add(id(a))

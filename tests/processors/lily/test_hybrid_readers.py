@@ -113,3 +113,31 @@ def test_settings_name_every_kind_of_setting() -> None:
 def test_outcomes_read_by_what_the_figure_means(text: str, category: str, value: float | None) -> None:
     o = find_wide_outcomes(text)[0]
     assert (o.category, o.value) == (category, value)
+
+
+class _NoLinks:
+    def link(self, line: str, top: int = 5) -> list[object]:
+        return []
+
+
+@pytest.mark.parametrize("piece", ["$5M a year ", "from 3 to 5 ", "3 years over 4 years in a row "])
+def test_the_readers_stay_linear_on_a_long_line(piece: str) -> None:
+    import time
+
+    from processors.lily import hybrid_sect, rules
+    from processors.taxonomy.store import builtin
+
+    taxonomy = builtin()
+
+    def cost(n: int) -> float:
+        text = (piece * (n // len(piece) + 1))[:n]
+        stacks = rules.decompose(text, taxonomy, max_chars=None)
+        best = float("inf")
+        for _ in range(2):
+            started = time.perf_counter()
+            hybrid_sect.refine(text, stacks, _NoLinks())  # type: ignore[arg-type]
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    ratio = cost(20_000) / max(cost(2_000), 0.005)
+    assert ratio < 25, ratio  # linear gives about 10, quadratic about 100
