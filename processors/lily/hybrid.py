@@ -206,7 +206,7 @@ def decompose(
             needs = "NEEDS_CONTEXT" in stack.flags
             stacks.append(_plain(stack, skill=_from_title(title, linker) if needs else None))
     refined = hybrid_sect.refine(text, _dedupe(sorted(stacks, key=_position)), linker)
-    return _alternatives(text, _from_role(text, refined, linker))
+    return _alternatives(text, _shared_credential(text, _from_role(text, refined, linker)))
 
 
 _AS_ROLE = re.compile(
@@ -234,6 +234,24 @@ def _from_role(text: str, stacks: list[HybridStack], linker: Linker) -> list[Hyb
         else s
         for s in stacks
     ]
+
+
+def _shared_credential(text: str, stacks: list[HybridStack]) -> list[HybridStack]:
+    """ "AWS or Azure certification": the credential word after the last skill is each one's."""
+    out = list(stacks)
+    for i in range(len(out) - 1, 0, -1):
+        prev, s = out[i - 1], out[i]
+        pm = prev.skill.mention if prev.skill is not None else None
+        c = s.certification
+        at = text.find(c.name) if c is not None else -1
+        if pm is None or c is None or at < 0 or prev.certification is not None or pm.end > at:
+            continue
+        # The credential's own first word names what it certifies ("Azure" of "Azure certification").
+        rest = c.name[len(c.name.split()[0]) :]
+        if rest.strip() and _OR.match(text[pm.end : at]):
+            own = c.model_copy(update={"name": f"{pm.text}{rest}"[:200]})
+            out[i - 1] = prev.model_copy(update={"certification": own})
+    return out
 
 
 def _dedupe(stacks: list[HybridStack]) -> list[HybridStack]:

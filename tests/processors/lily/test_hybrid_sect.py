@@ -264,3 +264,10 @@ def test_more_language_levels(line: str, level: str, linker: Linker) -> None:
 def test_a_degrees_subjects_joined_by_or_are_alternatives(linker: Linker) -> None:
     (s,) = hybrid.decompose("A degree in Chemistry or Biology", linker, store.builtin())
     assert s.certification is not None and s.skill is not None and len(s.alternatives) == 1
+
+
+def test_a_credential_word_after_or_is_each_skills(linker: Linker) -> None:
+    stacks = hybrid.decompose("GCP or Azure certification is a plus", linker, store.builtin())
+    names = sorted(s.certification.name for s in stacks if s.certification is not None)
+    assert names == ["Azure certification", "GCP certification"]
+    assert {s.requirement_strength for s in stacks} == {"nice_to_have"}
