@@ -156,6 +156,14 @@ def _subject(
     return _skill(max(inside, key=lambda k: k.score), text, taxonomy) if inside else None
 
 
+def _titled(stack: HybridStack, title: str, linker: Linker) -> HybridStack:
+    """A stack the E/C/T readings left NEEDS_CONTEXT ("Ten-plus years") takes the title's skill too."""
+    if "NEEDS_CONTEXT" not in stack.flags or stack.skill is not None or stack.certification is not None:
+        return stack
+    skill = _from_title(title, linker) if title.strip() else None
+    return stack.model_copy(update={"skill": skill}) if skill is not None else stack
+
+
 def _from_title(title: str, linker: Linker) -> HybridSkill | None:
     occupation = linker.taxonomy.occupation(title) if title.strip() else None
     if occupation is None or not occupation.essential:
@@ -206,6 +214,7 @@ def decompose(
             needs = "NEEDS_CONTEXT" in stack.flags
             stacks.append(_plain(stack, skill=_from_title(title, linker) if needs else None))
     refined = hybrid_sect.refine(text, _dedupe(sorted(stacks, key=_position)), linker)
+    refined = [_titled(s, title, linker) for s in refined]
     return _alternatives(text, _shared_credential(text, _from_role(text, refined, linker)))
 
 

@@ -271,3 +271,8 @@ def test_a_credential_word_after_or_is_each_skills(linker: Linker) -> None:
     names = sorted(s.certification.name for s in stacks if s.certification is not None)
     assert names == ["Azure certification", "GCP certification"]
     assert {s.requirement_strength for s in stacks} == {"nice_to_have"}
+
+
+def test_a_bare_duration_takes_the_titles_skill_and_keeps_the_flag(linker: Linker) -> None:
+    (s,) = hybrid.decompose("Ten-plus years", linker, store.builtin(), title="software developer")
+    assert s.skill is not None and "NEEDS_CONTEXT" in s.flags
