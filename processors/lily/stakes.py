@@ -26,7 +26,7 @@ _EMPLOYER = re.compile(
 )
 _CLIENTS = re.compile(
     r"\b(?:freelanc\w*|as\s+an?\s+(?:independent\s+)?contractor|contract\s+(?:work|basis|roles?)|"
-    r"for\s+(?:[\w-]+\s+){0,2}clients|client\s+(?:work|projects?|engagements?)|paying\s+customers)\b",
+    r"for\s+(?:[\w-]+\s+){0,2}clients?|client\s+(?:work|projects?|engagements?)|paying\s+customers?)\b",
     re.IGNORECASE,
 )
 _LIVE = re.compile(
@@ -37,6 +37,7 @@ _LIVE = re.compile(
 _NO_STAKES = re.compile(
     r"\b(?:side[- ]projects?|personal\s+projects?|pet\s+projects?|hobby(?:ist)?\s*(?:projects?)?|"
     r"(?:university|academic|school|class|course|student|capstone|lab|thesis)\s+projects?|coursework|"
+    r"lab(?:oratory)?\s+(?:stud(?:y|ies)|experiments?)|"
     r"internships?|as\s+an?\s+intern|hackathons?|open[- ]source\s+(?:projects?|contributions?|work)|"
     r"volunteer(?:ing)?\s+(?:projects?|work|basis)|as\s+an?\s+volunteer|volunteering|self[- ]study|bootcamp)\b",
     re.IGNORECASE,

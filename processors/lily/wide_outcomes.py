@@ -36,7 +36,8 @@ _NOUNS = (
     r"projects|products|markets|countries|engineers|developers|reports|volunteers|shoppers|guests|passengers|"
     r"readers|viewers|listeners|players|contributors|stars|followers|tenants|residents|households|homes|"
     r"partners|suppliers|vendors|agents|reps|outlets|warehouses|plants|schools|donors|sessions|messages|"
-    r"records|claims|invoices|loans|policies|contracts|installations|properties|flights|routes|trucks"
+    r"records|claims|invoices|loans|policies|contracts|installations|properties|flights|routes|trucks|"
+    r"participants|respondents|attendees|trainees|delegates"
 )
 # With a multiplier ("4 million monthly shoppers", "10K stars") any plural noun names what was counted.
 _COUNTED = re.compile(
@@ -93,7 +94,8 @@ _TIME_WORDS = re.compile(
 )
 _COST_WORDS = re.compile(r"\b(?:costs?|spend|expenses?|budget|bill)\b", re.IGNORECASE)
 _PASSED = re.compile(
-    r"\b(?:passed|cleared|achieved|obtained|secured|earned|gained|attained)\s+(?:[\w-]+\s+){0,5}?"
+    r"\b(?:(?:passed|cleared|achieved|obtained|secured|earned|gained|attained)\s+(?:[\w-]+\s+){0,5}?"
+    r"|(?:successful|clean|unqualified)\s+(?:[\w-]+\s+){0,3}?)"
     r"(?:audits?|inspections?|certification|accreditation|assessments?)\b",
     re.IGNORECASE,
 )

@@ -141,3 +141,9 @@ def test_the_readers_stay_linear_on_a_long_line(piece: str) -> None:
 
     ratio = cost(20_000) / max(cost(2_000), 0.005)
     assert ratio < 25, ratio  # linear gives about 10, quadratic about 100
+
+
+def test_successful_audits_are_compliance_and_a_single_client_is_client_work() -> None:
+    assert [o.category for o in find_wide_outcomes("Led two successful ISO audits")] == ["compliance"]
+    assert stakes.client_work("Rolled out CRM for a retail client") is not None
+    assert stakes.no_stakes("Ran a lab study on sleep") is not None
