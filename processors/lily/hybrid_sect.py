@@ -13,24 +13,20 @@ the linker's, see hybrid.py). Each step takes the line and its stacks and return
   volunteer") names where the work was done, not a skill;
 - a bare duration ("Ten-plus years") with nothing else read NEEDS_CONTEXT, as rules-1 flags
   its own bare durations;
-- strength cues rules-1 does not know ("would be nice", "an asset", "helpful") when it found none;
 - "N years in investment banking": no skill, the industry is the experience's context;
 - a capability phrase with years ("High analytical capabilities (3 years)") is the skills it
   names, each with the duration (seed 000's technical-debt case: S with a duration, not E);
 - "experience operating systems with 99.99% availability": a verb the linker read as part
   of a skill's name ("operating systems") is no skill when an outcome follows it;
-- a credential's name read inside a longer word ("Master" in "ScrumMaster") is no credential;
-  one read without the title words before it ("Professional", "Certified") takes them back;
-- a strength cue after a parenthetical aside ("Welding (MIG/TIG) preferred") is the whole
-  requirement's, not only the aside's.
+- credentials' names (hybrid_credentials.py) and strength cues rules-1 misses
+  (hybrid_strength.py).
 """
 
 from __future__ import annotations
 
 import re
 
-from processors.lily import durations, outcomes, stakes
-from processors.lily import strength as strengths
+from processors.lily import durations, hybrid_credentials, hybrid_strength, outcomes, stakes
 from processors.lily.durations import Duration
 from processors.lily.model import ExperienceLayer, Flag, ProofStack, SkillLayer, TrackRecordLayer
 from processors.lily.outcomes import Outcome
@@ -60,11 +56,11 @@ _EXPERIENCE_VERB = re.compile(r"\b(?:experience[ds]?|background)\s+(?:in\s+)?$",
 
 
 def refine(text: str, stacks: list[ProofStack], linker: Linker) -> list[ProofStack]:
-    stacks = _credentials_inside_words(text, stacks)
-    stacks = _credential_titles(text, stacks)
+    stacks = hybrid_credentials.inside_words(text, stacks)
+    stacks = hybrid_credentials.titles(text, stacks)
     stacks = _settings_are_no_skills(text, stacks)
-    stacks = _more_cues(text, stacks)
-    stacks = _aside_strength(text, stacks)
+    stacks = hybrid_strength.more_cues(text, stacks)
+    stacks = hybrid_strength.after_aside(text, stacks)
     stacks = _durations(text, stacks)
     stacks = _outcomes(text, stacks)
     stacks = _periods(text, stacks)
@@ -295,71 +291,6 @@ def _verb_read_as_skill(text: str, stacks: list[ProofStack]) -> list[ProofStack]
     return _one_bare(out)
 
 
-def _credentials_inside_words(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
-    out = []
-    for s in stacks:
-        c = s.certification
-        if c is not None and s.skill is None and re.search(rf"[a-z]{re.escape(c.name)}", text):
-            continue  # "ScrumMaster" holds no Master's degree
-        out.append(s)
-    return out
-
-
-_TITLE_WORDS = (
-    r"Professional|Certified|Chartered|Registered|Licensed|Associate|Advanced|Senior|Expert|Master|"
-    r"Foundation|Practitioner|Accredited"
-)
-_TITLES_BEFORE = re.compile(rf"(?:\b(?:{_TITLE_WORDS})\s+)+$")
-# "Certified ScrumMaster (CSM)": the long name a credential's acronym stands for, just before it.
-_LONG_NAME_BEFORE = re.compile(r"(?P<long>(?:[A-Z][\w+-]*\s+){0,5}[A-Z][\w+-]*)\s*\(\s*$")
-
-
-def _credential_titles(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
-    """ "Professional Scrum Master certification": the title words are part of the name."""
-    out = []
-    for s in stacks:
-        c = s.certification
-        at = text.find(c.name) if c is not None else -1
-        head = text[max(0, at - 120) : at] if at > 0 else ""
-        m = _TITLES_BEFORE.search(head) if head else None
-        long = _LONG_NAME_BEFORE.search(head) if c is not None and head and c.name.isupper() else None
-        if c is not None and m is not None:
-            s = s.model_copy(
-                update={"certification": c.model_copy(update={"name": (m.group(0) + c.name)[:200]})}
-            )
-        elif c is not None and long is not None and long.group("long")[0] == c.name[0]:
-            name = f"{long.group('long')} ({c.name})"
-            s = s.model_copy(update={"certification": c.model_copy(update={"name": name[:200]})})
-        out.append(s)
-    return out
-
-
-_ASIDE_THEN_CUE = re.compile(r"^(?P<head>[^()]*)\([^()]*\)(?P<tail>[^()]*)$")
-_CUE_FILLER = re.compile(
-    r"^[\s,.;:!-]*(?:(?:is|are|would\s+be|an?|very|highly|strongly)\s+)*$", re.IGNORECASE
-)
-
-
-def _aside_strength(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
-    m = _ASIDE_THEN_CUE.match(text)
-    if m is None or strengths.find_cues(m.group("head")):
-        return stacks
-    tail = m.group("tail")
-    cues = strengths.find_cues(tail)
-    if not cues:
-        return stacks
-    rest, at = [], 0
-    for c in cues:  # in text order, disjoint
-        rest.append(tail[at : c.start])
-        at = c.end
-    rest.append(tail[at:])
-    if _CUE_FILLER.match("".join(rest)) is None or re.search(r"[,;]|\s[-\u2013]\s", m.group("head")):
-        return stacks
-    weakest = {c.strength for c in cues}
-    value = next(v for v in ("nice_to_have", "preferred", "required") if v in weakest)
-    return [s.model_copy(update={"requirement_strength": value}) for s in stacks]
-
-
 def _settings_are_no_skills(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
     spans = [(w.start, w.end) for w in stakes.settings(text)]
     out = []
@@ -381,23 +312,6 @@ def _said(bare: ProofStack, stacks: list[ProofStack]) -> bool:
         o.skill is not None and o.experience == bare.experience and o.track_record == bare.track_record
         for o in stacks
     )
-
-
-_MORE_CUES = [
-    (re.compile(r"\bwould\s+be\s+(?:nice|great|handy|useful|helpful)\b|\b(?:is|would\s+be)\s+an\s+asset\b"
-                r"|\b(?:is|are|would\s+be)\s+(?:very\s+)?(?:helpful|appreciated)\b|\bgreat\s+to\s+have\b", re.IGNORECASE), "nice_to_have"),
-    (re.compile(r"\bfavou?rably\s+considered\b|\bstrongly\s+encouraged\b|\bpreferable\b", re.IGNORECASE),
-     "preferred"),
-]  # fmt: skip
-
-
-def _more_cues(text: str, stacks: list[ProofStack]) -> list[ProofStack]:
-    if strengths.find_cues(text) or any("INJECTION_SUSPECTED" in s.flags for s in stacks):
-        return stacks
-    for rx, value in _MORE_CUES:
-        if rx.search(text):
-            return [s.model_copy(update={"requirement_strength": value}) for s in stacks]
-    return stacks
 
 
 _FILLER = re.compile(
