@@ -39,7 +39,7 @@ _NO_STAKES = re.compile(
     r"(?:university|academic|school|class|course|student|capstone|lab|thesis)\s+projects?|coursework|"
     r"lab(?:oratory)?\s+(?:stud(?:y|ies)|experiments?)|"
     r"internships?|as\s+an?\s+intern|hackathons?|open[- ]source\s+(?:projects?|contributions?|work)|"
-    r"volunteer(?:ing)?\s+(?:projects?|work|basis)|as\s+an?\s+volunteer|volunteering|self[- ]study|bootcamp)\b",
+    r"volunteer(?:ing)?\s+(?:projects?|work|basis)|as\s+an?\s+volunteer|volunteering(?!\s+(?:programmes?|programs?|coordinat\w*|manag\w*|teams?|strateg\w*))|self[- ]study|bootcamp)\b",
     re.IGNORECASE,
 )
 _INDUSTRIES = (

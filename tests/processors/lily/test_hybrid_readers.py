@@ -147,3 +147,8 @@ def test_successful_audits_are_compliance_and_a_single_client_is_client_work() -
     assert [o.category for o in find_wide_outcomes("Led two successful ISO audits")] == ["compliance"]
     assert stakes.client_work("Rolled out CRM for a retail client") is not None
     assert stakes.no_stakes("Ran a lab study on sleep") is not None
+
+
+def test_running_a_volunteering_programme_is_a_job() -> None:
+    assert stakes.no_stakes("Five years managing volunteering programmes at a charity") is None
+    assert stakes.no_stakes("Two years of volunteering at a food bank") is not None
