@@ -13,7 +13,8 @@ none is a false positive; a mismatch is both a false positive and a false negati
 requirement_strength is scored per class on the first stack; flags on any stack.
 A line passes when it has no miss at all: every layer, its strength and its flags right.
 With several taxonomies (`hybrid-1` names ESCO skills and keeps some of the rules
-taxonomy's), a label matches a predicted skill that one of them resolves it to by code and name.
+taxonomy's), a label matches a predicted skill that one of them resolves it to by code and name,
+or that scoring's bridge names as the label's skill in one of them (the skill scoring would read).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from processors.lily.model import (
     SkillLayer,
     TrackRecordLayer,
 )
+from processors.scoring.bridge import bridge
 from processors.taxonomy.model import Taxonomy
 from processors.taxonomy.text import normalise
 
@@ -201,6 +203,13 @@ def _skill_match(want: str, got: SkillLayer, taxonomies: tuple[Taxonomy, ...]) -
         )
         if skill is not None and skill.code == got.code and same_name:
             return True
+    # Across taxonomies, the skill as scoring reads it: an ESCO "welding techniques" over the
+    # words "welding" is the rules taxonomy's Welding once bridged (processors/scoring/bridge.py).
+    if len(taxonomies) > 1:
+        for taxonomy in taxonomies:
+            wanted, named = taxonomy.lookup(want), bridge(got, taxonomy).skill
+            if wanted is not None and named is not None and named.code == wanted.code:
+                return True
     return False
 
 

@@ -154,3 +154,23 @@ def test_read_labelled_from_path(tmp_path: Path):
     p = tmp_path / "set.jsonl"
     p.write_text(line("RN required", skill="nursing") + "\n", encoding="utf-8")
     assert read_labelled(p)[0].expected.skill == "nursing"
+
+
+def test_across_taxonomies_a_skill_counts_as_scoring_reads_it():
+    rules = Taxonomy.from_skills([Skill("01.01.01.001", "Welding", ())])
+    esco = Taxonomy.from_skills([Skill("08.02.06.041", "welding techniques", (), uri="esco:welding")])
+    lines = read_labelled(line("Welding experience preferred", skill="welding"))
+    linked = SkillLayer.model_validate(
+        {"name": "welding techniques", "code": "08.02.06.041", "uri": "esco:welding", "confidence": 0.8,
+         "mention": {"text": "Welding", "start": 0, "end": 7}}
+    )  # fmt: skip
+    both = evaluate(lines, lambda _: [ProofStack(skill=linked, parse_confidence=0.8)], [esco, rules])
+    assert both.score("skill").tp == 1
+    # the same ESCO skill without words that name the rules taxonomy's Welding is a miss
+    far = linked.model_copy(update={"mention": None, "name": "metal joining"})
+    assert (
+        evaluate(lines, lambda _: [ProofStack(skill=far, parse_confidence=0.8)], [esco, rules])
+        .score("skill")
+        .tp
+        == 0
+    )
