@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from processors.linking.linker import Linker, calibrate
+from processors.linking.linker import OVERLAP_PENALTY, Linker, _spread, calibrate
 from processors.linking.vectors import combine, skill_text
 from ray_jobs.embeddings.providers import MiniLMProvider
 
@@ -61,3 +61,14 @@ def test_a_line_seen_before_is_answered_from_memory(esco_linker: Linker):
     assert again == first and embedder.stats.requested == before  # type: ignore[attr-defined]
     esco_linker.forget()
     assert esco_linker.link_many(["Kubernetes and Terraform in production"], top=3) == first
+
+
+def test_a_second_reading_of_the_same_words_yields_to_another_mention():
+    # Skills 0 and 1 are read from words 0-2, skill 2 from words 3-4: 1 is demoted below 2.
+    fused = [(1.0, 0), (0.95, 1), (0.9, 2)]
+    where = {0: (0, 2), 1: (1, 2), 2: (3, 4)}
+    spread = _spread(fused, where, top=3)
+    assert [i for _, i in spread] == [0, 2, 1]
+    assert [raw for raw, _ in spread] == sorted((raw for raw, _ in spread), reverse=True)
+    assert spread[2][0] == 0.95 - OVERLAP_PENALTY
+    assert [i for _, i in _spread(fused, where, top=2)] == [0, 2]
