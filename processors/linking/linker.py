@@ -14,6 +14,7 @@ Pure domain: the embedder and the skill matrix are given (see infra/linking_inde
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -39,6 +40,7 @@ CAL_A, CAL_B = 11.0, -12.6
 _POOL = 50  # semantic candidates looked at per line before fusion
 _BATCH = 64  # lines per matrix product: 64 lines of ~20 windows is ~70 MB of similarities
 _MEMO = 20_000  # lines whose answers are kept
+_PLACEHOLDER = re.compile(r"<[A-Z][A-Z_]*>")
 
 
 class Mention(BaseModel):
@@ -60,6 +62,16 @@ class LinkedSkill(BaseModel):
     lexical: float = Field(ge=0.0, le=1.0, description="lexical evidence (0: none)")
     semantic: float = Field(description="cosine of the best window plus the line's share")
     how: str = Field(description="exact | reordered | fuzzy | semantic")
+
+
+def masked(line: str) -> str:
+    """The line with redaction placeholders ("<ORGANIZATION>", "<NAME>") blanked, offsets kept:
+    they stand for words that were removed, and name no skill."""
+    return _PLACEHOLDER.sub(lambda m: " " * len(m.group(0)), line)
+
+
+def _reread(mention: Mention, line: str) -> Mention:
+    return mention.model_copy(update={"text": line[mention.start : mention.end]})
 
 
 def calibrate(raw: float) -> float:
@@ -115,7 +127,8 @@ class Linker:
         """Drop the answers kept for lines seen before (the benchmark measures without them)."""
         self._memo.clear()
 
-    def _link_batch(self, lines: Sequence[str], top: int, min_score: float) -> list[list[LinkedSkill]]:
+    def _link_batch(self, given: Sequence[str], top: int, min_score: float) -> list[list[LinkedSkill]]:
+        lines = [masked(line) for line in given]
         per_line = [words(line) for line in lines]
         wins = [windows(line, ws) for line, ws in zip(lines, per_line, strict=True)]
         texts = [t for line, w in zip(lines, wins, strict=True) for t in (line, *w.texts)]
@@ -124,11 +137,15 @@ class Linker:
         sims = vectors @ self._by_dimension
         out: list[list[LinkedSkill]] = []
         at = 0
-        for line, ws, w in zip(lines, per_line, wins, strict=True):
+        for original, line, ws, w in zip(given, lines, per_line, wins, strict=True):
             n = len(w.texts)
             line_sims, win_sims = sims[at], sims[at + 1 : at + 1 + n]
             at += 1 + n
-            out.append(self._rank(line, ws, w.spans, line_sims, win_sims, top, min_score))
+            found = self._rank(line, ws, w.spans, line_sims, win_sims, top, min_score)
+            # Masking keeps every offset, so a mention reads the same words in the given line.
+            if line != original:
+                found = [f.model_copy(update={"mention": _reread(f.mention, original)}) for f in found]
+            out.append(found)
         return out
 
     def _rank(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from processors.linking.linker import OVERLAP_PENALTY, Linker, _spread, calibrate
+from processors.linking.linker import OVERLAP_PENALTY, Linker, _spread, calibrate, masked
 from processors.linking.vectors import combine, skill_text
 from ray_jobs.embeddings.providers import MiniLMProvider
 
@@ -72,3 +72,12 @@ def test_a_second_reading_of_the_same_words_yields_to_another_mention():
     assert [raw for raw, _ in spread] == sorted((raw for raw, _ in spread), reverse=True)
     assert spread[2][0] == 0.95 - OVERLAP_PENALTY
     assert [i for _, i in _spread(fused, where, top=2)] == [0, 2]
+
+
+def test_a_redaction_placeholder_names_no_skill(esco_linker: Linker):
+    line = "Join <ORGANIZATION> in <LOCATION> and grow our SQL reporting"
+    found = esco_linker.link(line, top=8)
+    assert found and all("<" not in s.mention.text and ">" not in s.mention.text for s in found)
+    assert all(line[s.mention.start : s.mention.end] == s.mention.text for s in found)
+    assert "SQL" in [s.label for s in found[:3]]
+    assert "organisation" not in masked("<ORGANIZATION>") and len(masked(line)) == len(line)
