@@ -13,6 +13,8 @@ For one line:
   words, else from the line's skill-less stack, else from the first; `rules-1` stacks with
   a credential stay, and so do its skills the linker has no mention over (named as the
   linked taxonomy names them where it does, else as the rules taxonomy does, without uri);
+- each skill's mention is grown from the linker's words to the phrase naming it
+  ("communication" -> "communication skills", see `mention_bounds.py`);
 - a language skill carries the level the line gives it (CEFR A1-C2, native, fluent, ...);
 - when no skill is linked and `rules-1` says NEEDS_CONTEXT, the posting's title is
   resolved to an ESCO occupation and the title's best-linked essential skill of that
@@ -31,6 +33,7 @@ from itertools import pairwise
 from pydantic import BaseModel, ConfigDict
 
 from processors.lily import hybrid_sect, rules, stakes
+from processors.lily.mention_bounds import widen
 from processors.lily.model import Mention, ProofStack, SkillLayer
 from processors.linking.linker import LinkedSkill, Linker
 from processors.linking.linker import Mention as LinkMention
@@ -215,7 +218,28 @@ def decompose(
             stacks.append(_plain(stack, skill=_from_title(title, linker) if needs else None))
     refined = hybrid_sect.refine(text, _dedupe(sorted(stacks, key=_position)), linker)
     refined = [_titled(s, title, linker) for s in refined]
-    return _alternatives(text, _shared_credential(text, _from_role(text, refined, linker)))
+    return _widened(text, _alternatives(text, _shared_credential(text, _from_role(text, refined, linker))))
+
+
+def _widened(text: str, stacks: list[HybridStack]) -> list[HybridStack]:
+    """Every skill's mention grown to the phrase that names it (`mention_bounds.widen`)."""
+    skills = [k for s in stacks for k in ([s.skill] if s.skill is not None else []) + list(s.alternatives)]
+    located = [k for k in skills if k.mention is not None]
+    grown = widen(text, [(k.mention.start, k.mention.end) for k in located if k.mention is not None])
+    new = {
+        id(k): k.model_copy(update={"mention": Mention(text=text[a:b], start=a, end=b)})
+        for k, (a, b) in zip(located, grown, strict=True)
+    }
+
+    def moved(k: SkillLayer) -> SkillLayer:
+        return new.get(id(k), k)
+
+    return [
+        s.model_copy(update={"skill": moved(s.skill), "alternatives": [moved(k) for k in s.alternatives]})
+        if s.skill is not None
+        else s
+        for s in stacks
+    ]
 
 
 _AS_ROLE = re.compile(

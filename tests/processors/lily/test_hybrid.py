@@ -94,3 +94,11 @@ def test_a_list_of_skills_ending_in_or_and_other_words_is_still_one_choice(linke
     (first, *_) = [s for s in decompose("SRE, DevOps or Platform Engineering background", linker) if s.skill]
     assert [a.name for a in first.alternatives] == ["DevOps"]
     assert all(not s.alternatives for s in decompose("Python, SQL and Excel", linker))
+
+
+def test_a_mention_is_the_phrase_that_names_the_skill(linker):
+    line = "Excellent communication skills"
+    (stack,) = decompose(line, linker)
+    assert stack.skill is not None and stack.skill.mention is not None
+    assert stack.skill.mention.text == "communication skills"
+    assert line[stack.skill.mention.start : stack.skill.mention.end] == "communication skills"
