@@ -69,6 +69,11 @@ def _resolved(layer: SkillLayer, taxonomy: Taxonomy) -> tuple[Skill, How] | None
         hit = taxonomy.resolve(layer.mention.text)
         if hit is not None and hit[1] >= FLOOR:
             return hit[0], "mention"
+        # A mention is the phrase that names the skill ("Stakeholder management skills",
+        # "annual procurement spend"): the one skill the taxonomy finds inside it, if just one.
+        inside = {m.skill.code: m.skill for m in taxonomy.find_in_text(layer.mention.text)}
+        if len(inside) == 1:
+            return next(iter(inside.values())), "mention"
     return None
 
 

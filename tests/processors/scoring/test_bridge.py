@@ -144,3 +144,17 @@ def test_a_proof_layer_scales_the_bridged_skill_it_belongs_to() -> None:
     ev = evaluate(p, q, DEFAULT, lexical_similarity, TAXONOMY)
     (credit,) = ev.credits
     assert ev.proof_factors[(credit.key.key, True)] == DEFAULT.missing_certification < 1
+
+
+def test_a_mention_wider_than_the_skill_bridges_to_the_one_skill_inside_it() -> None:
+    wide = layer(
+        "use Python tooling",
+        uri=ESCO + "x",
+        mention={"text": "Python scripting skills", "start": 0, "end": 23},
+    )
+    named = bridge(wide, TAXONOMY)
+    assert named.skill is not None and named.name == "Python" and named.how == "mention"
+    two = layer(
+        "scripting", uri=ESCO + "y", mention={"text": "Python and SQL scripting", "start": 0, "end": 24}
+    )
+    assert bridge(two, TAXONOMY).skill is None  # two skills inside: which one is not for us to guess
