@@ -91,9 +91,9 @@ def holds_certification(asked: str, held: list[str]) -> bool:
 
 
 def stack_factor(
-    stack: ProofStack, proof: CandidateProof, config: ScoringConfig, taxonomy: Taxonomy
+    stack: ProofStack, key: str | None, proof: CandidateProof, config: ScoringConfig
 ) -> tuple[float, list[str]]:
-    key = skill_key(bridge(stack.skill, taxonomy).name, taxonomy).key if stack.skill else None
+    """The stack's certification / track-record factor; `key` is its skill's scoring key."""
     factor, notes = 1.0, []
     asked_category = stack.track_record.category if stack.track_record else None
     has_record = any(
@@ -128,13 +128,13 @@ def layer_checks(
         for stack in req.proof_stacks:
             if stack.certification is None and stack.track_record is None:
                 continue
-            factor, notes = stack_factor(stack, proof, config, taxonomy)
+            # Keyed as the posting's extracted skill is (`from_posting` bridges it the same way).
+            key = skill_key(bridge(stack.skill, taxonomy).name, taxonomy).key if stack.skill else None
+            factor, notes = stack_factor(stack, key, proof, config)
             skill_name = stack.skill.name if stack.skill else None
             checks.append(LayerCheck(req.text, skill_name, factor, "; ".join(notes)))
-            if stack.skill is None:
+            if key is None:
                 continue
-            # Keyed as the posting's extracted skill is (`from_posting` bridges it the same way).
-            name = bridge(stack.skill, taxonomy).name
-            slot = (skill_key(name, taxonomy).key, stack.requirement_strength == "required")
+            slot = (key, stack.requirement_strength == "required")
             factors[slot] = min(factors.get(slot, 1.0), factor)
     return factors, checks
