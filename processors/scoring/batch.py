@@ -231,11 +231,10 @@ def _blocked(
     no_sponsor = np.array([q.visa_sponsorship is False for q in postings])[None, :]
     blocked |= needs & no_sponsor  # the filter rule; the work-auth gate says the same
     if config.gate_language:
+        speaks = [spoken(p) for p in profiles]
         for j, q in enumerate(postings):
             if q.languages_required:
-                blocked[:, j] |= np.array(
-                    [bool(language_score(spoken(p), q.languages_required)[1]) for p in profiles]
-                )
+                blocked[:, j] |= np.array([bool(language_score(s, q.languages_required)[1]) for s in speaks])
     if config.gate_compensation or config.gate_location:
         for i, p in enumerate(profiles):
             for j, q in enumerate(postings):
