@@ -29,27 +29,22 @@ def public_data_dir() -> Path:
     return Path(configured) if configured else _REPO.parent / "shared" / "data"
 
 
-def _file(*parts: str) -> Path:
+def _file(*parts: str, held_back: bool = False) -> Path:
     path = public_data_dir().joinpath(*parts)
-    if not path.is_file():
-        raise CorpusMissing(f"{path}: not found (set {ENV} to the folder holding the public data)")
-    return path
-
-
-def esco_dir() -> Path:
-    return _file("esco", "skills_en.csv").parent
-
-
-def _held_back(*parts: str) -> Path:
-    # Test splits are never shipped nor looked up here: whoever scores the project places
-    # them beside the dev files, and the same commands read them.
-    path = public_data_dir().joinpath(*parts)
-    if not path.is_file():
+    if path.is_file():
+        return path
+    if held_back:
+        # Test splits are never shipped nor looked up here: whoever scores the project places
+        # them beside the dev files, and the same commands read them.
         raise CorpusMissing(
             f"{path}: the test split is held back and not on this machine "
             f"(tune and report on dev; scorers place the file there or under {ENV})"
         )
-    return path
+    raise CorpusMissing(f"{path}: not found (set {ENV} to the folder holding the public data)")
+
+
+def esco_dir() -> Path:
+    return _file("esco", "skills_en.csv").parent
 
 
 def esco_linking(source: str, split: str = "dev") -> list[LinkingSentence]:
@@ -61,7 +56,7 @@ def esco_linking(source: str, split: str = "dev") -> list[LinkingSentence]:
     if split == "dev":
         path = _file("esco_linking", f"{source}_validation_annotations.csv")
     elif split == "test":
-        path = _held_back("esco_linking", f"{source}_test_annotations.csv")
+        path = _file("esco_linking", f"{source}_test_annotations.csv", held_back=True)
     else:
         raise ValueError(f"split {split!r} is not available: dev (the validation split) or test")
     return parse_esco_linking(path.read_text(encoding="utf-8"))
@@ -87,5 +82,5 @@ def skillspan(source: str, split: str = "dev") -> list[TaggedSentence]:
     if split not in ("train", "dev", "test"):
         raise ValueError(f"split {split!r} is not available: train, dev or test")
     name = f"skillspan_{source}_{split}.conll"
-    path = _held_back("skillspan", name) if split == "test" else _file("skillspan", name)
+    path = _file("skillspan", name, held_back=split == "test")
     return parse_skillspan(path.read_text(encoding="utf-8"))
