@@ -196,20 +196,19 @@ def _skill_match(want: str, got: SkillLayer, taxonomies: tuple[Taxonomy, ...]) -
         return True
     if got.code is None:
         return False
+    several = len(taxonomies) > 1
     for taxonomy in taxonomies:
         skill = taxonomy.lookup(want)
-        same_name = len(taxonomies) == 1 or (
-            skill is not None and normalise(skill.name) == normalise(got.name)
-        )
-        if skill is not None and skill.code == got.code and same_name:
+        if skill is None:
+            continue
+        same_name = not several or normalise(skill.name) == normalise(got.name)
+        if skill.code == got.code and same_name:
             return True
-    # Across taxonomies, the skill as scoring reads it: an ESCO "welding techniques" over the
-    # words "welding" is the rules taxonomy's Welding once bridged (processors/scoring/bridge.py).
-    if len(taxonomies) > 1:
-        for taxonomy in taxonomies:
-            wanted, named = taxonomy.lookup(want), bridge(got, taxonomy).skill
-            if wanted is not None and named is not None and named.code == wanted.code:
-                return True
+        # Across taxonomies, the skill as scoring reads it: an ESCO "welding techniques" over the
+        # words "welding" is the rules taxonomy's Welding once bridged (processors/scoring/bridge.py).
+        named = bridge(got, taxonomy).skill if several else None
+        if named is not None and named.code == skill.code:
+            return True
     return False
 
 
