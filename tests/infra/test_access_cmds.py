@@ -13,10 +13,7 @@ import pytest
 
 from infra.context import Context
 from infra.endpoints import Endpoints
-from infra.usecases.ingest_postings import ingest_postings
-from infra.usecases.ingest_profiles import ingest_profiles
-from tests.conftest import SAMPLES
-from tests.infra.api.test_access_api import POSTING, PROFILE, _scored_match
+from tests.infra.api.test_access_api import POSTING, PROFILE, seed_samples_with_a_match
 from tests.infra.test_cli import run
 
 pytestmark = pytest.mark.stack
@@ -27,11 +24,7 @@ def stack(module_stack: tuple[Path, Endpoints]) -> Iterator[tuple[Path, Endpoint
     root, endpoints = module_stack
     ctx = Context(endpoints, component="tests")
     try:
-        ingest_postings(ctx, "postings.jsonl", (SAMPLES / "postings.jsonl").read_bytes())
-        ingest_profiles(ctx, "profiles.jsonl", (SAMPLES / "profiles.jsonl").read_bytes())
-        ctx.producer.send(_scored_match(ctx))
-        ctx.producer.flush()
-        ctx.catch_up()
+        seed_samples_with_a_match(ctx)
         yield root, endpoints
     finally:
         ctx.close()

@@ -42,14 +42,19 @@ def ctx(module_stack: tuple[Any, Endpoints]) -> Iterator[Context]:
     _, endpoints = module_stack
     c = Context(endpoints, component="tests")
     try:
-        ingest_postings(c, "postings.jsonl", (SAMPLES / "postings.jsonl").read_bytes())
-        ingest_profiles(c, "profiles.jsonl", (SAMPLES / "profiles.jsonl").read_bytes())
-        c.producer.send(_scored_match(c))
-        c.producer.flush()
-        c.catch_up()
+        seed_samples_with_a_match(c)
         yield c
     finally:
         c.close()
+
+
+def seed_samples_with_a_match(ctx: Context) -> None:
+    """The sample postings and profiles, and the matcher's event for PROFILE and POSTING, projected."""
+    ingest_postings(ctx, "postings.jsonl", (SAMPLES / "postings.jsonl").read_bytes())
+    ingest_profiles(ctx, "profiles.jsonl", (SAMPLES / "profiles.jsonl").read_bytes())
+    ctx.producer.send(_scored_match(ctx))
+    ctx.producer.flush()
+    ctx.catch_up()
 
 
 def _scored_match(ctx: Context) -> Any:

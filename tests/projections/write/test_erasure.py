@@ -15,16 +15,13 @@ from infra.api.app import create_app
 from infra.context import Context
 from infra.endpoints import Endpoints
 from infra.usecases.access import erase_profile
-from infra.usecases.ingest_postings import ingest_postings
-from infra.usecases.ingest_profiles import ingest_profiles
 from processors.sensitive.shredding import is_sealed
 from projections.lineage import trace_match
 from projections.stores.keys import PostgresKeyStore
 from projections.write.rebuild import rebuild
 from schemas.models import MatchEvent, ProfileEvent
 from streams.reader import drain
-from tests.conftest import SAMPLES
-from tests.infra.api.test_access_api import POSTING, PROFILE, _scored_match
+from tests.infra.api.test_access_api import POSTING, PROFILE, seed_samples_with_a_match
 from tests.streams.pipeline_helpers import rows
 from tests.tokens import bearer
 
@@ -36,11 +33,7 @@ def ctx(module_stack: tuple[Any, Endpoints]) -> Iterator[Context]:
     _, endpoints = module_stack
     c = Context(endpoints, component="tests")
     try:
-        ingest_postings(c, "postings.jsonl", (SAMPLES / "postings.jsonl").read_bytes())
-        ingest_profiles(c, "profiles.jsonl", (SAMPLES / "profiles.jsonl").read_bytes())
-        c.producer.send(_scored_match(c))
-        c.producer.flush()
-        c.catch_up()
+        seed_samples_with_a_match(c)
         yield c
     finally:
         c.close()
